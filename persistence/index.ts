@@ -1,0 +1,3 @@
+export * from "./docStore.ts";
+export * from "./sqliteDocStore.ts";
+export * from "./roomMeta.ts";

@@ -1,0 +1,25 @@
+/** Small facts about a room that outlive every connection, such as where it was placed. */
+export interface RoomMetaStore {
+  get(key: RoomMetaKey): string | null;
+  /** Sets `key` only if it has no value yet; returns the value now stored. */
+  setIfAbsent(key: RoomMetaKey, value: string): string;
+}
+
+/** Keys come from this fixed list, never from a message. */
+export type RoomMetaKey = "location_hint" | "created_at";
+
+export class SqliteRoomMetaStore implements RoomMetaStore {
+  constructor(private readonly sql: SqlStorage) {
+    sql.exec("CREATE TABLE IF NOT EXISTS room_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)");
+  }
+
+  get(key: RoomMetaKey): string | null {
+    const rows = this.sql.exec<{ value: string }>("SELECT value FROM room_meta WHERE key = ?", key).toArray();
+    return rows[0]?.value ?? null;
+  }
+
+  setIfAbsent(key: RoomMetaKey, value: string): string {
+    this.sql.exec("INSERT OR IGNORE INTO room_meta (key, value) VALUES (?, ?)", key, value);
+    return this.get(key) ?? value;
+  }
+}

@@ -1,0 +1,43 @@
+import { z } from "zod";
+
+/** Claims of an Edgeroom access token (a JWT signed with HS256). */
+export const TokenClaims = z.object({
+  sub: z.string().min(1).max(128),
+  name: z.string().min(1).max(64).optional(),
+  room: z.string().min(1).max(80),
+  role: z.string().min(1).max(32),
+});
+export type TokenClaims = z.infer<typeof TokenClaims>;
+
+/** Body of `POST /v1/dev/token`. */
+export const DevTokenRequest = TokenClaims;
+export type DevTokenRequest = TokenClaims;
+
+/**
+ * The identity the edge hands a room after verifying a token. The room parses it again
+ * rather than trusting it: a request that skipped the edge carries no valid identity.
+ */
+export const RoomIdentity = z.object({
+  sub: TokenClaims.shape.sub,
+  name: TokenClaims.shape.name,
+  role: TokenClaims.shape.role,
+  /** The room path the token was checked against, such as `doc/notes-1`. */
+  room: z.string(),
+});
+export type RoomIdentity = z.infer<typeof RoomIdentity>;
+
+export const IDENTITY_HEADER = "x-edgeroom-identity";
+
+export function encodeIdentityHeader(identity: RoomIdentity): string {
+  return JSON.stringify(identity);
+}
+
+export function decodeIdentityHeader(value: string | null): RoomIdentity | null {
+  if (value === null) return null;
+  try {
+    const parsed = RoomIdentity.safeParse(JSON.parse(value));
+    return parsed.success ? parsed.data : null;
+  } catch {
+    return null;
+  }
+}

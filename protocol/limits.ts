@@ -1,0 +1,22 @@
+/**
+ * The bounds of a collaboration room. They are part of the contract: a client that
+ * goes past one is closed with the code named beside it, and the room serves the others.
+ */
+export const DocLimits = {
+  /** One WebSocket frame, in bytes (close 4413). Large enough for a first sync of a big offline document. */
+  MAX_MESSAGE_BYTES: 1024 * 1024,
+  /** Stored size of one document (snapshot + update log), in bytes (close 4507). Keeps a wake-up load well inside a Durable Object's 128 MB. */
+  MAX_DOCUMENT_BYTES: 8 * 1024 * 1024,
+  /** Sustained frames per second per connection (close 4429). Fast typing with cursor moves stays under 40/s. */
+  MESSAGES_PER_SECOND: 100,
+  /** Burst of frames a connection may send at once before the per-second rate applies. */
+  MESSAGE_BURST: 300,
+  /** Open connections per room (close 4409). */
+  MAX_CONNECTIONS: 256,
+  /** Awareness client ids one connection may speak for; a provider normally has exactly one (close 4400). */
+  MAX_AWARENESS_CLIENTS_PER_CONNECTION: 4,
+  /** Update-log entries before the log is folded into the snapshot. */
+  COMPACT_AFTER_UPDATES: 500,
+  /** Update-log bytes before the log is folded into the snapshot. */
+  COMPACT_AFTER_BYTES: 1024 * 1024,
+} as const;

@@ -1,0 +1,276 @@
+import { type Connection, type ConnectionContext, Server, type WSMessage } from "partyserver";
+import * as Y from "yjs";
+import { SqliteDocStore, SqliteRoomMetaStore } from "../../persistence/index.ts";
+import {
+  CloseCode,
+  DocLimits,
+  DocRole,
+  IDENTITY_HEADER,
+  LOCATION_HINT_HEADER,
+  PROTOCOL_VERSION,
+  Region,
+  decodeClientControl,
+  decodeIdentityHeader,
+  encodeServerControl,
+  roomPath,
+  truncateCloseReason,
+  type ServerControl,
+} from "../../protocol/index.ts";
+import { logEvent } from "../log.ts";
+import { AwarenessRelay } from "./awarenessRelay.ts";
+import { DocConnectionState } from "./connectionState.ts";
+import {
+  FrameError,
+  decodeFrame,
+  encodeAwareness,
+  encodeQueryAwareness,
+  encodeSyncStep1,
+  encodeSyncStep2,
+  encodeUpdate,
+  isEmptyUpdate,
+  type AwarenessEntry,
+} from "./frames.ts";
+import { TokenBucket } from "./tokenBucket.ts";
+
+/**
+ * A collaboration room: one Yjs document, its presence, and its durable log.
+ *
+ * Built on partyserver's Server for naming and hibernation-aware connections, and on
+ * y-protocols directly rather than y-partyserver's YServer, because this room must
+ * (1) write every update to SQLite in the turn it is applied, where YServer saves on a
+ * debounce and not when the room empties; (2) check each frame against size, rate,
+ * role and document bounds before it reaches the document; (3) send `saved` acks as
+ * separate JSON control frames only to clients that asked, where YServer multiplexes
+ * string-prefixed custom messages; and (4) relay presence without y-protocols'
+ * Awareness interval timer, which would keep a hibernating room awake.
+ */
+export class DocRoom extends Server<Env> {
+  static options = { hibernate: true };
+
+  #doc = new Y.Doc({ gc: true });
+  #store!: SqliteDocStore;
+  #meta!: SqliteRoomMetaStore;
+  #awareness = new AwarenessRelay();
+  /** Rate buckets are in memory on purpose: a room that hibernated was not being flooded. */
+  #buckets = new Map<string, TokenBucket>();
+
+  onStart(): void {
+    this.#store = new SqliteDocStore(this.ctx.storage);
+    this.#meta = new SqliteRoomMetaStore(this.ctx.storage.sql);
+    const { snapshot, updates } = this.#store.load();
+    this.#doc.transact(() => {
+      if (snapshot) Y.applyUpdate(this.#doc, snapshot);
+      for (const update of updates) Y.applyUpdate(this.#doc, update);
+    });
+    this.#doc.on("update", (update: Uint8Array, origin: unknown) => this.#persistAndBroadcast(update, origin));
+    // Presence lived in memory only; after a wake, ask the connected clients to announce themselves.
+    if (this.#openConnections().length > 0) this.broadcast(encodeQueryAwareness());
+  }
+
+  onConnect(connection: Connection, { request }: ConnectionContext): void {
+    const identity = decodeIdentityHeader(request.headers.get(IDENTITY_HEADER));
+    if (!identity) return this.#close(connection, CloseCode.UNAUTHENTICATED, "no verified identity");
+    const role = DocRole.safeParse(identity.role);
+    if (identity.room !== roomPath("doc", this.name) || !role.success) {
+      return this.#close(connection, CloseCode.FORBIDDEN, "identity is not valid for this room");
+    }
+    if (this.#openConnections().length > DocLimits.MAX_CONNECTIONS) {
+      return this.#close(connection, CloseCode.ROOM_FULL, `room is full (${DocLimits.MAX_CONNECTIONS} connections)`);
+    }
+    const hint = Region.safeParse(request.headers.get(LOCATION_HINT_HEADER));
+    this.#meta.setIfAbsent("created_at", String(Date.now()));
+    if (hint.success) this.#meta.setIfAbsent("location_hint", hint.data);
+
+    const state: DocConnectionState = {
+      sub: identity.sub,
+      name: identity.name,
+      role: role.data,
+      isSdk: false,
+      updateSeq: 0,
+      awareness: {},
+      connectedAt: Date.now(),
+    };
+    connection.setState(state);
+    connection.send(encodeSyncStep1(this.#doc));
+    const present = this.#awareness.states();
+    if (present.length > 0) connection.send(encodeAwareness(present));
+  }
+
+  onMessage(connection: Connection, message: WSMessage): void {
+    try {
+      this.#handleMessage(connection, message);
+    } catch (error) {
+      logEvent("room_error", { room: this.name, connection: connection.id, error });
+      this.#close(connection, CloseCode.INTERNAL, "internal error");
+    }
+  }
+
+  onClose(connection: Connection): void {
+    this.#buckets.delete(connection.id);
+    const state = DocConnectionState.safeParse(connection.state);
+    if (state.success) {
+      const clocks = new Map(Object.entries(state.data.awareness).map(([id, clock]) => [Number(id), clock]));
+      const removals = this.#awareness.removalsFor(clocks);
+      if (removals.length > 0) this.broadcast(encodeAwareness(removals), [connection.id]);
+    }
+    const others = this.#openConnections().filter((c) => c.id !== connection.id);
+    if (others.length === 0) this.#compactIfLogged();
+  }
+
+  onError(connection: Connection, error: unknown): void {
+    logEvent("socket_error", { room: this.name, connection: connection.id, error });
+  }
+
+  /** Folds the update log into the snapshot now. Used when the room empties, by tests and by operators. */
+  compact(): void {
+    this.#store.compact(Y.encodeStateAsUpdate(this.#doc));
+  }
+
+  /** Storage sizes and placement, for tests and the admin API. */
+  describe() {
+    return {
+      ...this.#store.stats(),
+      locationHint: this.#meta.get("location_hint"),
+      connections: this.#openConnections().length,
+    };
+  }
+
+  /** The live document. Read it; never write to it from outside the room. */
+  get document(): Y.Doc {
+    return this.#doc;
+  }
+
+  #handleMessage(connection: Connection, message: WSMessage): void {
+    const bytes = typeof message === "string" ? new TextEncoder().encode(message).byteLength : message.byteLength;
+    if (bytes > DocLimits.MAX_MESSAGE_BYTES) {
+      return this.#close(connection, CloseCode.MESSAGE_TOO_LARGE, `frame of ${bytes} bytes is over ${DocLimits.MAX_MESSAGE_BYTES}`);
+    }
+    if (!this.#bucketFor(connection).take(Date.now())) {
+      return this.#close(connection, CloseCode.RATE_LIMITED, `over ${DocLimits.MESSAGES_PER_SECOND} messages per second`);
+    }
+    const parsedState = DocConnectionState.safeParse(connection.state);
+    if (!parsedState.success) return this.#close(connection, CloseCode.UNAUTHENTICATED, "connection has no identity");
+    const state = parsedState.data;
+
+    if (typeof message === "string") return this.#handleControl(connection, state, message);
+
+    let frame;
+    try {
+      frame = decodeFrame(toBytes(message));
+    } catch (error) {
+      if (!(error instanceof FrameError)) throw error;
+      return this.#close(connection, CloseCode.BAD_MESSAGE, error.message);
+    }
+    switch (frame.type) {
+      case "sync_step1":
+        return connection.send(encodeSyncStep2(this.#doc, frame.stateVector));
+      case "update":
+        return this.#handleUpdate(connection, state, frame.update);
+      case "awareness":
+        return this.#handleAwareness(connection, state, frame.entries);
+      case "query_awareness":
+        return connection.send(encodeAwareness(this.#awareness.states()));
+    }
+  }
+
+  #handleControl(connection: Connection, state: DocConnectionState, text: string): void {
+    const decoded = decodeClientControl(text);
+    if (!decoded.ok) return this.#close(connection, CloseCode.BAD_MESSAGE, `bad control message: ${decoded.error}`);
+    const hello = decoded.value;
+    if (hello.protocol !== PROTOCOL_VERSION) {
+      const older = hello.protocol < PROTOCOL_VERSION ? "client" : "server";
+      return this.#close(
+        connection,
+        CloseCode.VERSION_MISMATCH,
+        `${older} is older: client speaks protocol ${hello.protocol}, server ${PROTOCOL_VERSION}`,
+      );
+    }
+    connection.setState({ ...state, isSdk: true });
+    this.#sendControl(connection, { type: "welcome", protocol: PROTOCOL_VERSION, connectionId: connection.id, role: state.role });
+  }
+
+  #handleUpdate(connection: Connection, state: DocConnectionState, update: Uint8Array): void {
+    const seq = state.updateSeq + 1;
+    connection.setState({ ...state, updateSeq: seq });
+    if (state.role === "viewer" && !isEmptyUpdate(update)) {
+      logEvent("write_refused", { room: this.name, connection: connection.id, user: state.sub, reason: "read_only" });
+      if (state.isSdk) this.#sendControl(connection, { type: "refused", seq, reason: "read_only" });
+      return;
+    }
+    const stats = this.#store.stats();
+    if (stats.snapshotBytes + stats.logBytes + update.byteLength > DocLimits.MAX_DOCUMENT_BYTES) {
+      return this.#close(
+        connection,
+        CloseCode.DOCUMENT_TOO_LARGE,
+        `document would grow past ${DocLimits.MAX_DOCUMENT_BYTES} bytes`,
+      );
+    }
+    // The "update" listener appends to SQLite before it broadcasts, in this same turn; the
+    // output gate holds every frame below until that write is durable.
+    Y.applyUpdate(this.#doc, update, connection);
+    if (state.isSdk) this.#sendControl(connection, { type: "saved", seq });
+  }
+
+  #handleAwareness(connection: Connection, state: DocConnectionState, entries: AwarenessEntry[]): void {
+    const clocks = { ...state.awareness };
+    for (const entry of entries) {
+      if (entry.stateJson === "null") delete clocks[entry.clientId];
+      else clocks[entry.clientId] = entry.clock;
+    }
+    if (Object.keys(clocks).length > DocLimits.MAX_AWARENESS_CLIENTS_PER_CONNECTION) {
+      return this.#close(
+        connection,
+        CloseCode.BAD_MESSAGE,
+        `one connection may speak for at most ${DocLimits.MAX_AWARENESS_CLIENTS_PER_CONNECTION} awareness clients`,
+      );
+    }
+    connection.setState({ ...state, awareness: clocks });
+    const accepted = this.#awareness.apply(entries);
+    if (accepted.length > 0) this.broadcast(encodeAwareness(accepted), [connection.id]);
+  }
+
+  #persistAndBroadcast(update: Uint8Array, origin: unknown): void {
+    this.#store.appendUpdate(update);
+    const without = isConnection(origin) ? [origin.id] : undefined;
+    this.broadcast(encodeUpdate(update), without);
+    const stats = this.#store.stats();
+    if (stats.logUpdates >= DocLimits.COMPACT_AFTER_UPDATES || stats.logBytes >= DocLimits.COMPACT_AFTER_BYTES) {
+      this.compact();
+    }
+  }
+
+  #compactIfLogged(): void {
+    if (this.#store.stats().logUpdates > 0) this.compact();
+  }
+
+  #bucketFor(connection: Connection): TokenBucket {
+    let bucket = this.#buckets.get(connection.id);
+    if (!bucket) {
+      bucket = new TokenBucket(DocLimits.MESSAGE_BURST, DocLimits.MESSAGES_PER_SECOND, Date.now());
+      this.#buckets.set(connection.id, bucket);
+    }
+    return bucket;
+  }
+
+  #openConnections(): Connection[] {
+    return [...this.getConnections()].filter((c) => c.readyState === WebSocket.OPEN);
+  }
+
+  #sendControl(connection: Connection, message: ServerControl): void {
+    connection.send(encodeServerControl(message));
+  }
+
+  #close(connection: Connection, code: CloseCode, reason: string): void {
+    logEvent("connection_closed", { room: this.name, connection: connection.id, code, reason });
+    connection.close(code, truncateCloseReason(reason));
+  }
+}
+
+function isConnection(origin: unknown): origin is Connection {
+  return typeof origin === "object" && origin !== null && "id" in origin && "send" in origin;
+}
+
+function toBytes(message: ArrayBuffer | ArrayBufferView): Uint8Array {
+  if (message instanceof ArrayBuffer) return new Uint8Array(message);
+  return new Uint8Array(message.buffer, message.byteOffset, message.byteLength);
+}

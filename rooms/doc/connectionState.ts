@@ -1,0 +1,21 @@
+import { z } from "zod";
+import { DocRole } from "../../protocol/index.ts";
+
+/**
+ * What a room keeps per connection. It lives in the socket attachment, so it survives
+ * hibernation, and it is parsed again after every wake. Attachments are limited to a
+ * few KB: keep this small.
+ */
+export const DocConnectionState = z.object({
+  sub: z.string(),
+  name: z.string().optional(),
+  role: DocRole,
+  /** The connection said `hello`: it speaks the control protocol and gets `saved` acks. */
+  isSdk: z.boolean(),
+  /** Update frames received from this connection, so `saved` can name the last durable one. */
+  updateSeq: z.number().int().nonnegative(),
+  /** Awareness client ids this connection speaks for, with the last clock seen. */
+  awareness: z.record(z.string().regex(/^\d+$/), z.number().int().nonnegative()),
+  connectedAt: z.number(),
+});
+export type DocConnectionState = z.infer<typeof DocConnectionState>;

@@ -1,0 +1,128 @@
+/**
+ * y-protocols frames as a collaboration room reads and writes them. Pure: no runtime,
+ * no storage, so Node tests drive it directly. Stock y-websocket clients speak exactly
+ * this format: [messageType varUint][payload].
+ */
+import * as decoding from "lib0/decoding";
+import * as encoding from "lib0/encoding";
+import * as Y from "yjs";
+
+export const MessageType = { SYNC: 0, AWARENESS: 1, AUTH: 2, QUERY_AWARENESS: 3 } as const;
+const SyncStep = { STEP1: 0, STEP2: 1, UPDATE: 2 } as const;
+
+export interface AwarenessEntry {
+  clientId: number;
+  clock: number;
+  /** The state as the client encoded it, relayed untouched; `"null"` means the client left. */
+  stateJson: string;
+}
+
+export type DocFrame =
+  | { type: "sync_step1"; stateVector: Uint8Array }
+  | { type: "update"; update: Uint8Array }
+  | { type: "awareness"; entries: AwarenessEntry[] }
+  | { type: "query_awareness" };
+
+export class FrameError extends Error {}
+
+/** Decodes one binary frame from a client; throws FrameError on anything malformed. */
+export function decodeFrame(bytes: Uint8Array): DocFrame {
+  try {
+    const decoder = decoding.createDecoder(bytes);
+    const frame = readFrame(decoder);
+    if (decoding.hasContent(decoder)) throw new FrameError("trailing bytes after the message");
+    return frame;
+  } catch (error) {
+    if (error instanceof FrameError) throw error;
+    throw new FrameError("truncated or malformed y-protocols message");
+  }
+}
+
+function readFrame(decoder: decoding.Decoder): DocFrame {
+  const messageType = decoding.readVarUint(decoder);
+  switch (messageType) {
+    case MessageType.SYNC: {
+      const step = decoding.readVarUint(decoder);
+      const payload = decoding.readVarUint8Array(decoder);
+      if (step === SyncStep.STEP1) {
+        Y.decodeStateVector(payload);
+        return { type: "sync_step1", stateVector: payload };
+      }
+      if (step === SyncStep.STEP2 || step === SyncStep.UPDATE) {
+        // Decoding the whole update refuses garbage before it can reach the document.
+        Y.decodeUpdate(payload);
+        return { type: "update", update: payload };
+      }
+      throw new FrameError(`unknown sync step ${step}`);
+    }
+    case MessageType.AWARENESS:
+      return { type: "awareness", entries: readAwarenessUpdate(decoding.readVarUint8Array(decoder)) };
+    case MessageType.QUERY_AWARENESS:
+      return { type: "query_awareness" };
+    default:
+      throw new FrameError(`unknown message type ${messageType}`);
+  }
+}
+
+function readAwarenessUpdate(update: Uint8Array): AwarenessEntry[] {
+  const decoder = decoding.createDecoder(update);
+  const count = decoding.readVarUint(decoder);
+  const entries: AwarenessEntry[] = [];
+  for (let i = 0; i < count; i++) {
+    const clientId = decoding.readVarUint(decoder);
+    const clock = decoding.readVarUint(decoder);
+    const stateJson = decoding.readVarString(decoder);
+    entries.push({ clientId, clock, stateJson });
+  }
+  if (decoding.hasContent(decoder)) throw new FrameError("trailing bytes in awareness update");
+  return entries;
+}
+
+/** Whether an update carries no insertions and no deletions (a peer with nothing new). */
+export function isEmptyUpdate(update: Uint8Array): boolean {
+  const { structs, ds } = Y.decodeUpdate(update);
+  return structs.length === 0 && ds.clients.size === 0;
+}
+
+export function encodeSyncStep1(doc: Y.Doc): Uint8Array {
+  return frame(MessageType.SYNC, (e) => {
+    encoding.writeVarUint(e, SyncStep.STEP1);
+    encoding.writeVarUint8Array(e, Y.encodeStateVector(doc));
+  });
+}
+
+export function encodeSyncStep2(doc: Y.Doc, stateVector: Uint8Array): Uint8Array {
+  return frame(MessageType.SYNC, (e) => {
+    encoding.writeVarUint(e, SyncStep.STEP2);
+    encoding.writeVarUint8Array(e, Y.encodeStateAsUpdate(doc, stateVector));
+  });
+}
+
+export function encodeUpdate(update: Uint8Array): Uint8Array {
+  return frame(MessageType.SYNC, (e) => {
+    encoding.writeVarUint(e, SyncStep.UPDATE);
+    encoding.writeVarUint8Array(e, update);
+  });
+}
+
+export function encodeAwareness(entries: readonly AwarenessEntry[]): Uint8Array {
+  const inner = encoding.createEncoder();
+  encoding.writeVarUint(inner, entries.length);
+  for (const entry of entries) {
+    encoding.writeVarUint(inner, entry.clientId);
+    encoding.writeVarUint(inner, entry.clock);
+    encoding.writeVarString(inner, entry.stateJson);
+  }
+  return frame(MessageType.AWARENESS, (e) => encoding.writeVarUint8Array(e, encoding.toUint8Array(inner)));
+}
+
+export function encodeQueryAwareness(): Uint8Array {
+  return frame(MessageType.QUERY_AWARENESS, () => {});
+}
+
+function frame(messageType: number, write: (encoder: encoding.Encoder) => void): Uint8Array {
+  const encoder = encoding.createEncoder();
+  encoding.writeVarUint(encoder, messageType);
+  write(encoder);
+  return encoding.toUint8Array(encoder);
+}

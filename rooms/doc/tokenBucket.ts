@@ -1,0 +1,28 @@
+/**
+ * A token bucket: `capacity` tokens, refilled at `ratePerSecond`. Time comes in as a
+ * parameter so tests need no clock.
+ */
+export class TokenBucket {
+  #tokens: number;
+  #updatedAt: number;
+
+  constructor(
+    private readonly capacity: number,
+    private readonly ratePerSecond: number,
+    now: number,
+  ) {
+    if (capacity <= 0 || ratePerSecond <= 0) throw new RangeError("capacity and ratePerSecond must be > 0");
+    this.#tokens = capacity;
+    this.#updatedAt = now;
+  }
+
+  /** Takes one token if there is one. */
+  take(now: number): boolean {
+    const elapsedMs = Math.max(0, now - this.#updatedAt);
+    this.#tokens = Math.min(this.capacity, this.#tokens + (elapsedMs * this.ratePerSecond) / 1000);
+    this.#updatedAt = now;
+    if (this.#tokens < 1) return false;
+    this.#tokens -= 1;
+    return true;
+  }
+}

@@ -1,0 +1,23 @@
+import { Hono } from "hono";
+import { logEvent } from "../rooms/log.ts";
+import { jsonError } from "./errors.ts";
+import { handleDevToken } from "./routes/devToken.ts";
+import { handleDocSocket } from "./routes/docSocket.ts";
+import { handleHealth } from "./routes/health.ts";
+
+export type AppEnv = { Bindings: Env };
+
+/** The routing table: every public path of the service, under /v1. */
+export const app = new Hono<AppEnv>()
+  .get("/v1/health", handleHealth)
+  .post("/v1/dev/token", handleDevToken)
+  .get("/v1/doc/:roomId", handleDocSocket)
+  // Deeper or empty paths reach the same handler, which answers 400 for the bad room id.
+  .get("/v1/doc/*", handleDocSocket);
+
+app.notFound((c) => jsonError(c, 404, "not_found", `no route for ${c.req.method} ${new URL(c.req.url).pathname}`));
+
+app.onError((error, c) => {
+  logEvent("request_failed", { method: c.req.method, path: new URL(c.req.url).pathname, error });
+  return jsonError(c, 500, "internal", "internal error");
+});

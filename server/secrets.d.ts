@@ -1,0 +1,10 @@
+// Secrets are not in wrangler.toml, so `wrangler types` cannot see them.
+// Set with `npx wrangler secret put AUTH_SECRET --env production`, or in .dev.vars locally.
+declare namespace Cloudflare {
+  interface Env {
+    AUTH_SECRET?: string;
+  }
+}
+interface Env {
+  AUTH_SECRET?: string;
+}
