@@ -1,0 +1,356 @@
+import * as decoding from "lib0/decoding";
+import * as encoding from "lib0/encoding";
+import * as awarenessProtocol from "y-protocols/awareness";
+import * as syncProtocol from "y-protocols/sync";
+import * as Y from "yjs";
+import {
+  PROTOCOL_VERSION,
+  decodeServerControl,
+  encodeClientControl,
+  isFatalCloseCode,
+  type DocRole,
+} from "../protocol/index.ts";
+import { reconnectDelayMs, type ResolvedReconnectOptions } from "./backoff.ts";
+import { Emitter } from "./emitter.ts";
+
+/**
+ * Where a document connection stands:
+ * - `connecting`: opening a socket;
+ * - `connected`: socket open, first sync under way;
+ * - `synced`: in sync with the room, but some local edits are not yet durable;
+ * - `saved`: in sync, and the room has stored every local edit;
+ * - `offline`: the connection dropped; a reconnect is scheduled;
+ * - `closed`: destroyed, or stopped for good (see {@link DocProvider.closeReason}).
+ */
+export type DocStatus = "connecting" | "connected" | "synced" | "saved" | "offline" | "closed";
+
+/** Why a provider stopped for good. */
+export interface CloseReason {
+  /** A close code from protocol/closeCodes.ts, or the HTTP status of a refused connection. */
+  code: number;
+  reason: string;
+}
+
+export type DocProviderEvents = {
+  status: [status: DocStatus];
+  /** The provider stopped for good; it will not reconnect. */
+  close: [reason: CloseReason];
+  /** The room refused an edit (a viewer wrote); the document keeps serving. */
+  refused: [reason: string];
+};
+
+/** What the provider needs from the client that made it. */
+export interface DocProviderContext {
+  roomId: string;
+  /** `ws:` or `wss:` URL of the room, without a token. */
+  socketUrl: string;
+  getToken: () => string | Promise<string>;
+  reconnect: ResolvedReconnectOptions;
+  WebSocket: typeof WebSocket;
+  fetch: typeof fetch;
+}
+
+const MessageType = { SYNC: 0, AWARENESS: 1, QUERY_AWARENESS: 3 } as const;
+/** WebSocket.OPEN, spelled out so an injected WebSocket class without statics works too. */
+const SOCKET_OPEN = 1;
+
+/**
+ * Keeps a Y.Doc in sync with one Edgeroom collaboration room. Made by `client.doc()`.
+ *
+ * @example
+ * ```ts
+ * const provider = client.doc("notes-1");
+ * provider.on("status", (status) => console.log(status)); // ... "synced", "saved"
+ * provider.doc.getText("body").insert(0, "hello");
+ * provider.awareness.setLocalStateField("user", { name: "Ada" });
+ * ```
+ */
+export class DocProvider extends Emitter<DocProviderEvents> {
+  readonly doc: Y.Doc;
+  readonly awareness: awarenessProtocol.Awareness;
+  readonly roomId: string;
+  #status: DocStatus = "connecting";
+  #closeReason: CloseReason | null = null;
+  #role: DocRole | null = null;
+  #socket: WebSocket | null = null;
+  #isSynced = false;
+  /** Update frames sent on the current socket, and how many of them the room says are durable. */
+  #sentSeq = 0;
+  #savedSeq = 0;
+  #attempt = 0;
+  #retryTimer: ReturnType<typeof setTimeout> | null = null;
+  #isDestroyed = false;
+  readonly #context: DocProviderContext;
+  readonly #ownsAwareness: boolean;
+
+  constructor(context: DocProviderContext, doc: Y.Doc, awareness?: awarenessProtocol.Awareness) {
+    super();
+    this.#context = context;
+    this.roomId = context.roomId;
+    this.doc = doc;
+    this.#ownsAwareness = awareness === undefined;
+    this.awareness = awareness ?? new awarenessProtocol.Awareness(doc);
+    doc.on("update", this.#handleDocUpdate);
+    this.awareness.on("update", this.#handleAwarenessUpdate);
+    void this.#connect();
+  }
+
+  get status(): DocStatus {
+    return this.#status;
+  }
+
+  /** Why the provider stopped, once `status` is `closed` for a reason other than `destroy()`. */
+  get closeReason(): CloseReason | null {
+    return this.#closeReason;
+  }
+
+  /** The role the room granted, once connected. */
+  get role(): DocRole | null {
+    return this.#role;
+  }
+
+  /** Resolves once the provider reaches `status` (or rejects if it closes first). */
+  whenStatus(status: DocStatus): Promise<void> {
+    return new Promise((resolve, reject) => {
+      if (this.#status === status) return resolve();
+      if (this.#status === "closed") return reject(new Error(`provider closed: ${this.#closeReason?.reason ?? "destroyed"}`));
+      const off = this.on("status", (next) => {
+        if (next === status) {
+          off();
+          resolve();
+        } else if (next === "closed") {
+          off();
+          reject(new Error(`provider closed: ${this.#closeReason?.reason ?? "destroyed"}`));
+        }
+      });
+    });
+  }
+
+  /** Disconnects and releases everything. Safe to call more than once. */
+  destroy(): void {
+    if (this.#isDestroyed) return;
+    this.#isDestroyed = true;
+    if (this.#retryTimer) clearTimeout(this.#retryTimer);
+    awarenessProtocol.removeAwarenessStates(this.awareness, [this.doc.clientID], "destroy");
+    this.doc.off("update", this.#handleDocUpdate);
+    this.awareness.off("update", this.#handleAwarenessUpdate);
+    if (this.#ownsAwareness) this.awareness.destroy();
+    const socket = this.#socket;
+    this.#socket = null;
+    socket?.close(1000, "client destroyed");
+    this.#setStatus("closed");
+    this.removeAllListeners();
+  }
+
+  async #connect(): Promise<void> {
+    if (this.#isDestroyed) return;
+    this.#setStatus("connecting");
+    let url: string;
+    try {
+      url = await this.#urlWithToken();
+    } catch (error) {
+      // A failing token source is retried like a dropped connection: it may be a passing outage.
+      return this.#scheduleReconnect();
+    }
+    if (this.#isDestroyed) return;
+    const socket = new this.#context.WebSocket(url);
+    socket.binaryType = "arraybuffer";
+    this.#socket = socket;
+    this.#isSynced = false;
+    this.#sentSeq = 0;
+    this.#savedSeq = 0;
+    let isOpen = false;
+    const openTimer = setTimeout(() => socket.close(), this.#context.reconnect.connectTimeoutMs);
+
+    socket.onopen = () => {
+      clearTimeout(openTimer);
+      isOpen = true;
+      this.#setStatus("connected");
+      socket.send(encodeClientControl({ type: "hello", protocol: PROTOCOL_VERSION }));
+      this.#sendFrame(MessageType.SYNC, (e) => syncProtocol.writeSyncStep1(e, this.doc));
+      if (this.awareness.getLocalState() !== null) this.#sendAwareness([this.doc.clientID]);
+    };
+    socket.onmessage = (event: MessageEvent) => {
+      if (this.#socket !== socket) return;
+      if (typeof event.data === "string") this.#handleControl(event.data);
+      else this.#handleFrame(new Uint8Array(event.data as ArrayBuffer));
+    };
+    socket.onclose = (event: CloseEvent) => {
+      clearTimeout(openTimer);
+      if (this.#socket !== socket) return;
+      this.#socket = null;
+      void this.#handleClose(event.code, event.reason, isOpen, url);
+    };
+  }
+
+  async #urlWithToken(): Promise<string> {
+    const token = await this.#context.getToken();
+    const url = new URL(this.#context.socketUrl);
+    url.searchParams.set("token", token);
+    return url.toString();
+  }
+
+  async #handleClose(code: number, reason: string, wasOpen: boolean, url: string): Promise<void> {
+    if (this.#isDestroyed) return;
+    removeRemoteAwareness(this.awareness, this.doc.clientID);
+    if (isFatalCloseCode(code)) return this.#stop({ code, reason });
+    if (!wasOpen) {
+      // Browsers hide why an upgrade was refused; ask the same URL over HTTP.
+      const refusal = await this.#explainRefusal(url);
+      if (refusal) return this.#stop(refusal);
+    }
+    this.#scheduleReconnect();
+  }
+
+  /** A refusal that reconnecting cannot fix, or null when the failure looks transient. */
+  async #explainRefusal(socketUrl: string): Promise<CloseReason | null> {
+    try {
+      const httpUrl = socketUrl.replace(/^ws/, "http");
+      const response = await this.#context.fetch(httpUrl);
+      if (response.status === 426 || response.status >= 500) return null;
+      const body: unknown = await response.json().catch(() => null);
+      const code = readErrorCode(body);
+      // An expired token gets a fresh one from getToken on the next attempt.
+      if (response.status === 401 && code === "token_expired") return null;
+      return { code: response.status, reason: readErrorMessage(body) ?? response.statusText };
+    } catch {
+      return null;
+    }
+  }
+
+  #stop(reason: CloseReason): void {
+    this.#closeReason = reason;
+    this.#setStatus("closed");
+    this.emit("close", reason);
+  }
+
+  #scheduleReconnect(): void {
+    if (this.#isDestroyed) return;
+    this.#setStatus("offline");
+    const delay = reconnectDelayMs(this.#attempt++, this.#context.reconnect);
+    this.#retryTimer = setTimeout(() => {
+      this.#retryTimer = null;
+      void this.#connect();
+    }, delay);
+  }
+
+  #handleControl(text: string): void {
+    const decoded = decodeServerControl(text);
+    if (!decoded.ok) return; // A newer server may add messages; ignoring them keeps old clients working.
+    const message = decoded.value;
+    switch (message.type) {
+      case "welcome":
+        this.#role = message.role;
+        return;
+      case "saved":
+        this.#savedSeq = Math.max(this.#savedSeq, message.seq);
+        return this.#updateSyncStatus();
+      case "refused":
+        this.#savedSeq = Math.max(this.#savedSeq, message.seq);
+        this.emit("refused", message.reason);
+        return this.#updateSyncStatus();
+    }
+  }
+
+  #handleFrame(bytes: Uint8Array): void {
+    const decoder = decoding.createDecoder(bytes);
+    const messageType = decoding.readVarUint(decoder);
+    switch (messageType) {
+      case MessageType.SYNC: {
+        const encoder = encoding.createEncoder();
+        encoding.writeVarUint(encoder, MessageType.SYNC);
+        const syncType = syncProtocol.readSyncMessage(decoder, encoder, this.doc, this);
+        // Our reply to the room's step 1 carries every local edit the room lacks.
+        if (encoding.length(encoder) > 1) this.#sendUpdateFrame(toOwnedBytes(encoding.toUint8Array(encoder)));
+        if (syncType === syncProtocol.messageYjsSyncStep2 && !this.#isSynced) {
+          this.#isSynced = true;
+          this.#attempt = 0;
+        }
+        return this.#updateSyncStatus();
+      }
+      case MessageType.AWARENESS:
+        return awarenessProtocol.applyAwarenessUpdate(this.awareness, decoding.readVarUint8Array(decoder), this);
+      case MessageType.QUERY_AWARENESS:
+        return this.#sendAwareness([...this.awareness.getStates().keys()]);
+    }
+  }
+
+  #handleDocUpdate = (update: Uint8Array, origin: unknown): void => {
+    // Sent even before the first sync completes: Yjs ignores what the room already has.
+    if (origin === this) return;
+    this.#sendUpdateFrame(
+      frame(MessageType.SYNC, (e) => syncProtocol.writeUpdate(e, update)),
+    );
+    this.#updateSyncStatus();
+  };
+
+  #handleAwarenessUpdate = (
+    { added, updated, removed }: { added: number[]; updated: number[]; removed: number[] },
+    origin: unknown,
+  ): void => {
+    if (origin === this) return;
+    this.#sendAwareness([...added, ...updated, ...removed]);
+  };
+
+  #sendAwareness(clients: number[]): void {
+    if (clients.length === 0) return;
+    const update = awarenessProtocol.encodeAwarenessUpdate(this.awareness, clients);
+    this.#sendFrame(MessageType.AWARENESS, (e) => encoding.writeVarUint8Array(e, update));
+  }
+
+  #sendUpdateFrame(bytes: Uint8Array<ArrayBuffer>): void {
+    if (this.#socket?.readyState !== SOCKET_OPEN) return;
+    this.#socket.send(bytes);
+    this.#sentSeq += 1;
+  }
+
+  #sendFrame(messageType: number, write: (encoder: encoding.Encoder) => void): void {
+    if (this.#socket?.readyState !== SOCKET_OPEN) return;
+    this.#socket.send(frame(messageType, write));
+  }
+
+  #updateSyncStatus(): void {
+    if (!this.#isSynced || this.#socket === null) return;
+    this.#setStatus(this.#savedSeq >= this.#sentSeq ? "saved" : "synced");
+  }
+
+  #setStatus(status: DocStatus): void {
+    if (this.#status === status) return;
+    this.#status = status;
+    this.emit("status", status);
+  }
+}
+
+function frame(messageType: number, write: (encoder: encoding.Encoder) => void): Uint8Array<ArrayBuffer> {
+  const encoder = encoding.createEncoder();
+  encoding.writeVarUint(encoder, messageType);
+  write(encoder);
+  return toOwnedBytes(encoding.toUint8Array(encoder));
+}
+
+/** lib0 types its output over ArrayBufferLike; WebSocket.send wants a plain ArrayBuffer view. */
+function toOwnedBytes(bytes: Uint8Array): Uint8Array<ArrayBuffer> {
+  return bytes.buffer instanceof ArrayBuffer ? new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength) : new Uint8Array(bytes);
+}
+
+/** Forgets the presence of everyone but ourselves; the room re-sends it after a reconnect. */
+function removeRemoteAwareness(awareness: awarenessProtocol.Awareness, ownClientId: number): void {
+  const others = [...awareness.getStates().keys()].filter((id) => id !== ownClientId);
+  awarenessProtocol.removeAwarenessStates(awareness, others, "connection lost");
+}
+
+function readErrorCode(body: unknown): string | undefined {
+  if (typeof body !== "object" || body === null || !("error" in body)) return undefined;
+  const error = body.error;
+  return typeof error === "object" && error !== null && "code" in error && typeof error.code === "string"
+    ? error.code
+    : undefined;
+}
+
+function readErrorMessage(body: unknown): string | undefined {
+  if (typeof body !== "object" || body === null || !("error" in body)) return undefined;
+  const error = body.error;
+  return typeof error === "object" && error !== null && "message" in error && typeof error.message === "string"
+    ? error.message
+    : undefined;
+}

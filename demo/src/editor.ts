@@ -1,0 +1,75 @@
+import { EditorView, basicSetup } from "codemirror";
+import { yCollab } from "y-codemirror.next";
+import * as Y from "yjs";
+import { createClient } from "../../client-sdk/index.ts";
+import { fetchDevToken } from "./devToken.ts";
+
+const COLORS = ["#e6194b", "#3cb44b", "#4363d8", "#f58231", "#911eb4", "#008080", "#9a6324", "#800000"];
+
+const params = new URLSearchParams(location.search);
+let roomId = params.get("room");
+if (!roomId || !/^[A-Za-z0-9_-]{1,64}$/.test(roomId)) {
+  roomId = `notes-${Math.random().toString(36).slice(2, 8)}`;
+  params.set("room", roomId);
+  history.replaceState(null, "", `?${params}`);
+}
+const userId = sessionStorage.getItem("edgeroom-user") ?? crypto.randomUUID();
+sessionStorage.setItem("edgeroom-user", userId);
+const name = params.get("name") ?? localStorage.getItem("edgeroom-name") ?? `guest-${userId.slice(0, 4)}`;
+const color = COLORS[Math.floor(Math.random() * COLORS.length)]!;
+
+const $ = (id: string) => document.getElementById(id)!;
+$("room-name").textContent = roomId;
+const nameInput = $("user-name") as HTMLInputElement;
+nameInput.value = name;
+
+const room = roomId;
+const client = createClient({
+  baseUrl: location.origin,
+  getToken: () => fetchDevToken({ sub: userId, name: nameInput.value, room: `doc/${room}`, role: params.get("role") ?? "editor" }),
+});
+const doc = new Y.Doc();
+const provider = client.doc(room, { doc });
+provider.awareness.setLocalStateField("user", { name, color, colorLight: `${color}33` });
+
+const status = $("status");
+provider.on("status", (next) => {
+  status.textContent = next;
+  status.dataset.status = next;
+});
+provider.on("close", ({ code, reason }) => {
+  const error = $("error");
+  error.hidden = false;
+  error.textContent = `Disconnected for good (${code}): ${reason}`;
+});
+
+nameInput.addEventListener("change", () => {
+  localStorage.setItem("edgeroom-name", nameInput.value);
+  provider.awareness.setLocalStateField("user", { name: nameInput.value, color, colorLight: `${color}33` });
+});
+
+const ytext = doc.getText("codemirror");
+new EditorView({
+  parent: $("editor"),
+  extensions: [basicSetup, EditorView.lineWrapping, yCollab(ytext, provider.awareness)],
+});
+
+function renderPresence(): void {
+  const list = $("presence");
+  list.replaceChildren();
+  for (const [clientId, state] of provider.awareness.getStates()) {
+    const user: unknown = state.user;
+    if (typeof user !== "object" || user === null) continue;
+    const item = document.createElement("li");
+    const swatch = document.createElement("span");
+    swatch.className = "swatch";
+    swatch.style.background = "color" in user && typeof user.color === "string" ? user.color : "#888";
+    const label = document.createElement("span");
+    const who = "name" in user && typeof user.name === "string" ? user.name : "anonymous";
+    label.textContent = clientId === doc.clientID ? `${who} (you)` : who;
+    item.append(swatch, label);
+    list.append(item);
+  }
+}
+provider.awareness.on("change", renderPresence);
+renderPresence();

@@ -1,0 +1,19 @@
+// Builds demo/ into demo/dist, which wrangler serves as static assets.
+import { build } from "esbuild";
+import { cp, mkdir } from "node:fs/promises";
+
+const root = new URL("../demo/", import.meta.url);
+const dist = new URL("dist/", root);
+await mkdir(dist, { recursive: true });
+for (const file of ["index.html", "editor.html", "style.css"]) await cp(new URL(file, root), new URL(file, dist));
+await build({
+  entryPoints: { editor: new URL("src/editor.ts", root).pathname },
+  outdir: dist.pathname,
+  bundle: true,
+  format: "esm",
+  target: "es2022",
+  minify: true,
+  sourcemap: true,
+  logLevel: "warning",
+});
+console.log("demo built into demo/dist");

@@ -1,0 +1,27 @@
+// Runs wrangler with the settings that keep it local and quiet (see README, "Offline").
+import { spawn } from "node:child_process";
+import { fileURLToPath } from "node:url";
+
+export const projectRoot = fileURLToPath(new URL("..", import.meta.url));
+
+/** Without these, wrangler sends telemetry, downloads request.cf data and checks for updates. */
+export const offlineEnv = {
+  WRANGLER_SEND_METRICS: "false",
+  CLOUDFLARE_CF_FETCH_ENABLED: "false",
+  WRANGLER_HIDE_BANNER: "true",
+};
+
+/**
+ * Starts `wrangler dev` on 127.0.0.1 in its own process group, so the caller can stop
+ * the whole tree (wrangler and workerd) by that group's id.
+ */
+export function spawnWranglerDev({ port = 8787, persistTo, stdio = "inherit", detached = false } = {}) {
+  const args = ["dev", "--ip", "127.0.0.1", "--port", String(port), "--show-interactive-dev-session=false"];
+  if (persistTo) args.push("--persist-to", persistTo);
+  return spawn(process.execPath, [fileURLToPath(import.meta.resolve("wrangler/bin/wrangler.js")), ...args], {
+    cwd: projectRoot,
+    env: { ...process.env, ...offlineEnv },
+    stdio,
+    detached,
+  });
+}

@@ -1,0 +1,91 @@
+import { exports } from "cloudflare:workers";
+import * as Y from "yjs";
+import { encodeSyncStep1, encodeUpdate } from "../../rooms/doc/frames.ts";
+
+export const BASE = "http://edge.test";
+
+export async function devToken(claims: { sub: string; room: string; role: string; name?: string }): Promise<string> {
+  const response = await exports.default.fetch(`${BASE}/v1/dev/token`, { method: "POST", body: JSON.stringify(claims) });
+  if (!response.ok) throw new Error(`dev token: ${response.status} ${await response.text()}`);
+  const body = await response.json<{ token: string }>();
+  return body.token;
+}
+
+export interface Closed {
+  code: number;
+  reason: string;
+}
+
+/** A raw WebSocket to a room, recording what arrives so a test can await it. */
+export class TestSocket {
+  readonly frames: (string | Uint8Array)[] = [];
+  readonly closed: Promise<Closed>;
+  #waiters: (() => void)[] = [];
+
+  constructor(readonly ws: WebSocket) {
+    ws.binaryType = "arraybuffer";
+    ws.accept();
+    ws.addEventListener("message", (event) => {
+      this.frames.push(typeof event.data === "string" ? event.data : new Uint8Array(event.data as ArrayBuffer));
+      for (const wake of this.#waiters.splice(0)) wake();
+    });
+    this.closed = new Promise((resolve) => {
+      ws.addEventListener("close", (event) => {
+        resolve({ code: event.code, reason: event.reason });
+        for (const wake of this.#waiters.splice(0)) wake();
+      });
+    });
+  }
+
+  /** Resolves with the first frame (past or future) that matches. */
+  async next<T extends string | Uint8Array>(match: (frame: string | Uint8Array) => frame is T, seen = 0): Promise<T> {
+    for (;;) {
+      const found = this.frames.slice(seen).find(match);
+      if (found !== undefined) return found;
+      seen = this.frames.length;
+      await new Promise<void>((resolve) => this.#waiters.push(resolve));
+    }
+  }
+
+  control(type: string): Promise<string> {
+    return this.next((f): f is string => typeof f === "string" && JSON.parse(f).type === type);
+  }
+
+  send(data: string | Uint8Array): void {
+    this.ws.send(data);
+  }
+
+  close(): void {
+    this.ws.close(1000, "test done");
+  }
+}
+
+/** Opens a socket through the Worker, as a browser would. Throws with the HTTP status if refused. */
+export async function openDoc(roomId: string, token: string, query = ""): Promise<TestSocket> {
+  const response = await exports.default.fetch(`${BASE}/v1/doc/${roomId}?token=${token}${query}`, {
+    headers: { Upgrade: "websocket" },
+  });
+  if (!response.webSocket) throw new Error(`upgrade refused: ${response.status} ${await response.text()}`);
+  return new TestSocket(response.webSocket);
+}
+
+/** An SDK-style connection: hello, then wait for welcome. */
+export async function openSdkDoc(roomId: string, token: string): Promise<TestSocket> {
+  const socket = await openDoc(roomId, token);
+  socket.send(JSON.stringify({ type: "hello", protocol: 1 }));
+  await socket.control("welcome");
+  return socket;
+}
+
+/** Makes an edit on a local doc and returns the y-protocols update frame that carries it. */
+export function editFrame(doc: Y.Doc, edit: (doc: Y.Doc) => void): Uint8Array {
+  let captured: Uint8Array | null = null;
+  const listener = (update: Uint8Array) => (captured = update);
+  doc.on("update", listener);
+  edit(doc);
+  doc.off("update", listener);
+  if (!captured) throw new Error("the edit produced no update");
+  return encodeUpdate(captured);
+}
+
+export { encodeSyncStep1 };
