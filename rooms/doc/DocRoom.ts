@@ -47,22 +47,28 @@ import { TokenBucket } from "./tokenBucket.ts";
 export class DocRoom extends Server<Env> {
   static options = { hibernate: true };
 
-  #doc = new Y.Doc({ gc: true });
-  #store!: SqliteDocStore;
-  #meta!: SqliteRoomMetaStore;
-  #awareness = new AwarenessRelay();
+  readonly #doc = new Y.Doc({ gc: true });
+  readonly #store: SqliteDocStore;
+  readonly #meta: SqliteRoomMetaStore;
+  readonly #awareness = new AwarenessRelay();
   /** Rate buckets are in memory on purpose: a room that hibernated was not being flooded. */
-  #buckets = new Map<string, TokenBucket>();
+  readonly #buckets = new Map<string, TokenBucket>();
 
-  onStart(): void {
-    this.#store = new SqliteDocStore(this.ctx.storage);
-    this.#meta = new SqliteRoomMetaStore(this.ctx.storage.sql);
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    // DO SQLite is synchronous, so the document is whole before any entry point runs:
+    // a socket message, an RPC from the admin API or a test.
+    this.#store = new SqliteDocStore(ctx.storage);
+    this.#meta = new SqliteRoomMetaStore(ctx.storage.sql);
     const { snapshot, updates } = this.#store.load();
     this.#doc.transact(() => {
       if (snapshot) Y.applyUpdate(this.#doc, snapshot);
       for (const update of updates) Y.applyUpdate(this.#doc, update);
     });
     this.#doc.on("update", (update: Uint8Array, origin: unknown) => this.#persistAndBroadcast(update, origin));
+  }
+
+  onStart(): void {
     // Presence lived in memory only; after a wake, ask the connected clients to announce themselves.
     if (this.#openConnections().length > 0) this.broadcast(encodeQueryAwareness());
   }
