@@ -18,7 +18,7 @@ export const offlineEnv = {
 export function spawnWranglerDev({ port = 8787, persistTo, stdio = "inherit", detached = false } = {}) {
   const args = ["dev", "--ip", "127.0.0.1", "--port", String(port), "--show-interactive-dev-session=false"];
   if (persistTo) args.push("--persist-to", persistTo);
-  return spawn(process.execPath, [fileURLToPath(import.meta.resolve("wrangler/bin/wrangler.js")), ...args], {
+  return spawn(process.execPath, [`${projectRoot}node_modules/wrangler/bin/wrangler.js`, ...args], {
     cwd: projectRoot,
     env: { ...process.env, ...offlineEnv },
     stdio,

@@ -24,9 +24,11 @@ const nameInput = $("user-name") as HTMLInputElement;
 nameInput.value = name;
 
 const room = roomId;
+const role = params.get("role") === "viewer" ? "viewer" : "editor";
+$("role").textContent = role === "viewer" ? "viewer (read-only)" : "editor";
 const client = createClient({
   baseUrl: location.origin,
-  getToken: () => fetchDevToken({ sub: userId, name: nameInput.value, room: `doc/${room}`, role: params.get("role") ?? "editor" }),
+  getToken: () => fetchDevToken({ sub: userId, name: nameInput.value, room: `doc/${room}`, role }),
 });
 const doc = new Y.Doc();
 const provider = client.doc(room, { doc });
@@ -37,11 +39,14 @@ provider.on("status", (next) => {
   status.textContent = next;
   status.dataset.status = next;
 });
-provider.on("close", ({ code, reason }) => {
+provider.on("refused", () => showError("The room refused an edit: this document is read-only for you."));
+provider.on("close", ({ code, reason }) => showError(`Disconnected for good (${code}): ${reason}`));
+
+function showError(message: string): void {
   const error = $("error");
   error.hidden = false;
-  error.textContent = `Disconnected for good (${code}): ${reason}`;
-});
+  error.textContent = message;
+}
 
 nameInput.addEventListener("change", () => {
   localStorage.setItem("edgeroom-name", nameInput.value);
@@ -49,9 +54,14 @@ nameInput.addEventListener("change", () => {
 });
 
 const ytext = doc.getText("codemirror");
-new EditorView({
+const view = new EditorView({
   parent: $("editor"),
-  extensions: [basicSetup, EditorView.lineWrapping, yCollab(ytext, provider.awareness)],
+  extensions: [
+    basicSetup,
+    EditorView.lineWrapping,
+    EditorView.editable.of(role === "editor"),
+    yCollab(ytext, provider.awareness),
+  ],
 });
 
 function renderPresence(): void {
@@ -73,3 +83,6 @@ function renderPresence(): void {
 }
 provider.awareness.on("change", renderPresence);
 renderPresence();
+
+// A handle for the browser console (and end-to-end tests): the text without cursor widgets.
+Object.assign(window, { edgeroomDemo: { provider, text: () => view.state.doc.toString() } });

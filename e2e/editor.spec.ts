@@ -1,0 +1,66 @@
+import { expect, test, type Page } from "@playwright/test";
+
+/** The document's text, without the cursor labels CodeMirror draws inside it. */
+const docText = (page: Page) =>
+  page.evaluate(() => (window as unknown as { edgeroomDemo: { text(): string } }).edgeroomDemo.text());
+
+test("two browsers type into one document, converge, and a reload keeps the text", async ({ browser }) => {
+  const room = `pw-${Date.now()}`;
+  const alice = await (await browser.newContext()).newPage();
+  const bob = await (await browser.newContext()).newPage();
+  await alice.goto(`/editor.html?room=${room}&name=Alice`);
+  await bob.goto(`/editor.html?room=${room}&name=Bob`);
+  for (const page of [alice, bob]) await expect(page.locator("#status")).toHaveText("saved");
+
+  await alice.locator(".cm-content").click();
+  await alice.keyboard.type("Hello from Alice. ");
+  await bob.locator(".cm-content").click();
+  await bob.keyboard.press("ControlOrMeta+End");
+  await bob.keyboard.type("And Bob.");
+
+  for (const page of [alice, bob]) {
+    await expect.poll(() => docText(page)).toContain("Hello from Alice.");
+    await expect.poll(() => docText(page)).toContain("And Bob.");
+  }
+  const aliceText = await docText(alice);
+  expect(await docText(bob)).toBe(aliceText);
+
+  // Presence: each sees both names, and the other's cursor.
+  await expect(alice.locator("#presence")).toContainText("Bob");
+  await expect(bob.locator("#presence")).toContainText("Bob (you)");
+  await expect(bob.locator("#presence")).toContainText("Alice");
+  await expect(alice.locator(".cm-ySelectionInfo")).toHaveCount(1);
+
+  await expect(alice.locator("#status")).toHaveText("saved");
+  await expect(bob.locator("#status")).toHaveText("saved");
+  await alice.reload();
+  await expect(alice.locator("#status")).toHaveText("saved");
+  await expect.poll(() => docText(alice)).toBe(aliceText);
+});
+
+test("the index page links the demos", async ({ page }) => {
+  await page.goto("/");
+  await page.getByRole("link", { name: "Collaborative editor" }).click();
+  await expect(page).toHaveURL(/editor(\.html)?\?room=notes-/);
+  await expect(page.locator("#status")).toHaveText("saved");
+});
+
+test("a viewer's page shows the document and refuses to change it", async ({ browser }) => {
+  const room = `pw-view-${Date.now()}`;
+  const editor = await (await browser.newContext()).newPage();
+  await editor.goto(`/editor.html?room=${room}&name=Ed`);
+  await editor.locator(".cm-content").click();
+  await editor.keyboard.type("Only editors write here.");
+  await expect(editor.locator("#status")).toHaveText("saved");
+
+  const viewer = await (await browser.newContext()).newPage();
+  await viewer.goto(`/editor.html?room=${room}&name=Vi&role=viewer`);
+  await expect.poll(() => docText(viewer)).toBe("Only editors write here.");
+  await viewer.locator(".cm-content").click();
+  await expect(viewer.locator("#role")).toHaveText("viewer (read-only)");
+  await viewer.keyboard.type("XYZ");
+  expect(await docText(viewer)).toBe("Only editors write here.");
+  await editor.reload();
+  await expect(editor.locator("#status")).toHaveText("saved");
+  expect(await docText(editor)).toBe("Only editors write here.");
+});

@@ -1,0 +1,39 @@
+import { defineConfig } from "@playwright/test";
+
+export const E2E_PORT = 8799;
+export const E2E_BASE_URL = `http://127.0.0.1:${E2E_PORT}`;
+
+/** Debian's Chromium, kept off every network but loopback (Playwright cannot download browsers here). */
+export const chromiumLaunchOptions = {
+  executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+  args: [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1",
+    "--disable-features=AutofillServerCommunication,OptimizationHints,MediaRouter,Translate",
+  ],
+};
+
+export default defineConfig({
+  testDir: "e2e",
+  timeout: 60_000,
+  expect: { timeout: 15_000 },
+  fullyParallel: false,
+  workers: 1,
+  reporter: [["list"], ["json", { outputFile: "test-results/playwright.json" }]],
+  use: { baseURL: E2E_BASE_URL, launchOptions: chromiumLaunchOptions, trace: "off" },
+  webServer: {
+    command: "node scripts/serve-for-tests.mjs",
+    url: `${E2E_BASE_URL}/v1/health`,
+    reuseExistingServer: false,
+    timeout: 60_000,
+    stdout: "ignore",
+    stderr: "pipe",
+    env: { E2E_PORT: String(E2E_PORT) },
+  },
+});
