@@ -175,11 +175,16 @@ export class DocProvider extends Emitter<DocProviderEvents> {
       if (typeof event.data === "string") this.#handleControl(event.data);
       else this.#handleFrame(new Uint8Array(event.data as ArrayBuffer));
     };
-    socket.onclose = (event: CloseEvent) => {
+    const settle = (code: number, reason: string) => {
       clearTimeout(openTimer);
       if (this.#socket !== socket) return;
       this.#socket = null;
-      void this.#handleClose(event.code, event.reason, isOpen, url);
+      void this.#handleClose(code, reason, isOpen, url);
+    };
+    socket.onclose = (event: CloseEvent) => settle(event.code, event.reason);
+    // Node's WebSocket reports a refused upgrade with "error" alone, never "close".
+    socket.onerror = () => {
+      if (!isOpen) settle(1006, "connection failed");
     };
   }
 

@@ -17,7 +17,7 @@ async function sign(claims: Record<string, unknown>, { secret = SECRET, exp = no
 /** The deployed configuration: AUTH_SECRET set, development tokens off. */
 const productionEnv = { ...env, AUTH_SECRET: SECRET, DEV_TOKENS: "off" as const };
 
-async function connectWith(token: string | null, room = "auth-room", init: RequestInit = {}, target = productionEnv) {
+async function connectWith(token: string | null, room = "auth-room", init: RequestInit = {}, target: Env = productionEnv) {
   const url = `${BASE}/v1/doc/${room}${token === null ? "" : `?token=${token}`}`;
   const response = await app.fetch(new Request(url, { ...init, headers: { Upgrade: "websocket", ...init.headers } }), target);
   const body = response.webSocket ? null : await response.json<{ error: { code: string; message: string } }>();

@@ -1,0 +1,39 @@
+import { describe, expect, it } from "vitest";
+import { CloseCode, decodeClientControl, isFatalCloseCode, roomClaimCovers, truncateCloseReason } from "./index.ts";
+
+describe("room claims", () => {
+  it.each([
+    ["doc/notes-1", "doc/notes-1", true],
+    ["doc/notes-1", "doc/notes-10", false],
+    ["doc/*", "doc/anything", true],
+    ["doc/team-*", "doc/team-7", true],
+    ["doc/team-*", "doc/other", false],
+    ["*", "doc/x", true],
+    ["game/*", "doc/x", false],
+  ])("%s covers %s: %s", (claim, path, expected) => {
+    expect(roomClaimCovers(claim, path)).toBe(expected);
+  });
+});
+
+describe("close codes", () => {
+  it("are fatal only where reconnecting cannot help", () => {
+    expect(isFatalCloseCode(CloseCode.FORBIDDEN)).toBe(true);
+    expect(isFatalCloseCode(CloseCode.RATE_LIMITED)).toBe(false);
+    expect(isFatalCloseCode(CloseCode.ROOM_FULL)).toBe(false);
+    expect(isFatalCloseCode(1006)).toBe(false);
+  });
+
+  it("keep reasons within the 123 bytes a close frame allows", () => {
+    const reason = truncateCloseReason("é".repeat(200));
+    expect(new TextEncoder().encode(reason).byteLength).toBeLessThanOrEqual(123);
+    expect(truncateCloseReason("short")).toBe("short");
+  });
+});
+
+describe("control messages", () => {
+  it("decode a hello and refuse anything else with a reason", () => {
+    expect(decodeClientControl('{"type":"hello","protocol":1}')).toEqual({ ok: true, value: { type: "hello", protocol: 1 } });
+    expect(decodeClientControl("{")).toEqual({ ok: false, error: "not JSON" });
+    expect(decodeClientControl('{"type":"nope"}').ok).toBe(false);
+  });
+});

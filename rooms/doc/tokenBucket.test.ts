@@ -1,0 +1,21 @@
+import { describe, expect, it } from "vitest";
+import { TokenBucket } from "./tokenBucket.ts";
+
+describe("TokenBucket", () => {
+  it("allows a burst of `capacity`, then refuses until time refills it", () => {
+    const bucket = new TokenBucket(3, 10, 0);
+    expect([bucket.take(0), bucket.take(0), bucket.take(0), bucket.take(0)]).toEqual([true, true, true, false]);
+    expect(bucket.take(50)).toBe(false); // half a token
+    expect(bucket.take(100)).toBe(true); // one token after 100 ms at 10/s
+  });
+
+  it("never holds more than its capacity", () => {
+    const bucket = new TokenBucket(2, 1000, 0);
+    bucket.take(0);
+    expect([bucket.take(60_000), bucket.take(60_000), bucket.take(60_000)]).toEqual([true, true, false]);
+  });
+
+  it("refuses nonsense bounds", () => {
+    expect(() => new TokenBucket(0, 1, 0)).toThrow(RangeError);
+  });
+});
