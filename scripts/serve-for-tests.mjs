@@ -9,5 +9,6 @@ const persistTo = ".wrangler/e2e-state";
 await rm(new URL(`../${persistTo}`, import.meta.url), { recursive: true, force: true });
 execFileSync(process.execPath, ["scripts/build-demo.mjs"], { cwd: projectRoot, stdio: "inherit" });
 const wrangler = spawnWranglerDev({ port, persistTo });
+// Playwright stops this server by signalling its process group, which wrangler shares.
 for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => wrangler.kill("SIGINT"));
 wrangler.on("exit", (code) => process.exit(code ?? 0));

@@ -25,3 +25,15 @@ export function spawnWranglerDev({ port = 8787, persistTo, stdio = "inherit", de
     detached,
   });
 }
+
+/**
+ * Stops a tree started with `detached: true` by signalling its whole process group:
+ * wrangler's launcher does not pass a signal on to the CLI and workerd below it.
+ */
+export function stopWranglerTree(child, signal = "SIGINT") {
+  try {
+    process.kill(-child.pid, signal);
+  } catch {
+    // already gone
+  }
+}
