@@ -41,6 +41,8 @@ function suite(title, command, args, reportFile, count) {
 
 check("type check", "npm", ["run", "-s", "typecheck"]);
 check("build the demo", process.execPath, ["scripts/build-demo.mjs"]);
+check("build the SDK", process.execPath, ["scripts/build-sdk.mjs"]);
+check("the built SDK loads in plain Node", process.execPath, ["scripts/check-sdk-dist.mjs"]);
 check("production bundle (wrangler deploy --dry-run --env production)", process.execPath, [
   join(projectRoot, "node_modules/wrangler/bin/wrangler.js"),
   "deploy", "--dry-run", "--env", "production", "--outdir", ".wrangler/dry-run",
