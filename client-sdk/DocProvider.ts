@@ -4,6 +4,7 @@ import * as awarenessProtocol from "y-protocols/awareness";
 import * as syncProtocol from "y-protocols/sync";
 import * as Y from "yjs";
 import {
+  ErrorBody,
   PROTOCOL_VERSION,
   decodeServerControl,
   encodeClientControl,
@@ -213,11 +214,11 @@ export class DocProvider extends Emitter<DocProviderEvents> {
       const httpUrl = socketUrl.replace(/^ws/, "http");
       const response = await this.#context.fetch(httpUrl);
       if (response.status === 426 || response.status >= 500) return null;
-      const body: unknown = await response.json().catch(() => null);
-      const code = readErrorCode(body);
+      const body = ErrorBody.safeParse(await response.json().catch(() => null));
+      const error = body.success ? body.data.error : { code: "unknown", message: response.statusText };
       // An expired token gets a fresh one from getToken on the next attempt.
-      if (response.status === 401 && code === "token_expired") return null;
-      return { code: response.status, reason: readErrorMessage(body) ?? response.statusText };
+      if (response.status === 401 && error.code === "token_expired") return null;
+      return { code: response.status, reason: error.message };
     } catch {
       return null;
     }
@@ -342,20 +343,4 @@ function toOwnedBytes(bytes: Uint8Array): Uint8Array<ArrayBuffer> {
 function removeRemoteAwareness(awareness: awarenessProtocol.Awareness, ownClientId: number): void {
   const others = [...awareness.getStates().keys()].filter((id) => id !== ownClientId);
   awarenessProtocol.removeAwarenessStates(awareness, others, "connection lost");
-}
-
-function readErrorCode(body: unknown): string | undefined {
-  if (typeof body !== "object" || body === null || !("error" in body)) return undefined;
-  const error = body.error;
-  return typeof error === "object" && error !== null && "code" in error && typeof error.code === "string"
-    ? error.code
-    : undefined;
-}
-
-function readErrorMessage(body: unknown): string | undefined {
-  if (typeof body !== "object" || body === null || !("error" in body)) return undefined;
-  const error = body.error;
-  return typeof error === "object" && error !== null && "message" in error && typeof error.message === "string"
-    ? error.message
-    : undefined;
 }

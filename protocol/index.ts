@@ -4,3 +4,4 @@ export * from "./identity.ts";
 export * from "./limits.ts";
 export * from "./rooms.ts";
 export * from "./version.ts";
+export * from "./errors.ts";
