@@ -5,3 +5,6 @@ export * from "./limits.ts";
 export * from "./rooms.ts";
 export * from "./version.ts";
 export * from "./errors.ts";
+export * from "./gameDefinition.ts";
+export * from "./match.ts";
+export * from "./patch.ts";
