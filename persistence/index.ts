@@ -1,3 +1,4 @@
 export * from "./docStore.ts";
 export * from "./sqliteDocStore.ts";
 export * from "./roomMeta.ts";
+export * from "./gameStore.ts";

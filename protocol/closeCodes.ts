@@ -14,6 +14,8 @@ export const CloseCode = {
   NOT_FOUND: 4404,
   /** The room has no free connection slot. */
   ROOM_FULL: 4409,
+  /** The same player connected again elsewhere; this older connection gave up its seat. */
+  REPLACED: 4410,
   /** A single frame is larger than MAX_MESSAGE_BYTES. */
   MESSAGE_TOO_LARGE: 4413,
   /** Client and server speak different protocol versions. */
@@ -37,6 +39,7 @@ const FATAL_CLOSE_CODES: ReadonlySet<number> = new Set([
   CloseCode.UNAUTHENTICATED,
   CloseCode.FORBIDDEN,
   CloseCode.NOT_FOUND,
+  CloseCode.REPLACED,
   CloseCode.MESSAGE_TOO_LARGE,
   CloseCode.VERSION_MISMATCH,
   CloseCode.DOCUMENT_TOO_LARGE,

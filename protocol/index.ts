@@ -8,3 +8,5 @@ export * from "./errors.ts";
 export * from "./gameDefinition.ts";
 export * from "./match.ts";
 export * from "./patch.ts";
+export * from "./gameMessages.ts";
+export * from "./matchResult.ts";

@@ -8,6 +8,7 @@ export const RoomId = z.string().regex(ROOM_ID_PATTERN, "room ids are 1-64 chara
 /** Room kinds and the roles a token may carry for each. */
 export const ROLES_BY_KIND = {
   doc: ["editor", "viewer"],
+  game: ["player", "spectator"],
 } as const;
 
 export type RoomKind = keyof typeof ROLES_BY_KIND;

@@ -3,6 +3,8 @@ import { logEvent } from "../rooms/log.ts";
 import { jsonError } from "./errors.ts";
 import { handleDevToken } from "./routes/devToken.ts";
 import { handleDocSocket } from "./routes/docSocket.ts";
+import { handleGameSocket } from "./routes/gameSocket.ts";
+import { handleMatch, handleOpenRooms } from "./routes/matchmaking.ts";
 import { handleHealth } from "./routes/health.ts";
 
 export type AppEnv = { Bindings: Env };
@@ -13,7 +15,10 @@ export const app = new Hono<AppEnv>()
   .post("/v1/dev/token", handleDevToken)
   .get("/v1/doc/:roomId", handleDocSocket)
   // Deeper or empty paths reach the same handler, which answers 400 for the bad room id.
-  .get("/v1/doc/*", handleDocSocket);
+  .get("/v1/doc/*", handleDocSocket)
+  .get("/v1/game/:gameName/:roomId", handleGameSocket)
+  .post("/v1/match/:gameName", handleMatch)
+  .get("/v1/match/:gameName/open", handleOpenRooms);
 
 app.notFound((c) => jsonError(c, 404, "not_found", `no route for ${c.req.method} ${new URL(c.req.url).pathname}`));
 

@@ -3,6 +3,8 @@ import { app } from "./app.ts";
 import { isDevTokensOn } from "./auth.ts";
 
 export { DocRoom } from "../rooms/doc/DocRoom.ts";
+export { GameRoom } from "../rooms/game/GameRoom.ts";
+export { Matchmaker } from "../rooms/game/Matchmaker.ts";
 
 if (isDevTokensOn(env)) {
   console.warn(

@@ -147,6 +147,8 @@ export class DocRoom extends Server<Env> {
   }
 
   #handleMessage(connection: Connection, message: WSMessage): void {
+    // Frames already queued when the room closed this socket are dropped, not answered.
+    if (connection.readyState !== WebSocket.OPEN) return;
     const bytes = typeof message === "string" ? new TextEncoder().encode(message).byteLength : message.byteLength;
     if (bytes > DocLimits.MAX_MESSAGE_BYTES) {
       return this.#close(connection, CloseCode.MESSAGE_TOO_LARGE, `frame of ${bytes} bytes is over ${DocLimits.MAX_MESSAGE_BYTES}`);

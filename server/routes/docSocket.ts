@@ -1,17 +1,12 @@
 import type { Context } from "hono";
 import { getServerByName } from "partyserver";
-import {
-  IDENTITY_HEADER,
-  LOCATION_HINT_HEADER,
-  RoomId,
-  encodeIdentityHeader,
-  roomPath,
-} from "../../protocol/index.ts";
+import { RoomId, roomPath } from "../../protocol/index.ts";
 import { logEvent } from "../../rooms/log.ts";
 import { authorize, tokenOf } from "../auth.ts";
 import type { AppEnv } from "../app.ts";
 import { jsonError } from "../errors.ts";
 import { choosePlacement } from "../placement.ts";
+import { forwardToRoom } from "./roomForward.ts";
 
 /**
  * WebSocket /v1/doc/{roomId}. Everything is checked here, before any Durable Object is
@@ -34,19 +29,6 @@ export async function handleDocSocket(c: Context<AppEnv>): Promise<Response> {
     return jsonError(c, 426, "upgrade_required", "connect with a WebSocket");
   }
 
-  // The token stays at the edge: the room gets the verified identity, and nothing it
-  // stores (partyserver keeps the URL in the socket attachment) holds a credential.
-  const url = new URL(c.req.url);
-  url.searchParams.delete("token");
-  const headers = new Headers(c.req.raw.headers);
-  headers.delete("Authorization");
-  headers.set(
-    IDENTITY_HEADER,
-    encodeIdentityHeader({ sub: auth.claims.sub, name: auth.claims.name, role: auth.claims.role, room: path }),
-  );
-  if (placement.hint) headers.set(LOCATION_HINT_HEADER, placement.hint);
-  else headers.delete(LOCATION_HINT_HEADER);
-
   const room = await getServerByName(c.env.DocRoom, roomId.data, { locationHint: placement.hint });
-  return room.fetch(new Request(url, { headers }));
+  return room.fetch(forwardToRoom(c, auth.claims, path, placement.hint));
 }

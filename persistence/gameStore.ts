@@ -1,0 +1,165 @@
+import { z } from "zod";
+import { MatchResultSchema, type MatchEntry, type MatchResult, type MatchSnapshot } from "../protocol/index.ts";
+
+/**
+ * A game room's durable state in DO SQLite: seats (so a dropped player keeps theirs through
+ * hibernation and eviction) and the match record (seed, version, every applied entry with its
+ * tick, the result), written as the match runs.
+ */
+export interface Seat {
+  playerId: string;
+  seat: number;
+  name: string | null;
+  resumeToken: string;
+  /** Epoch ms when the player's connection dropped; null while connected. */
+  droppedAt: number | null;
+}
+
+export interface MatchRow {
+  id: string;
+  seed: number;
+  version: string;
+  players: string[];
+  startedAt: number;
+  endedAt: number | null;
+  finalTick: number | null;
+  result: MatchResult | null;
+}
+
+const EntrySchema = z.discriminatedUnion("kind", [
+  z.object({ tick: z.number(), kind: z.literal("join"), playerId: z.string() }),
+  z.object({ tick: z.number(), kind: z.literal("leave"), playerId: z.string() }),
+  z.object({ tick: z.number(), kind: z.literal("input"), playerId: z.string(), seq: z.number(), input: z.unknown() }),
+]);
+
+function parseJson<T>(schema: z.ZodType<T>, text: string | null): T | null {
+  if (text === null) return null;
+  const parsed = schema.safeParse(JSON.parse(text));
+  if (!parsed.success) throw new Error(`corrupt row in game storage: ${parsed.error.message}`);
+  return parsed.data;
+}
+
+type MatchSqlRow = {
+  id: string; seed: number; version: string; players: string; started_at: number;
+  ended_at: number | null; final_tick: number | null; result: string | null;
+};
+
+export class SqliteGameStore {
+  constructor(private readonly sql: SqlStorage) {
+    sql.exec(`CREATE TABLE IF NOT EXISTS game_seat (
+      player_id TEXT PRIMARY KEY, seat INTEGER NOT NULL, name TEXT,
+      resume_token TEXT NOT NULL, dropped_at INTEGER)`);
+    sql.exec(`CREATE TABLE IF NOT EXISTS game_match (
+      id TEXT PRIMARY KEY, seed INTEGER NOT NULL, version TEXT NOT NULL, players TEXT NOT NULL,
+      started_at INTEGER NOT NULL, ended_at INTEGER, final_tick INTEGER, result TEXT)`);
+    sql.exec(`CREATE TABLE IF NOT EXISTS game_match_entry (
+      id INTEGER PRIMARY KEY AUTOINCREMENT, match_id TEXT NOT NULL, tick INTEGER NOT NULL, entry TEXT NOT NULL)`);
+    sql.exec("CREATE INDEX IF NOT EXISTS game_match_entry_by_match ON game_match_entry (match_id, id)");
+    sql.exec(`CREATE TABLE IF NOT EXISTS game_snapshot (
+      match_id TEXT PRIMARY KEY, tick INTEGER NOT NULL, rng_state INTEGER NOT NULL,
+      state TEXT NOT NULL, last_entry_id INTEGER NOT NULL)`);
+  }
+
+  seats(): Seat[] {
+    return this.sql
+      .exec<{ player_id: string; seat: number; name: string | null; resume_token: string; dropped_at: number | null }>(
+        "SELECT * FROM game_seat ORDER BY seat",
+      )
+      .toArray()
+      .map((r) => ({ playerId: r.player_id, seat: r.seat, name: r.name, resumeToken: r.resume_token, droppedAt: r.dropped_at }));
+  }
+
+  putSeat(seat: Seat): void {
+    this.sql.exec(
+      "INSERT OR REPLACE INTO game_seat (player_id, seat, name, resume_token, dropped_at) VALUES (?, ?, ?, ?, ?)",
+      seat.playerId, seat.seat, seat.name, seat.resumeToken, seat.droppedAt,
+    );
+  }
+
+  deleteSeat(playerId: string): void {
+    this.sql.exec("DELETE FROM game_seat WHERE player_id = ?", playerId);
+  }
+
+  startMatch(match: Pick<MatchRow, "id" | "seed" | "version" | "players" | "startedAt">): void {
+    this.sql.exec(
+      "INSERT INTO game_match (id, seed, version, players, started_at) VALUES (?, ?, ?, ?, ?)",
+      match.id, match.seed, match.version, JSON.stringify(match.players), match.startedAt,
+    );
+  }
+
+  /** Appends an entry; returns its id, so a snapshot can say how far it reaches. */
+  appendEntry(matchId: string, entry: MatchEntry): number {
+    return this.sql
+      .exec<{ id: number }>(
+        "INSERT INTO game_match_entry (match_id, tick, entry) VALUES (?, ?, ?) RETURNING id",
+        matchId, entry.tick, JSON.stringify(entry),
+      )
+      .one().id;
+  }
+
+  endMatch(matchId: string, finalTick: number, result: MatchResult, endedAt: number): void {
+    this.sql.exec(
+      "UPDATE game_match SET ended_at = ?, final_tick = ?, result = ? WHERE id = ?",
+      endedAt, finalTick, JSON.stringify(result), matchId,
+    );
+    this.sql.exec("DELETE FROM game_snapshot WHERE match_id = ?", matchId);
+  }
+
+  /** The match still running, if any. */
+  currentMatch(): MatchRow | null {
+    const row = this.sql.exec<MatchSqlRow>("SELECT * FROM game_match WHERE ended_at IS NULL ORDER BY started_at DESC LIMIT 1").toArray()[0];
+    return row ? toMatch(row) : null;
+  }
+
+  match(matchId: string): MatchRow | null {
+    const row = this.sql.exec<MatchSqlRow>("SELECT * FROM game_match WHERE id = ?", matchId).toArray()[0];
+    return row ? toMatch(row) : null;
+  }
+
+  matches(): MatchRow[] {
+    return this.sql.exec<MatchSqlRow>("SELECT * FROM game_match ORDER BY started_at").toArray().map(toMatch);
+  }
+
+  saveSnapshot(matchId: string, snapshot: MatchSnapshot, lastEntryId: number): void {
+    this.sql.exec(
+      "INSERT OR REPLACE INTO game_snapshot (match_id, tick, rng_state, state, last_entry_id) VALUES (?, ?, ?, ?, ?)",
+      matchId, snapshot.tick, snapshot.rngState, JSON.stringify(snapshot.state), lastEntryId,
+    );
+  }
+
+  loadSnapshot(matchId: string): { snapshot: MatchSnapshot; lastEntryId: number } | null {
+    const row = this.sql
+      .exec<{ tick: number; rng_state: number; state: string; last_entry_id: number }>(
+        "SELECT tick, rng_state, state, last_entry_id FROM game_snapshot WHERE match_id = ?", matchId,
+      )
+      .toArray()[0];
+    if (!row) return null;
+    return {
+      snapshot: { tick: row.tick, rngState: row.rng_state, state: parseJson(z.unknown(), row.state) },
+      lastEntryId: row.last_entry_id,
+    };
+  }
+
+  /** Entries of a match with an id above `afterId`, in order, with their ids. */
+  entries(matchId: string, afterId = 0): { id: number; entry: MatchEntry }[] {
+    return this.sql
+      .exec<{ id: number; entry: string }>(
+        "SELECT id, entry FROM game_match_entry WHERE match_id = ? AND id > ? ORDER BY id", matchId, afterId,
+      )
+      .toArray()
+      .map((r) => ({ id: r.id, entry: parseJson(EntrySchema, r.entry)! }));
+  }
+}
+
+function toMatch(row: MatchSqlRow): MatchRow {
+  return {
+    id: row.id,
+    seed: row.seed,
+    version: row.version,
+    players: parseJson(z.array(z.string()), row.players) ?? [],
+    startedAt: row.started_at,
+    endedAt: row.ended_at,
+    finalTick: row.final_tick,
+    result: parseJson(MatchResultSchema, row.result),
+  };
+}

@@ -1,0 +1,81 @@
+import { z } from "zod";
+import type { ParseResult } from "./control.ts";
+import { MatchResultSchema } from "./matchResult.ts";
+
+/** Game rooms speak JSON text frames, one message each, all defined here for both sides. */
+export const GameRole = z.enum(["player", "spectator"]);
+export type GameRole = z.infer<typeof GameRole>;
+
+export const ClientGameMessage = z.discriminatedUnion("type", [
+  z.object({ type: z.literal("hello"), protocol: z.number().int().nonnegative(), resume: z.string().max(64).optional() }),
+  z.object({ type: z.literal("input"), seq: z.number().int().positive(), input: z.unknown() }),
+  z.object({ type: z.literal("ping"), t: z.number() }),
+]);
+export type ClientGameMessage = z.infer<typeof ClientGameMessage>;
+
+const PatchOpSchema = z.union([z.tuple([z.array(z.string()), z.unknown()]), z.tuple([z.array(z.string())])]);
+
+export const GameErrorCode = z.enum(["invalid_input", "rate_limited", "spectator", "bad_message"]);
+export type GameErrorCode = z.infer<typeof GameErrorCode>;
+
+export const ServerGameMessage = z.discriminatedUnion("type", [
+  z.object({
+    type: z.literal("welcome"),
+    protocol: z.number().int(),
+    role: GameRole,
+    playerId: z.string(),
+    seat: z.number().int().nullable(),
+    resumeToken: z.string().nullable(),
+    tickRateHz: z.number(),
+    matchId: z.string().nullable(),
+    tick: z.number().int(),
+    ack: z.number().int(),
+    view: z.unknown(),
+  }),
+  /** The whole view again: after a new match starts, or when a delta would be too big. */
+  z.object({ type: z.literal("full"), matchId: z.string().nullable(), tick: z.number().int(), ack: z.number().int(), view: z.unknown() }),
+  /** What changed in this player's view at `tick`; `ack` is the last input seq applied for this player. */
+  z.object({ type: z.literal("delta"), tick: z.number().int(), ack: z.number().int(), patch: z.array(PatchOpSchema) }),
+  z.object({ type: z.literal("events"), tick: z.number().int(), events: z.array(z.unknown()) }),
+  z.object({ type: z.literal("match_over"), matchId: z.string(), result: MatchResultSchema }),
+  z.object({ type: z.literal("error"), code: GameErrorCode, message: z.string(), seq: z.number().int().optional() }),
+  z.object({ type: z.literal("pong"), t: z.number() }),
+]);
+export type ServerGameMessage = z.infer<typeof ServerGameMessage>;
+
+function parse<T>(schema: z.ZodType<T>, text: string): ParseResult<T> {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch {
+    return { ok: false, error: "not JSON" };
+  }
+  const parsed = schema.safeParse(raw);
+  return parsed.success ? { ok: true, value: parsed.data } : { ok: false, error: z.prettifyError(parsed.error) };
+}
+
+export const decodeClientGameMessage = (text: string) => parse(ClientGameMessage, text);
+export const decodeServerGameMessage = (text: string) => parse(ServerGameMessage, text);
+export const encodeGameMessage = (message: ServerGameMessage | ClientGameMessage): string => JSON.stringify(message);
+
+/** Bounds of a game room; each goes with the close code or error its test expects. */
+export const GameLimits = {
+  /** One input message, in bytes of JSON (close 4413). */
+  MAX_INPUT_BYTES: 2048,
+  /** Sustained messages per second per connection (error `rate_limited`, then close 4429). */
+  MESSAGES_PER_SECOND: 60,
+  /** Burst of messages before the rate applies. */
+  MESSAGE_BURST: 120,
+  /** Refused messages a connection may send before it is closed (4429 or 4400). */
+  MAX_STRIKES: 20,
+  /** How long a dropped player's seat is held, in ms. */
+  SEAT_HOLD_MS: 20_000,
+  /** A delta larger than this, in bytes of JSON, is sent as a full view instead. */
+  MAX_DELTA_BYTES: 8 * 1024,
+  /** Spectators per room (close 4409). */
+  MAX_SPECTATORS: 64,
+  /** Pause between a match's end and the next one, in ms. */
+  RESTART_DELAY_MS: 5_000,
+  /** Ticks between snapshots of the match state; after a wake the room replays at most this many ticks. */
+  SNAPSHOT_EVERY_TICKS: 20,
+} as const;

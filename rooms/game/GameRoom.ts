@@ -1,0 +1,340 @@
+import { type Connection, type ConnectionContext, Server, type WSMessage } from "partyserver";
+import { SqliteGameStore, SqliteRoomMetaStore, type Seat } from "../../persistence/index.ts";
+import {
+  CloseCode,
+  GameLimits,
+  GameRole,
+  IDENTITY_HEADER,
+  LOCATION_HINT_HEADER,
+  PROTOCOL_VERSION,
+  Region,
+  decodeClientGameMessage,
+  decodeIdentityHeader,
+  encodeGameMessage,
+  roomPath,
+  truncateCloseReason,
+  type AnyGame,
+  type GameErrorCode,
+  type ServerGameMessage,
+} from "../../protocol/index.ts";
+import { logEvent } from "../log.ts";
+import { GameConnectionState } from "./connectionState.ts";
+import { InputGate } from "./inputGate.ts";
+import { MatchRunner } from "./matchRunner.ts";
+import { findGame } from "./registry.ts";
+import { reportSeats } from "./seatReports.ts";
+import { ViewSync } from "./viewSync.ts";
+
+/**
+ * An authoritative game room: one game's rules, run at its tick rate while players are
+ * connected. A thin shell: seats and the match record live in DO SQLite (persistence/),
+ * the rules in a pure game definition, the match in MatchRunner, the deltas in ViewSync.
+ * The object is named `{gameName}:{roomId}`.
+ */
+export class GameRoom extends Server<Env> {
+  static options = { hibernate: true };
+
+  readonly game: AnyGame;
+  readonly roomId: string;
+  readonly #store: SqliteGameStore;
+  readonly #meta: SqliteRoomMetaStore;
+  readonly #match: MatchRunner;
+  readonly #views = new ViewSync();
+  readonly #gates = new Map<string, InputGate>();
+  #tickTimer: ReturnType<typeof setInterval> | null = null;
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    const [gameName = "", roomId = ""] = (ctx.id.name ?? "").split(":");
+    const game = findGame(gameName);
+    if (!game) throw new Error(`GameRoom for unknown game "${gameName}"`);
+    this.game = game;
+    this.roomId = roomId;
+    this.#store = new SqliteGameStore(ctx.storage.sql);
+    this.#meta = new SqliteRoomMetaStore(ctx.storage.sql);
+    this.#match = new MatchRunner(game, this.#store);
+  }
+
+  onStart(): void {
+    // After a wake with players still connected (hibernated sockets), resume ticking.
+    this.#ensureTicking();
+  }
+
+  onConnect(connection: Connection, { request }: ConnectionContext): void {
+    const identity = decodeIdentityHeader(request.headers.get(IDENTITY_HEADER));
+    if (!identity) return this.#close(connection, CloseCode.UNAUTHENTICATED, "no verified identity");
+    const role = GameRole.safeParse(identity.role);
+    if (identity.room !== roomPath("game", `${this.game.name}/${this.roomId}`) || !role.success) {
+      return this.#close(connection, CloseCode.FORBIDDEN, "identity is not valid for this room");
+    }
+    const hint = Region.safeParse(request.headers.get(LOCATION_HINT_HEADER));
+    this.#meta.setIfAbsent("created_at", String(Date.now()));
+    if (hint.success) this.#meta.setIfAbsent("location_hint", hint.data);
+    const state: GameConnectionState = { sub: identity.sub, name: identity.name, role: role.data, isReady: false };
+    connection.setState(state);
+  }
+
+  onMessage(connection: Connection, message: WSMessage): void {
+    try {
+      this.#handleMessage(connection, message);
+    } catch (error) {
+      logEvent("room_error", { room: this.name, connection: connection.id, error });
+      this.#close(connection, CloseCode.INTERNAL, "internal error");
+    }
+  }
+
+  onClose(connection: Connection): void {
+    this.#gates.delete(connection.id);
+    this.#views.forget(connection.id);
+    const state = GameConnectionState.safeParse(connection.state);
+    if (!state.success || state.data.role !== "player" || !state.data.isReady) return;
+    if (this.#otherConnectionOf(state.data.sub, connection.id)) return;
+    const seat = this.#store.seats().find((s) => s.playerId === state.data.sub);
+    if (!seat) return;
+    const now = Date.now();
+    this.#store.putSeat({ ...seat, droppedAt: now });
+    // Held seats expire by alarm, so an empty room needs no timer to give them back.
+    void this.ctx.storage.setAlarm(now + GameLimits.SEAT_HOLD_MS);
+    if (!this.#hasConnectedPlayers()) this.#stopTicking();
+  }
+
+  onAlarm(): void {
+    const now = Date.now();
+    this.#expireSeats(now);
+    const held = this.#store.seats().filter((s) => s.droppedAt !== null);
+    if (held.length > 0) {
+      const next = Math.min(...held.map((s) => s.droppedAt!)) + GameLimits.SEAT_HOLD_MS;
+      void this.ctx.storage.setAlarm(Math.max(next, now + 1));
+    }
+  }
+
+  /** Whether the tick loop is running (for tests and the admin API). */
+  get isTicking(): boolean {
+    return this.#tickTimer !== null;
+  }
+
+  /** Seats and the current match, for tests and the admin API. */
+  describe() {
+    return {
+      game: this.game.name,
+      seats: this.#store.seats().map(({ resumeToken: _hidden, ...seat }) => seat),
+      matchId: this.#match.matchId,
+      tick: this.#match.engine?.tick ?? 0,
+      locationHint: this.#meta.get("location_hint"),
+    };
+  }
+
+  /** The record of a match: what `replayMatch` needs to re-run it. */
+  matchRecord(matchId: string) {
+    const match = this.#store.match(matchId);
+    if (!match) return null;
+    return { ...match, entries: this.#store.entries(matchId).map((e) => e.entry) };
+  }
+
+  #handleMessage(connection: Connection, message: WSMessage): void {
+    // Frames already queued when the room closed this socket are dropped, not answered.
+    if (connection.readyState !== WebSocket.OPEN) return;
+    const now = Date.now();
+    let gate = this.#gates.get(connection.id);
+    if (!gate) this.#gates.set(connection.id, (gate = new InputGate(now)));
+    const bytes = typeof message === "string" ? new TextEncoder().encode(message).byteLength : message.byteLength;
+    const verdict = gate.admit(bytes, now);
+    if (!verdict.ok) {
+      if ("reply" in verdict) return this.#sendError(connection, "rate_limited", "slow down");
+      if (verdict.close === "too_large") {
+        return this.#close(connection, CloseCode.MESSAGE_TOO_LARGE, `message over ${GameLimits.MAX_INPUT_BYTES} bytes`);
+      }
+      return this.#close(connection, CloseCode.RATE_LIMITED, `over ${GameLimits.MESSAGES_PER_SECOND} messages per second`);
+    }
+    const state = GameConnectionState.safeParse(connection.state);
+    if (!state.success) return this.#close(connection, CloseCode.UNAUTHENTICATED, "connection has no identity");
+    if (typeof message !== "string") return this.#refuse(connection, gate, "bad_message", "game rooms speak JSON text frames");
+    const decoded = decodeClientGameMessage(message);
+    if (!decoded.ok) return this.#refuse(connection, gate, "bad_message", decoded.error);
+    const msg = decoded.value;
+
+    if (msg.type === "hello") return this.#handleHello(connection, state.data, msg.protocol, msg.resume);
+    if (!state.data.isReady) return this.#close(connection, CloseCode.BAD_MESSAGE, "say hello first");
+    if (msg.type === "ping") return this.#send(connection, { type: "pong", t: msg.t });
+
+    if (state.data.role !== "player") return this.#refuse(connection, gate, "spectator", "spectators cannot send inputs", msg.seq);
+    const input = this.game.input.safeParse(msg.input);
+    if (!input.success) return this.#refuse(connection, gate, "invalid_input", "input does not match the game's schema", msg.seq);
+    this.#match.input(state.data.sub, msg.seq, input.data);
+  }
+
+  #handleHello(connection: Connection, state: GameConnectionState, protocol: number, resume?: string): void {
+    if (state.isReady) return;
+    if (protocol !== PROTOCOL_VERSION) {
+      const older = protocol < PROTOCOL_VERSION ? "client" : "server";
+      return this.#close(connection, CloseCode.VERSION_MISMATCH, `${older} is older: client speaks protocol ${protocol}, server ${PROTOCOL_VERSION}`);
+    }
+    let seat: Seat | null = null;
+    if (state.role === "player") {
+      const claimed = this.#claimSeat(connection, state, resume);
+      if (claimed === "full") return this.#close(connection, CloseCode.ROOM_FULL, `room is full (${this.game.maxPlayers} players)`);
+      if (claimed === "taken") {
+        return this.#close(connection, CloseCode.ROOM_FULL, "you are seated from another connection; resume with its token");
+      }
+      seat = claimed;
+    } else if (this.#readyConnections().filter((c) => c.state.role === "spectator").length >= GameLimits.MAX_SPECTATORS) {
+      return this.#close(connection, CloseCode.ROOM_FULL, `room has its ${GameLimits.MAX_SPECTATORS} spectators`);
+    }
+    connection.setState({ ...state, isReady: true });
+    const view = this.#viewFor(state.role === "player" ? state.sub : null);
+    const ack = this.#match.acks.get(state.sub) ?? 0;
+    this.#send(connection, {
+      type: "welcome",
+      protocol: PROTOCOL_VERSION,
+      role: state.role,
+      playerId: state.sub,
+      seat: seat?.seat ?? null,
+      resumeToken: seat?.resumeToken ?? null,
+      tickRateHz: this.game.tickRateHz,
+      matchId: this.#match.matchId,
+      tick: this.#match.engine?.tick ?? 0,
+      ack,
+      view,
+    });
+    this.#views.sent(connection.id, this.#match.matchId, ack, view);
+    this.#ensureTicking();
+  }
+
+  /** Gives the player their held seat back, or a free one. */
+  #claimSeat(connection: Connection, state: GameConnectionState, resume?: string): Seat | "full" | "taken" {
+    const now = Date.now();
+    this.#expireSeats(now);
+    const seats = this.#store.seats();
+    // A seat belongs to its verified `sub`: a dropped seat comes back to its user. A seat still
+    // live on another connection moves only with its resume token (a client reconnecting before
+    // the room noticed its old socket die); without it the newcomer is refused.
+    const held = seats.find((s) => s.playerId === state.sub);
+    if (held) {
+      const older = this.#otherConnectionOf(state.sub, connection.id);
+      if (older && resume !== held.resumeToken) return "taken";
+      if (older) this.#close(older, CloseCode.REPLACED, "this seat was taken by a newer connection");
+      const seat = { ...held, droppedAt: null, name: state.name ?? held.name };
+      this.#store.putSeat(seat);
+      return seat;
+    }
+    if (seats.length >= this.game.maxPlayers) return "full";
+    const taken = new Set(seats.map((s) => s.seat));
+    let number = 0;
+    while (taken.has(number)) number++;
+    const seat: Seat = { playerId: state.sub, seat: number, name: state.name ?? null, resumeToken: newResumeToken(), droppedAt: null };
+    this.#store.putSeat(seat);
+    if (this.#match.engine === null) this.#match.start([state.sub], now);
+    else this.#match.join(state.sub);
+    this.#reportSeats();
+    return seat;
+  }
+
+  #expireSeats(now: number): void {
+    let changed = false;
+    for (const seat of this.#store.seats()) {
+      if (seat.droppedAt === null || now - seat.droppedAt < GameLimits.SEAT_HOLD_MS) continue;
+      this.#store.deleteSeat(seat.playerId);
+      this.#match.leave(seat.playerId);
+      changed = true;
+    }
+    if (changed) this.#reportSeats();
+  }
+
+  #tick(): void {
+    try {
+      const now = Date.now();
+      this.#expireSeats(now);
+      if (!this.#hasConnectedPlayers()) return this.#stopTicking();
+      const ended = this.#match.step(now);
+      if (ended) this.#broadcast({ type: "match_over", matchId: this.#match.matchId!, result: ended });
+      if (this.#match.restartAt !== null && now >= this.#match.restartAt) {
+        this.#match.start(this.#store.seats().map((s) => s.playerId), now);
+      }
+      this.#sendViews();
+    } catch (error) {
+      logEvent("tick_failed", { room: this.name, error });
+    }
+  }
+
+  #sendViews(): void {
+    const engine = this.#match.engine;
+    const events = engine?.drainEvents() ?? [];
+    const tick = engine?.tick ?? 0;
+    const views = new Map<string | null, unknown>();
+    for (const { connection, state } of this.#readyConnections()) {
+      const key = state.role === "player" ? state.sub : null;
+      if (!views.has(key)) views.set(key, this.#viewFor(key));
+      const frame = this.#views.next(connection.id, this.#match.matchId, tick, this.#match.acks.get(state.sub) ?? 0, views.get(key));
+      if (frame) connection.send(frame);
+      if (events.length > 0) this.#send(connection, { type: "events", tick, events });
+    }
+  }
+
+  #viewFor(playerId: string | null): unknown {
+    const engine = this.#match.engine;
+    return engine ? this.game.view(engine.state, playerId) : null;
+  }
+
+  #ensureTicking(): void {
+    if (this.#tickTimer !== null || !this.#hasConnectedPlayers()) return;
+    this.#tickTimer = setInterval(() => this.#tick(), 1000 / this.game.tickRateHz);
+  }
+
+  #stopTicking(): void {
+    if (this.#tickTimer === null) return;
+    clearInterval(this.#tickTimer);
+    this.#tickTimer = null;
+    this.#match.checkpoint();
+  }
+
+  #hasConnectedPlayers(): boolean {
+    return this.#readyConnections().some((c) => c.state.role === "player");
+  }
+
+  #readyConnections(): { connection: Connection; state: GameConnectionState }[] {
+    const ready = [];
+    for (const connection of this.getConnections()) {
+      if (connection.readyState !== WebSocket.OPEN) continue;
+      const state = GameConnectionState.safeParse(connection.state);
+      if (state.success && state.data.isReady) ready.push({ connection, state: state.data });
+    }
+    return ready;
+  }
+
+  #otherConnectionOf(sub: string, exceptId: string): Connection | undefined {
+    return this.#readyConnections().find((c) => c.state.sub === sub && c.connection.id !== exceptId)?.connection;
+  }
+
+  #reportSeats(): void {
+    const region = this.#meta.get("location_hint") ?? "any";
+    reportSeats(this.env, this.game.name, region, this.roomId, this.#store.seats().length, this.game.maxPlayers);
+  }
+
+  #refuse(connection: Connection, gate: InputGate, code: GameErrorCode, message: string, seq?: number): void {
+    if (gate.strike()) return this.#close(connection, CloseCode.BAD_MESSAGE, `too many refused messages (last: ${message})`);
+    this.#sendError(connection, code, message, seq);
+  }
+
+  #sendError(connection: Connection, code: GameErrorCode, message: string, seq?: number): void {
+    this.#send(connection, { type: "error", code, message, seq });
+  }
+
+  #send(connection: Connection, message: ServerGameMessage): void {
+    connection.send(encodeGameMessage(message));
+  }
+
+  #broadcast(message: ServerGameMessage): void {
+    const text = encodeGameMessage(message);
+    for (const { connection } of this.#readyConnections()) connection.send(text);
+  }
+
+  #close(connection: Connection, code: CloseCode, reason: string): void {
+    logEvent("connection_closed", { room: this.name, connection: connection.id, code, reason });
+    connection.close(code, truncateCloseReason(reason));
+  }
+}
+
+function newResumeToken(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(18));
+  return btoa(String.fromCharCode(...bytes)).replaceAll("+", "-").replaceAll("/", "_");
+}

@@ -1,0 +1,16 @@
+import { logEvent } from "../log.ts";
+
+/** The matchmaker that keeps seat counts for one game in one region. */
+export function matchmakerFor(env: Env, gameName: string, region: string) {
+  return env.Matchmaker.getByName(`${gameName}:${region}`);
+}
+
+/**
+ * Tells the matchmaker how many seats a room has taken. Fire-and-forget: the matchmaker
+ * also holds reservations, so a lost report delays a correction but never overfills a room.
+ */
+export function reportSeats(env: Env, gameName: string, region: string, roomId: string, taken: number, max: number): void {
+  matchmakerFor(env, gameName, region)
+    .report(roomId, taken, max)
+    .catch((error: unknown) => logEvent("seat_report_failed", { room: `${gameName}:${roomId}`, error }));
+}

@@ -1,0 +1,50 @@
+import type { Context } from "hono";
+import { z } from "zod";
+import { Region, roomPath } from "../../protocol/index.ts";
+import { findGame } from "../../rooms/game/registry.ts";
+import { matchmakerFor } from "../../rooms/game/seatReports.ts";
+import { authorize, tokenOf } from "../auth.ts";
+import type { AppEnv } from "../app.ts";
+import { jsonError } from "../errors.ts";
+import { choosePlacement } from "../placement.ts";
+
+const MatchRequest = z.object({ mode: z.enum(["quick", "private"]), region: Region.optional() });
+/** Largest body this route reads, in bytes. */
+const MAX_BODY_BYTES = 1024;
+
+/** POST /v1/match/{gameName}: a room with a free seat (quick) or a new private one. */
+export async function handleMatch(c: Context<AppEnv>): Promise<Response> {
+  const game = findGame(c.req.param("gameName") ?? "");
+  if (!game) return jsonError(c, 404, "unknown_game", `no game named "${c.req.param("gameName")}"`);
+  const auth = await authorize(c.env, tokenOf(c.req.raw), "game", roomPath("game", `${game.name}/*`));
+  if (!auth.ok) return jsonError(c, auth.status, auth.code, auth.message);
+  if (auth.claims.role !== "player") return jsonError(c, 403, "role_not_allowed", "only players join matches");
+
+  const text = await c.req.text();
+  if (text.length > MAX_BODY_BYTES) return jsonError(c, 413, "body_too_large", `body is over ${MAX_BODY_BYTES} bytes`);
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch {
+    return jsonError(c, 400, "bad_json", 'body must be JSON: { "mode": "quick" | "private", "region"? }');
+  }
+  const body = MatchRequest.safeParse(raw);
+  if (!body.success) return jsonError(c, 400, "bad_request", z.prettifyError(body.error));
+  const placement = choosePlacement(c.req.raw);
+  if (!placement.ok) return jsonError(c, 400, "bad_region", placement.message);
+  const region = body.data.region ?? placement.hint ?? "any";
+
+  const matchmaker = matchmakerFor(c.env, game.name, region);
+  const roomId = body.data.mode === "quick" ? await matchmaker.quick(game.maxPlayers) : await matchmaker.createPrivate(game.maxPlayers);
+  return c.json({ roomId, region, ...(body.data.mode === "private" ? { joinCode: roomId } : {}) });
+}
+
+/** GET /v1/match/{gameName}/open?region=: public rooms with a free seat, for a lobby screen. */
+export async function handleOpenRooms(c: Context<AppEnv>): Promise<Response> {
+  const game = findGame(c.req.param("gameName") ?? "");
+  if (!game) return jsonError(c, 404, "unknown_game", `no game named "${c.req.param("gameName")}"`);
+  const placement = choosePlacement(c.req.raw);
+  if (!placement.ok) return jsonError(c, 400, "bad_region", placement.message);
+  const region = placement.hint ?? "any";
+  return c.json({ region, rooms: await matchmakerFor(c.env, game.name, region).open() });
+}
