@@ -11,6 +11,7 @@ import {
   decodeClientGameMessage,
   decodeIdentityHeader,
   encodeGameMessage,
+  hashState,
   roomPath,
   truncateCloseReason,
   type AnyGame,
@@ -122,6 +123,12 @@ export class GameRoom extends Server<Env> {
       tick: this.#match.engine?.tick ?? 0,
       locationHint: this.#meta.get("location_hint"),
     };
+  }
+
+  /** The running match's tick and state hash, to check a replay against. */
+  liveState(): { tick: number; hash: string | null } {
+    const engine = this.#match.engine;
+    return { tick: engine?.tick ?? 0, hash: engine ? hashState(engine.state) : null };
   }
 
   /** The record of a match: what `replayMatch` needs to re-run it. */
