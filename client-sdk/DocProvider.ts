@@ -3,16 +3,11 @@ import * as encoding from "lib0/encoding";
 import * as awarenessProtocol from "y-protocols/awareness";
 import * as syncProtocol from "y-protocols/sync";
 import * as Y from "yjs";
-import {
-  ErrorBody,
-  PROTOCOL_VERSION,
-  decodeServerControl,
-  encodeClientControl,
-  isFatalCloseCode,
-  type DocRole,
-} from "../protocol/index.ts";
-import { reconnectDelayMs, type ResolvedReconnectOptions } from "./backoff.ts";
+import { PROTOCOL_VERSION, decodeServerControl, encodeClientControl, type DocRole } from "../protocol/index.ts";
 import { Emitter } from "./emitter.ts";
+import { SocketSession, type CloseReason, type SessionContext } from "./socketSession.ts";
+
+export type { CloseReason } from "./socketSession.ts";
 
 /**
  * Where a document connection stands:
@@ -25,13 +20,6 @@ import { Emitter } from "./emitter.ts";
  */
 export type DocStatus = "connecting" | "connected" | "synced" | "saved" | "offline" | "closed";
 
-/** Why a provider stopped for good. */
-export interface CloseReason {
-  /** A close code from protocol/closeCodes.ts, or the HTTP status of a refused connection. */
-  code: number;
-  reason: string;
-}
-
 export type DocProviderEvents = {
   status: [status: DocStatus];
   /** The provider stopped for good; it will not reconnect. */
@@ -41,19 +29,11 @@ export type DocProviderEvents = {
 };
 
 /** What the provider needs from the client that made it. */
-export interface DocProviderContext {
+export interface DocProviderContext extends SessionContext {
   roomId: string;
-  /** `ws:` or `wss:` URL of the room, without a token. */
-  socketUrl: string;
-  getToken: () => string | Promise<string>;
-  reconnect: ResolvedReconnectOptions;
-  WebSocket: typeof WebSocket;
-  fetch: typeof fetch;
 }
 
 const MessageType = { SYNC: 0, AWARENESS: 1, QUERY_AWARENESS: 3 } as const;
-/** WebSocket.OPEN, spelled out so an injected WebSocket class without statics works too. */
-const SOCKET_OPEN = 1;
 
 /**
  * Keeps a Y.Doc in sync with one Edgeroom collaboration room. Made by `client.doc()`.
@@ -73,27 +53,29 @@ export class DocProvider extends Emitter<DocProviderEvents> {
   #status: DocStatus = "connecting";
   #closeReason: CloseReason | null = null;
   #role: DocRole | null = null;
-  #socket: WebSocket | null = null;
+  readonly #session: SocketSession;
   #isSynced = false;
   /** Update frames sent on the current socket, and how many of them the room says are durable. */
   #sentSeq = 0;
   #savedSeq = 0;
-  #attempt = 0;
-  #retryTimer: ReturnType<typeof setTimeout> | null = null;
   #isDestroyed = false;
-  readonly #context: DocProviderContext;
   readonly #ownsAwareness: boolean;
 
   constructor(context: DocProviderContext, doc: Y.Doc, awareness?: awarenessProtocol.Awareness) {
     super();
-    this.#context = context;
     this.roomId = context.roomId;
     this.doc = doc;
     this.#ownsAwareness = awareness === undefined;
     this.awareness = awareness ?? new awarenessProtocol.Awareness(doc);
     doc.on("update", this.#handleDocUpdate);
     this.awareness.on("update", this.#handleAwarenessUpdate);
-    void this.#connect();
+    this.#session = new SocketSession(context, {
+      onConnecting: () => this.#setStatus("connecting"),
+      onOpen: () => this.#handleOpen(),
+      onMessage: (data) => (typeof data === "string" ? this.#handleControl(data) : this.#handleFrame(new Uint8Array(data))),
+      onOffline: () => this.#handleDrop("offline"),
+      onFatal: (reason) => this.#stop(reason),
+    });
   }
 
   get status(): DocStatus {
@@ -131,113 +113,35 @@ export class DocProvider extends Emitter<DocProviderEvents> {
   destroy(): void {
     if (this.#isDestroyed) return;
     this.#isDestroyed = true;
-    if (this.#retryTimer) clearTimeout(this.#retryTimer);
     awarenessProtocol.removeAwarenessStates(this.awareness, [this.doc.clientID], "destroy");
     this.doc.off("update", this.#handleDocUpdate);
     this.awareness.off("update", this.#handleAwarenessUpdate);
     if (this.#ownsAwareness) this.awareness.destroy();
-    const socket = this.#socket;
-    this.#socket = null;
-    socket?.close(1000, "client destroyed");
+    this.#session.stop();
     this.#setStatus("closed");
     this.removeAllListeners();
   }
 
-  async #connect(): Promise<void> {
-    if (this.#isDestroyed) return;
-    this.#setStatus("connecting");
-    let url: string;
-    try {
-      url = await this.#urlWithToken();
-    } catch (error) {
-      // A failing token source is retried like a dropped connection: it may be a passing outage.
-      return this.#scheduleReconnect();
-    }
-    if (this.#isDestroyed) return;
-    const socket = new this.#context.WebSocket(url);
-    socket.binaryType = "arraybuffer";
-    this.#socket = socket;
+  #handleOpen(): void {
     this.#isSynced = false;
     this.#sentSeq = 0;
     this.#savedSeq = 0;
-    let isOpen = false;
-    const openTimer = setTimeout(() => socket.close(), this.#context.reconnect.connectTimeoutMs);
-
-    socket.onopen = () => {
-      clearTimeout(openTimer);
-      isOpen = true;
-      this.#setStatus("connected");
-      socket.send(encodeClientControl({ type: "hello", protocol: PROTOCOL_VERSION }));
-      this.#sendFrame(MessageType.SYNC, (e) => syncProtocol.writeSyncStep1(e, this.doc));
-      if (this.awareness.getLocalState() !== null) this.#sendAwareness([this.doc.clientID]);
-    };
-    socket.onmessage = (event: MessageEvent) => {
-      if (this.#socket !== socket) return;
-      if (typeof event.data === "string") this.#handleControl(event.data);
-      else this.#handleFrame(new Uint8Array(event.data as ArrayBuffer));
-    };
-    const settle = (code: number, reason: string) => {
-      clearTimeout(openTimer);
-      if (this.#socket !== socket) return;
-      this.#socket = null;
-      void this.#handleClose(code, reason, isOpen, url);
-    };
-    socket.onclose = (event: CloseEvent) => settle(event.code, event.reason);
-    // Node's WebSocket reports a refused upgrade with "error" alone, never "close".
-    socket.onerror = () => {
-      if (!isOpen) settle(1006, "connection failed");
-    };
+    this.#setStatus("connected");
+    this.#session.send(encodeClientControl({ type: "hello", protocol: PROTOCOL_VERSION }));
+    this.#sendFrame(MessageType.SYNC, (e) => syncProtocol.writeSyncStep1(e, this.doc));
+    if (this.awareness.getLocalState() !== null) this.#sendAwareness([this.doc.clientID]);
   }
 
-  async #urlWithToken(): Promise<string> {
-    const token = await this.#context.getToken();
-    const url = new URL(this.#context.socketUrl);
-    url.searchParams.set("token", token);
-    return url.toString();
-  }
-
-  async #handleClose(code: number, reason: string, wasOpen: boolean, url: string): Promise<void> {
-    if (this.#isDestroyed) return;
+  #handleDrop(status: "offline" | "closed"): void {
+    this.#isSynced = false;
     removeRemoteAwareness(this.awareness, this.doc.clientID);
-    if (isFatalCloseCode(code)) return this.#stop({ code, reason });
-    if (!wasOpen) {
-      // Browsers hide why an upgrade was refused; ask the same URL over HTTP.
-      const refusal = await this.#explainRefusal(url);
-      if (refusal) return this.#stop(refusal);
-    }
-    this.#scheduleReconnect();
-  }
-
-  /** A refusal that reconnecting cannot fix, or null when the failure looks transient. */
-  async #explainRefusal(socketUrl: string): Promise<CloseReason | null> {
-    try {
-      const httpUrl = socketUrl.replace(/^ws/, "http");
-      const response = await this.#context.fetch(httpUrl);
-      if (response.status === 426 || response.status >= 500) return null;
-      const body = ErrorBody.safeParse(await response.json().catch(() => null));
-      const error = body.success ? body.data.error : { code: "unknown", message: response.statusText };
-      // An expired token gets a fresh one from getToken on the next attempt.
-      if (response.status === 401 && error.code === "token_expired") return null;
-      return { code: response.status, reason: error.message };
-    } catch {
-      return null;
-    }
+    this.#setStatus(status);
   }
 
   #stop(reason: CloseReason): void {
     this.#closeReason = reason;
-    this.#setStatus("closed");
+    this.#handleDrop("closed");
     this.emit("close", reason);
-  }
-
-  #scheduleReconnect(): void {
-    if (this.#isDestroyed) return;
-    this.#setStatus("offline");
-    const delay = reconnectDelayMs(this.#attempt++, this.#context.reconnect);
-    this.#retryTimer = setTimeout(() => {
-      this.#retryTimer = null;
-      void this.#connect();
-    }, delay);
   }
 
   #handleControl(text: string): void {
@@ -270,7 +174,7 @@ export class DocProvider extends Emitter<DocProviderEvents> {
         if (encoding.length(encoder) > 1) this.#sendUpdateFrame(toOwnedBytes(encoding.toUint8Array(encoder)));
         if (syncType === syncProtocol.messageYjsSyncStep2 && !this.#isSynced) {
           this.#isSynced = true;
-          this.#attempt = 0;
+          this.#session.resetBackoff();
         }
         return this.#updateSyncStatus();
       }
@@ -305,18 +209,15 @@ export class DocProvider extends Emitter<DocProviderEvents> {
   }
 
   #sendUpdateFrame(bytes: Uint8Array<ArrayBuffer>): void {
-    if (this.#socket?.readyState !== SOCKET_OPEN) return;
-    this.#socket.send(bytes);
-    this.#sentSeq += 1;
+    if (this.#session.send(bytes)) this.#sentSeq += 1;
   }
 
   #sendFrame(messageType: number, write: (encoder: encoding.Encoder) => void): void {
-    if (this.#socket?.readyState !== SOCKET_OPEN) return;
-    this.#socket.send(frame(messageType, write));
+    this.#session.send(frame(messageType, write));
   }
 
   #updateSyncStatus(): void {
-    if (!this.#isSynced || this.#socket === null) return;
+    if (!this.#isSynced || !this.#session.isOpen) return;
     this.#setStatus(this.#savedSeq >= this.#sentSeq ? "saved" : "synced");
   }
 

@@ -23,7 +23,8 @@ import { resolveReconnectOptions, type ReconnectOptions } from "./backoff.ts";
 import { DocProvider } from "./DocProvider.ts";
 
 export { DocProvider } from "./DocProvider.ts";
-export type { CloseReason, DocProviderEvents, DocStatus } from "./DocProvider.ts";
+export type { DocProviderEvents, DocStatus } from "./DocProvider.ts";
+export type { CloseReason } from "./socketSession.ts";
 export type { ReconnectOptions } from "./backoff.ts";
 export { CloseCode, isFatalCloseCode } from "../protocol/closeCodes.ts";
 

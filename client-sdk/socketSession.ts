@@ -1,0 +1,165 @@
+import { ErrorBody, isFatalCloseCode } from "../protocol/index.ts";
+import { reconnectDelayMs, type ResolvedReconnectOptions } from "./backoff.ts";
+
+/** Why a connection stopped for good. */
+export interface CloseReason {
+  /** A close code from protocol/closeCodes.ts, or the HTTP status of a refused connection. */
+  code: number;
+  reason: string;
+}
+
+/** What a session needs from the client that made it. */
+export interface SessionContext {
+  /** `ws:` or `wss:` URL of the room, without a token. */
+  socketUrl: string;
+  getToken: () => string | Promise<string>;
+  reconnect: ResolvedReconnectOptions;
+  WebSocket: typeof WebSocket;
+  fetch: typeof fetch;
+}
+
+export interface SessionHandlers {
+  /** A socket opened; say hello on it. */
+  onOpen(): void;
+  onMessage(data: string | ArrayBuffer): void;
+  /** The socket dropped; a reconnect is scheduled. */
+  onOffline(): void;
+  /** A new attempt started. */
+  onConnecting(): void;
+  /** Stopped for good: a fatal close code or a refused token. */
+  onFatal(reason: CloseReason): void;
+}
+
+/** WebSocket.OPEN, spelled out so an injected WebSocket class without statics works too. */
+const SOCKET_OPEN = 1;
+
+/**
+ * One logical connection to a room over as many sockets as it takes: it fetches a fresh
+ * token before every attempt, backs off with jitter, and stops on fatal close codes. Rooms
+ * build their protocol on top (DocProvider, GameConnection).
+ */
+export class SocketSession {
+  #socket: WebSocket | null = null;
+  #attempt = 0;
+  #retryTimer: ReturnType<typeof setTimeout> | null = null;
+  #isStopped = false;
+
+  constructor(
+    private readonly context: SessionContext,
+    private readonly handlers: SessionHandlers,
+  ) {
+    void this.#connect();
+  }
+
+  get isOpen(): boolean {
+    return this.#socket?.readyState === SOCKET_OPEN;
+  }
+
+  /** Sends on the open socket; returns false (and sends nothing) while disconnected. */
+  send(data: string | Uint8Array<ArrayBuffer>): boolean {
+    if (!this.isOpen) return false;
+    this.#socket!.send(data);
+    return true;
+  }
+
+  /** The room accepted us: the next drop starts the backoff from the shortest delay. */
+  resetBackoff(): void {
+    this.#attempt = 0;
+  }
+
+  /** Closes for good. Safe to call more than once. */
+  stop(reason = "client destroyed"): void {
+    if (this.#isStopped) return;
+    this.#isStopped = true;
+    if (this.#retryTimer) clearTimeout(this.#retryTimer);
+    const socket = this.#socket;
+    this.#socket = null;
+    socket?.close(1000, reason);
+  }
+
+  async #connect(): Promise<void> {
+    if (this.#isStopped) return;
+    this.handlers.onConnecting();
+    let url: string;
+    try {
+      url = await this.#urlWithToken();
+    } catch {
+      // A failing token source is retried like a dropped connection: it may be a passing outage.
+      return this.#scheduleReconnect();
+    }
+    if (this.#isStopped) return;
+    const socket = new this.context.WebSocket(url);
+    socket.binaryType = "arraybuffer";
+    this.#socket = socket;
+    let isOpen = false;
+    const openTimer = setTimeout(() => socket.close(), this.context.reconnect.connectTimeoutMs);
+
+    socket.onopen = () => {
+      clearTimeout(openTimer);
+      isOpen = true;
+      this.handlers.onOpen();
+    };
+    socket.onmessage = (event: MessageEvent) => {
+      if (this.#socket === socket) this.handlers.onMessage(event.data as string | ArrayBuffer);
+    };
+    const settle = (code: number, reason: string) => {
+      clearTimeout(openTimer);
+      if (this.#socket !== socket) return;
+      this.#socket = null;
+      void this.#handleClose(code, reason, isOpen, url);
+    };
+    socket.onclose = (event: CloseEvent) => settle(event.code, event.reason);
+    // Node's WebSocket reports a refused upgrade with "error" alone, never "close".
+    socket.onerror = () => {
+      if (!isOpen) settle(1006, "connection failed");
+    };
+  }
+
+  async #urlWithToken(): Promise<string> {
+    const token = await this.context.getToken();
+    const url = new URL(this.context.socketUrl);
+    url.searchParams.set("token", token);
+    return url.toString();
+  }
+
+  async #handleClose(code: number, reason: string, wasOpen: boolean, url: string): Promise<void> {
+    if (this.#isStopped) return;
+    if (isFatalCloseCode(code)) return this.#fail({ code, reason });
+    if (!wasOpen) {
+      // Browsers hide why an upgrade was refused; ask the same URL over HTTP.
+      const refusal = await this.#explainRefusal(url);
+      if (refusal) return this.#fail(refusal);
+    }
+    this.#scheduleReconnect();
+  }
+
+  /** A refusal that reconnecting cannot fix, or null when the failure looks transient. */
+  async #explainRefusal(socketUrl: string): Promise<CloseReason | null> {
+    try {
+      const response = await this.context.fetch(socketUrl.replace(/^ws/, "http"));
+      if (response.status === 426 || response.status >= 500) return null;
+      const body = ErrorBody.safeParse(await response.json().catch(() => null));
+      const error = body.success ? body.data.error : { code: "unknown", message: response.statusText };
+      // An expired token gets a fresh one from getToken on the next attempt.
+      if (response.status === 401 && error.code === "token_expired") return null;
+      return { code: response.status, reason: error.message };
+    } catch {
+      return null;
+    }
+  }
+
+  #fail(reason: CloseReason): void {
+    this.#isStopped = true;
+    this.handlers.onFatal(reason);
+  }
+
+  #scheduleReconnect(): void {
+    if (this.#isStopped) return;
+    this.handlers.onOffline();
+    const delay = reconnectDelayMs(this.#attempt++, this.context.reconnect);
+    this.#retryTimer = setTimeout(() => {
+      this.#retryTimer = null;
+      void this.#connect();
+    }, delay);
+  }
+}
