@@ -18,21 +18,28 @@
  */
 import type { Awareness } from "y-protocols/awareness";
 import * as Y from "yjs";
-import { RoomId } from "../protocol/index.ts";
+import { z } from "zod";
+import { ErrorBody, RoomId, type AnyGame } from "../protocol/index.ts";
 import { resolveReconnectOptions, type ReconnectOptions } from "./backoff.ts";
 import { DocProvider } from "./DocProvider.ts";
+import { GameConnection } from "./GameConnection.ts";
 
 export { DocProvider } from "./DocProvider.ts";
 export type { DocProviderEvents, DocStatus } from "./DocProvider.ts";
 export type { CloseReason } from "./socketSession.ts";
 export type { ReconnectOptions } from "./backoff.ts";
+export { GameConnection, MAX_UNACKED_INPUTS } from "./GameConnection.ts";
+export type { GameConnectionEvents, GameEvent, GameStatus, StateInfo } from "./GameConnection.ts";
+export { Predictor } from "./prediction.ts";
+export { InterpolationBuffer, type Positions } from "./interpolation.ts";
 export { CloseCode, isFatalCloseCode } from "../protocol/closeCodes.ts";
+export { replayMatch, hashState, type AnyGame, type GameDefinition, type MatchResult } from "../protocol/index.ts";
 
-/** The room a token is asked for. */
-export interface TokenRequest {
-  kind: "doc";
-  roomId: string;
-}
+/** What a token is asked for: a document room, a game room, or matchmaking for a game. */
+export type TokenRequest =
+  | { kind: "doc"; roomId: string }
+  | { kind: "game"; gameName: string; roomId: string }
+  | { kind: "match"; gameName: string };
 
 export interface ClientOptions {
   /** The service's HTTP origin, such as `http://127.0.0.1:8787` or `https://rooms.example.com`. */
@@ -55,7 +62,38 @@ export interface DocOptions {
   region?: string;
 }
 
+export interface GameOptions {
+  /** Ask the room to live near this region on first creation, such as `weur`. */
+  region?: string;
+}
+
+export interface MatchOptions {
+  /** `quick` (default) joins a room with a free seat; `private` creates a room to share by its id. */
+  mode?: "quick" | "private";
+  region?: string;
+}
+
 export interface EdgeroomClient {
+  /**
+   * Joins a game room as the role your token grants (player or spectator).
+   *
+   * @example
+   * ```ts
+   * const game = client.game<typeof tictactoe>("tictactoe", "p-3f9a");
+   * game.on("state", (view) => render(view));
+   * game.send({ type: "place", cell: 4 });
+   * ```
+   */
+  game<G extends AnyGame = AnyGame>(gameName: string, roomId: string, options?: GameOptions): GameConnection<G>;
+  /**
+   * Finds a room through matchmaking, then joins it.
+   *
+   * @example
+   * ```ts
+   * const game = await client.joinOrCreate<typeof arena>("arena");
+   * ```
+   */
+  joinOrCreate<G extends AnyGame = AnyGame>(gameName: string, options?: MatchOptions): Promise<GameConnection<G>>;
   /**
    * Joins a collaboration room and keeps `doc` in sync with it.
    *
@@ -84,25 +122,60 @@ export function createClient(options: ClientOptions): EdgeroomClient {
   if (!WebSocketClass) throw new TypeError("no WebSocket available: pass options.WebSocket");
   const fetchFn = options.fetch ?? globalThis.fetch.bind(globalThis);
 
-  return {
+  const socketUrlFor = (path: string, region?: string) => {
+    const url = new URL(path, base);
+    url.protocol = base.protocol === "https:" ? "wss:" : "ws:";
+    if (region) url.searchParams.set("region", region);
+    return url.toString();
+  };
+  const session = { reconnect, WebSocket: WebSocketClass, fetch: fetchFn };
+
+  const client: EdgeroomClient = {
+    game(gameName, roomId, gameOptions = {}) {
+      const id = RoomId.safeParse(roomId);
+      if (!id.success) throw new TypeError(`bad room id "${roomId}": ${id.error.issues[0]?.message}`);
+      return new GameConnection({
+        ...session,
+        gameName,
+        roomId: id.data,
+        socketUrl: socketUrlFor(`/v1/game/${encodeURIComponent(gameName)}/${id.data}`, gameOptions.region),
+        getToken: () => options.getToken({ kind: "game", gameName, roomId: id.data }),
+      });
+    },
+
+    async joinOrCreate(gameName, matchOptions = {}) {
+      const token = await options.getToken({ kind: "match", gameName });
+      const response = await fetchFn(new URL(`/v1/match/${encodeURIComponent(gameName)}`, base), {
+        method: "POST",
+        headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json" },
+        body: JSON.stringify({ mode: matchOptions.mode ?? "quick", region: matchOptions.region }),
+      });
+      const body: unknown = await response.json().catch(() => null);
+      const match = MatchAnswer.safeParse(body);
+      if (!response.ok || !match.success) {
+        const error = ErrorBody.safeParse(body);
+        throw new Error(`matchmaking failed (HTTP ${response.status}): ${error.success ? error.data.error.message : "bad answer"}`);
+      }
+      const region = match.data.region === "any" ? undefined : match.data.region;
+      return client.game(gameName, match.data.roomId, { region });
+    },
+
     doc(roomId, docOptions = {}) {
       const id = RoomId.safeParse(roomId);
       if (!id.success) throw new TypeError(`bad room id "${roomId}": ${id.error.issues[0]?.message}`);
-      const socketUrl = new URL(`/v1/doc/${id.data}`, base);
-      socketUrl.protocol = base.protocol === "https:" ? "wss:" : "ws:";
-      if (docOptions.region) socketUrl.searchParams.set("region", docOptions.region);
       return new DocProvider(
         {
+          ...session,
           roomId: id.data,
-          socketUrl: socketUrl.toString(),
+          socketUrl: socketUrlFor(`/v1/doc/${id.data}`, docOptions.region),
           getToken: () => options.getToken({ kind: "doc", roomId: id.data }),
-          reconnect,
-          WebSocket: WebSocketClass,
-          fetch: fetchFn,
         },
         docOptions.doc ?? new Y.Doc(),
         docOptions.awareness,
       );
     },
   };
+  return client;
 }
+
+const MatchAnswer = z.object({ roomId: RoomId, region: z.string() });
