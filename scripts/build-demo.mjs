@@ -5,9 +5,11 @@ import { cp, mkdir } from "node:fs/promises";
 const root = new URL("../demo/", import.meta.url);
 const dist = new URL("dist/", root);
 await mkdir(dist, { recursive: true });
-for (const file of ["index.html", "editor.html", "style.css"]) await cp(new URL(file, root), new URL(file, dist));
+for (const file of ["index.html", "editor.html", "arena.html", "tictactoe.html", "style.css"]) await cp(new URL(file, root), new URL(file, dist));
 await build({
-  entryPoints: { editor: new URL("src/editor.ts", root).pathname },
+  entryPoints: Object.fromEntries(
+    ["editor", "arena", "tictactoe"].map((page) => [page, new URL(`src/${page}.ts`, root).pathname]),
+  ),
   outdir: dist.pathname,
   bundle: true,
   format: "esm",

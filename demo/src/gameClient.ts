@@ -1,0 +1,49 @@
+import { createClient, type AnyGame, type GameConnection } from "../../client-sdk/index.ts";
+import { fetchDevToken } from "./devToken.ts";
+
+/**
+ * What both game pages share: who this tab is, a client with development tokens, and the
+ * room from the URL (or one found by matchmaking, written back to the URL to share).
+ */
+export const params = new URLSearchParams(location.search);
+export const role = params.get("role") === "spectator" ? "spectator" : "player";
+const userId = sessionStorage.getItem("edgeroom-player") ?? `p-${crypto.randomUUID().slice(0, 8)}`;
+sessionStorage.setItem("edgeroom-player", userId);
+export const playerName = params.get("name") ?? userId;
+
+export const client = createClient({
+  baseUrl: location.origin,
+  getToken: (request) =>
+    fetchDevToken({ sub: userId, name: playerName, room: request.kind === "doc" ? `doc/${request.roomId}` : `game/${request.gameName}/*`, role }),
+});
+
+export async function joinFromUrl<G extends AnyGame>(gameName: string): Promise<GameConnection<G>> {
+  const roomId = params.get("room");
+  if (roomId) return client.game<G>(gameName, roomId);
+  const game = await client.joinOrCreate<G>(gameName, { mode: params.get("mode") === "private" ? "private" : "quick" });
+  params.set("room", game.roomId);
+  history.replaceState(null, "", `?${params}`);
+  return game;
+}
+
+/** Connection state, round trip and a spectator link, kept current in the header. */
+export function showConnection(game: GameConnection<AnyGame>): void {
+  const status = document.getElementById("status")!;
+  const rtt = document.getElementById("rtt")!;
+  const spectate = document.getElementById("spectate") as HTMLAnchorElement;
+  const room = document.getElementById("room-name")!;
+  room.textContent = game.roomId;
+  spectate.href = `?room=${game.roomId}&role=spectator`;
+  document.getElementById("role")!.textContent = role;
+  game.on("status", (next) => {
+    status.textContent = next;
+    status.dataset.status = next === "joined" ? "saved" : next;
+  });
+  game.on("close", ({ code, reason }) => {
+    const error = document.getElementById("error")!;
+    error.hidden = false;
+    error.textContent = `Disconnected for good (${code}): ${reason}`;
+  });
+  setInterval(() => (rtt.textContent = game.rttMs === null ? "" : `${game.rttMs} ms`), 500);
+  Object.assign(window, { edgeroomDemo: { game } });
+}
