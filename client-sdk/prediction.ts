@@ -22,10 +22,13 @@ export class Predictor<State, Input> {
    *   which is always a private copy.
    * @param maxPending inputs kept awaiting acknowledgement; the oldest are dropped past it.
    */
-  constructor(
-    private readonly apply: (state: State, input: Input) => State,
-    private readonly maxPending = 64,
-  ) {}
+  private readonly apply: (state: State, input: Input) => State;
+  private readonly maxPending: number;
+
+  constructor(apply: (state: State, input: Input) => State, maxPending = 64) {
+    this.apply = apply;
+    this.maxPending = maxPending;
+  }
 
   setAuthoritative(state: State, ack: number): void {
     this.#authoritative = state;

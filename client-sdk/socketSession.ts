@@ -43,11 +43,12 @@ export class SocketSession {
   #attempt = 0;
   #retryTimer: ReturnType<typeof setTimeout> | null = null;
   #isStopped = false;
+  private readonly context: SessionContext;
+  private readonly handlers: SessionHandlers;
 
-  constructor(
-    private readonly context: SessionContext,
-    private readonly handlers: SessionHandlers,
-  ) {
+  constructor(context: SessionContext, handlers: SessionHandlers) {
+    this.context = context;
+    this.handlers = handlers;
     void this.#connect();
   }
 

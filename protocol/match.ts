@@ -34,14 +34,11 @@ export class MatchEngine<G extends AnyGame = AnyGame> {
   state: ReturnType<G["setup"]>;
   tick: number;
   rngState: number;
+  readonly game: G;
   #events: unknown[] = [];
 
-  constructor(
-    readonly game: G,
-    seed: number,
-    players: string[],
-    snapshot?: MatchSnapshot,
-  ) {
+  constructor(game: G, seed: number, players: string[], snapshot?: MatchSnapshot) {
+    this.game = game;
     this.rngState = snapshot?.rngState ?? seed >>> 0;
     this.tick = snapshot?.tick ?? 0;
     this.state = (snapshot?.state ?? game.setup(seed, players)) as ReturnType<G["setup"]>;

@@ -1,4 +1,4 @@
-// Loads the built SDK in plain Node (no TypeScript loader) and checks its public surface.
+// Loads the built SDK, and its TypeScript source, in plain Node (no TypeScript loader) and checks its public surface.
 import assert from "node:assert/strict";
 import * as Y from "yjs";
 
@@ -12,4 +12,7 @@ const provider = client.doc("ok", { doc: new Y.Doc() });
 assert.equal(provider.status, "connecting");
 provider.destroy();
 assert.equal(provider.status, "closed");
-console.log(`client-sdk/dist loads in Node ${process.version}`);
+// The TypeScript source too runs under Node 22's type stripping, with no build step.
+const source = await import("../client-sdk/index.ts");
+assert.equal(typeof source.createClient, "function");
+console.log(`client-sdk (dist and source) loads in Node ${process.version}`);
