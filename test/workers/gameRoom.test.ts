@@ -13,8 +13,8 @@ const room = (game: string, roomId: string) => env.GameRoom.getByName(`${game}:$
 const inRoom = <R>(game: string, roomId: string, fn: (room: GameRoom) => R) =>
   runInDurableObject(room(game, roomId), (instance: GameRoom) => fn(instance));
 
-async function openGame(game: string, roomId: string, sub: string, role = "player"): Promise<TestSocket> {
-  const response = await exports.default.fetch(`${BASE}/v1/game/${game}/${roomId}?token=${await token(sub, role)}`, {
+async function openGame(game: string, roomId: string, sub: string, role = "player", query = ""): Promise<TestSocket> {
+  const response = await exports.default.fetch(`${BASE}/v1/game/${game}/${roomId}?token=${await token(sub, role)}${query}`, {
     headers: { Upgrade: "websocket" },
   });
   if (!response.webSocket) throw new Error(`refused: ${response.status} ${await response.text()}`);
@@ -61,6 +61,14 @@ describe("game room handshake and ticking", () => {
     expect(welcome).toMatchObject({ role: "player", playerId: "ada", seat: 0, tickRateHz: 20, ack: 0 });
     expect(welcome.resumeToken).toMatch(/^[A-Za-z0-9_-]{24}$/);
     expect(welcome.view).toMatchObject({ players: { ada: { score: 0 } } });
+    socket.close();
+  });
+
+  it("records the location hint of the first connection, like document rooms", async () => {
+    const socket = await openGame("arena", "placed", "ada", "player", "&region=apac");
+    socket.send(JSON.stringify({ type: "hello", protocol: 1 }));
+    await message(socket, "welcome");
+    expect(await inRoom("arena", "placed", (r) => r.describe().locationHint)).toBe("apac");
     socket.close();
   });
 
