@@ -5,6 +5,7 @@ import * as syncProtocol from "y-protocols/sync";
 import * as Y from "yjs";
 import { PROTOCOL_VERSION, decodeServerControl, encodeClientControl, type DocRole } from "../protocol/index.ts";
 import { Emitter } from "./emitter.ts";
+import { whenStatus } from "./whenStatus.ts";
 import { SocketSession, type CloseReason, type SessionContext } from "./socketSession.ts";
 
 export type { CloseReason } from "./socketSession.ts";
@@ -92,21 +93,9 @@ export class DocProvider extends Emitter<DocProviderEvents> {
     return this.#role;
   }
 
-  /** Resolves once the provider reaches `status` (or rejects if it closes first). */
+  /** Resolves once the connection reaches `status` (or rejects if it closes first). */
   whenStatus(status: DocStatus): Promise<void> {
-    return new Promise((resolve, reject) => {
-      if (this.#status === status) return resolve();
-      if (this.#status === "closed") return reject(new Error(`provider closed: ${this.#closeReason?.reason ?? "destroyed"}`));
-      const off = this.on("status", (next) => {
-        if (next === status) {
-          off();
-          resolve();
-        } else if (next === "closed") {
-          off();
-          reject(new Error(`provider closed: ${this.#closeReason?.reason ?? "destroyed"}`));
-        }
-      });
-    });
+    return whenStatus<DocStatus>(this, status, "provider");
   }
 
   /** Disconnects and releases everything. Safe to call more than once. */

@@ -12,6 +12,7 @@ import {
   type ViewOf,
 } from "../protocol/index.ts";
 import { Emitter } from "./emitter.ts";
+import { whenStatus } from "./whenStatus.ts";
 import { SocketSession, type CloseReason, type SessionContext } from "./socketSession.ts";
 
 /**
@@ -132,16 +133,7 @@ export class GameConnection<G extends AnyGame = AnyGame> extends Emitter<GameCon
 
   /** Resolves once the connection reaches `status` (or rejects if it closes first). */
   whenStatus(status: GameStatus): Promise<void> {
-    return new Promise((resolve, reject) => {
-      if (this.#status === status) return resolve();
-      if (this.#status === "closed") return reject(new Error(`game closed: ${this.#closeReason?.reason ?? "destroyed"}`));
-      const off = this.on("status", (next) => {
-        if (next === status) resolve();
-        else if (next === "closed") reject(new Error(`game closed: ${this.#closeReason?.reason ?? "destroyed"}`));
-        else return;
-        off();
-      });
-    });
+    return whenStatus<GameStatus>(this, status, "game");
   }
 
   /** Leaves the room and releases everything. Safe to call more than once. */

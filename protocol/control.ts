@@ -27,7 +27,8 @@ export type ServerControl = z.infer<typeof ServerControl>;
 
 export type ParseResult<T> = { ok: true; value: T } | { ok: false; error: string };
 
-function parseJson<T>(schema: z.ZodType<T>, text: string): ParseResult<T> {
+/** Parses a JSON message through its schema; every decoder of the wire protocol goes through here. */
+export function parseJsonMessage<T>(schema: z.ZodType<T>, text: string): ParseResult<T> {
   let raw: unknown;
   try {
     raw = JSON.parse(text);
@@ -39,7 +40,7 @@ function parseJson<T>(schema: z.ZodType<T>, text: string): ParseResult<T> {
   return { ok: true, value: parsed.data };
 }
 
-export const decodeClientControl = (text: string) => parseJson(ClientControl, text);
-export const decodeServerControl = (text: string) => parseJson(ServerControl, text);
+export const decodeClientControl = (text: string) => parseJsonMessage(ClientControl, text);
+export const decodeServerControl = (text: string) => parseJsonMessage(ServerControl, text);
 export const encodeClientControl = (message: ClientControl): string => JSON.stringify(message);
 export const encodeServerControl = (message: ServerControl): string => JSON.stringify(message);

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { ParseResult } from "./control.ts";
+import { parseJsonMessage } from "./control.ts";
 import { MatchResultSchema } from "./matchResult.ts";
 
 /** Game rooms speak JSON text frames, one message each, all defined here for both sides. */
@@ -43,19 +43,8 @@ export const ServerGameMessage = z.discriminatedUnion("type", [
 ]);
 export type ServerGameMessage = z.infer<typeof ServerGameMessage>;
 
-function parse<T>(schema: z.ZodType<T>, text: string): ParseResult<T> {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch {
-    return { ok: false, error: "not JSON" };
-  }
-  const parsed = schema.safeParse(raw);
-  return parsed.success ? { ok: true, value: parsed.data } : { ok: false, error: z.prettifyError(parsed.error) };
-}
-
-export const decodeClientGameMessage = (text: string) => parse(ClientGameMessage, text);
-export const decodeServerGameMessage = (text: string) => parse(ServerGameMessage, text);
+export const decodeClientGameMessage = (text: string) => parseJsonMessage(ClientGameMessage, text);
+export const decodeServerGameMessage = (text: string) => parseJsonMessage(ServerGameMessage, text);
 export const encodeGameMessage = (message: ServerGameMessage | ClientGameMessage): string => JSON.stringify(message);
 
 /** Bounds of a game room; each goes with the close code or error its test expects. */

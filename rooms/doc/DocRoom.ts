@@ -5,17 +5,13 @@ import {
   CloseCode,
   DocLimits,
   DocRole,
-  IDENTITY_HEADER,
-  LOCATION_HINT_HEADER,
   PROTOCOL_VERSION,
-  Region,
   decodeClientControl,
-  decodeIdentityHeader,
   encodeServerControl,
   roomPath,
-  truncateCloseReason,
   type ServerControl,
 } from "../../protocol/index.ts";
+import { admitConnection, closeConnection } from "../admission.ts";
 import { logEvent } from "../log.ts";
 import { AwarenessRelay } from "./awarenessRelay.ts";
 import { DocConnectionState } from "./connectionState.ts";
@@ -74,23 +70,22 @@ export class DocRoom extends Server<Env> {
   }
 
   onConnect(connection: Connection, { request }: ConnectionContext): void {
-    const identity = decodeIdentityHeader(request.headers.get(IDENTITY_HEADER));
-    if (!identity) return this.#close(connection, CloseCode.UNAUTHENTICATED, "no verified identity");
-    const role = DocRole.safeParse(identity.role);
-    if (identity.room !== roomPath("doc", this.name) || !role.success) {
-      return this.#close(connection, CloseCode.FORBIDDEN, "identity is not valid for this room");
-    }
+    const admitted = admitConnection(connection, request, {
+      roomPath: roomPath("doc", this.name),
+      roles: DocRole,
+      meta: this.#meta,
+      roomName: this.name,
+    });
+    if (!admitted) return;
+    const { identity, role } = admitted;
     if (this.#openConnections().length > DocLimits.MAX_CONNECTIONS) {
       return this.#close(connection, CloseCode.ROOM_FULL, `room is full (${DocLimits.MAX_CONNECTIONS} connections)`);
     }
-    const hint = Region.safeParse(request.headers.get(LOCATION_HINT_HEADER));
-    this.#meta.setIfAbsent("created_at", String(Date.now()));
-    if (hint.success) this.#meta.setIfAbsent("location_hint", hint.data);
 
     const state: DocConnectionState = {
       sub: identity.sub,
       name: identity.name,
-      role: role.data,
+      role,
       isSdk: false,
       updateSeq: 0,
       awareness: {},
@@ -269,8 +264,7 @@ export class DocRoom extends Server<Env> {
   }
 
   #close(connection: Connection, code: CloseCode, reason: string): void {
-    logEvent("connection_closed", { room: this.name, connection: connection.id, code, reason });
-    connection.close(code, truncateCloseReason(reason));
+    closeConnection(connection, this.name, code, reason);
   }
 }
 

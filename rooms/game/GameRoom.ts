@@ -4,20 +4,16 @@ import {
   CloseCode,
   GameLimits,
   GameRole,
-  IDENTITY_HEADER,
-  LOCATION_HINT_HEADER,
   PROTOCOL_VERSION,
-  Region,
   decodeClientGameMessage,
-  decodeIdentityHeader,
   encodeGameMessage,
   hashState,
   roomPath,
-  truncateCloseReason,
   type AnyGame,
   type GameErrorCode,
   type ServerGameMessage,
 } from "../../protocol/index.ts";
+import { admitConnection, closeConnection } from "../admission.ts";
 import { logEvent } from "../log.ts";
 import { GameConnectionState } from "./connectionState.ts";
 import { InputGate } from "./inputGate.ts";
@@ -62,16 +58,15 @@ export class GameRoom extends Server<Env> {
   }
 
   onConnect(connection: Connection, { request }: ConnectionContext): void {
-    const identity = decodeIdentityHeader(request.headers.get(IDENTITY_HEADER));
-    if (!identity) return this.#close(connection, CloseCode.UNAUTHENTICATED, "no verified identity");
-    const role = GameRole.safeParse(identity.role);
-    if (identity.room !== roomPath("game", `${this.game.name}/${this.roomId}`) || !role.success) {
-      return this.#close(connection, CloseCode.FORBIDDEN, "identity is not valid for this room");
-    }
-    const hint = Region.safeParse(request.headers.get(LOCATION_HINT_HEADER));
-    this.#meta.setIfAbsent("created_at", String(Date.now()));
-    if (hint.success) this.#meta.setIfAbsent("location_hint", hint.data);
-    const state: GameConnectionState = { sub: identity.sub, name: identity.name, role: role.data, isReady: false };
+    const admitted = admitConnection(connection, request, {
+      roomPath: roomPath("game", `${this.game.name}/${this.roomId}`),
+      roles: GameRole,
+      meta: this.#meta,
+      roomName: this.name,
+    });
+    if (!admitted) return;
+    const { identity, role } = admitted;
+    const state: GameConnectionState = { sub: identity.sub, name: identity.name, role, isReady: false };
     connection.setState(state);
   }
 
@@ -336,8 +331,7 @@ export class GameRoom extends Server<Env> {
   }
 
   #close(connection: Connection, code: CloseCode, reason: string): void {
-    logEvent("connection_closed", { room: this.name, connection: connection.id, code, reason });
-    connection.close(code, truncateCloseReason(reason));
+    closeConnection(connection, this.name, code, reason);
   }
 }
 

@@ -6,6 +6,7 @@ import { matchmakerFor } from "../../rooms/game/seatReports.ts";
 import { authorize, tokenOf } from "../auth.ts";
 import type { AppEnv } from "../app.ts";
 import { jsonError } from "../errors.ts";
+import { readJsonBody } from "../jsonBody.ts";
 import { choosePlacement } from "../placement.ts";
 
 const MatchRequest = z.object({ mode: z.enum(["quick", "private"]), region: Region.optional() });
@@ -20,23 +21,15 @@ export async function handleMatch(c: Context<AppEnv>): Promise<Response> {
   if (!auth.ok) return jsonError(c, auth.status, auth.code, auth.message);
   if (auth.claims.role !== "player") return jsonError(c, 403, "role_not_allowed", "only players join matches");
 
-  const text = await c.req.text();
-  if (text.length > MAX_BODY_BYTES) return jsonError(c, 413, "body_too_large", `body is over ${MAX_BODY_BYTES} bytes`);
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch {
-    return jsonError(c, 400, "bad_json", 'body must be JSON: { "mode": "quick" | "private", "region"? }');
-  }
-  const body = MatchRequest.safeParse(raw);
-  if (!body.success) return jsonError(c, 400, "bad_request", z.prettifyError(body.error));
+  const body = await readJsonBody(c, MatchRequest, MAX_BODY_BYTES, '{ "mode": "quick" | "private", "region"? }');
+  if (!body.ok) return body.response;
   const placement = choosePlacement(c.req.raw);
   if (!placement.ok) return jsonError(c, 400, "bad_region", placement.message);
-  const region = body.data.region ?? placement.hint ?? "any";
+  const region = body.value.region ?? placement.hint ?? "any";
 
   const matchmaker = matchmakerFor(c.env, game.name, region);
-  const roomId = body.data.mode === "quick" ? await matchmaker.quick(game.maxPlayers) : await matchmaker.createPrivate(game.maxPlayers);
-  return c.json({ roomId, region, ...(body.data.mode === "private" ? { joinCode: roomId } : {}) });
+  const roomId = body.value.mode === "quick" ? await matchmaker.quick(game.maxPlayers) : await matchmaker.createPrivate(game.maxPlayers);
+  return c.json({ roomId, region, ...(body.value.mode === "private" ? { joinCode: roomId } : {}) });
 }
 
 /** GET /v1/match/{gameName}/open?region=: public rooms with a free seat, for a lobby screen. */

@@ -1,0 +1,22 @@
+import type { CloseReason } from "./socketSession.ts";
+
+interface StatusSource<S extends string> {
+  readonly status: S;
+  readonly closeReason: CloseReason | null;
+  on(event: "status", listener: (status: S) => void): () => void;
+}
+
+/** Resolves once `source` reaches `status`; rejects if it closes first. */
+export function whenStatus<S extends string>(source: StatusSource<S>, status: S, what: string): Promise<void> {
+  const closed = () => new Error(`${what} closed: ${source.closeReason?.reason ?? "destroyed"}`);
+  return new Promise((resolve, reject) => {
+    if (source.status === status) return resolve();
+    if (source.status === "closed") return reject(closed());
+    const off = source.on("status", (next) => {
+      if (next === status) resolve();
+      else if (next === "closed") reject(closed());
+      else return;
+      off();
+    });
+  });
+}

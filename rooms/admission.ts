@@ -1,0 +1,45 @@
+import type { Connection } from "partyserver";
+import type { z } from "zod";
+import type { SqliteRoomMetaStore } from "../persistence/index.ts";
+import {
+  CloseCode,
+  IDENTITY_HEADER,
+  LOCATION_HINT_HEADER,
+  Region,
+  decodeIdentityHeader,
+  truncateCloseReason,
+  type RoomIdentity,
+} from "../protocol/index.ts";
+import { logEvent } from "./log.ts";
+
+/**
+ * The first thing every room does with a new socket: re-check the identity the edge passed
+ * on (a request that skipped the edge has none), and record where the room was placed.
+ * Returns the identity and its role, or null after closing the socket with 4401/4403.
+ */
+export function admitConnection<Role extends string>(
+  connection: Connection,
+  request: Request,
+  expected: { roomPath: string; roles: z.ZodType<Role>; meta: SqliteRoomMetaStore; roomName: string },
+): { identity: RoomIdentity; role: Role } | null {
+  const identity = decodeIdentityHeader(request.headers.get(IDENTITY_HEADER));
+  if (!identity) {
+    closeConnection(connection, expected.roomName, CloseCode.UNAUTHENTICATED, "no verified identity");
+    return null;
+  }
+  const role = expected.roles.safeParse(identity.role);
+  if (identity.room !== expected.roomPath || !role.success) {
+    closeConnection(connection, expected.roomName, CloseCode.FORBIDDEN, "identity is not valid for this room");
+    return null;
+  }
+  const hint = Region.safeParse(request.headers.get(LOCATION_HINT_HEADER));
+  expected.meta.setIfAbsent("created_at", String(Date.now()));
+  if (hint.success) expected.meta.setIfAbsent("location_hint", hint.data);
+  return { identity, role: role.data };
+}
+
+/** Closes with a stable code and a reason a client may read, and logs it. */
+export function closeConnection(connection: Connection, roomName: string, code: CloseCode, reason: string): void {
+  logEvent("connection_closed", { room: roomName, connection: connection.id, code, reason });
+  connection.close(code, truncateCloseReason(reason));
+}

@@ -1,0 +1,30 @@
+import type { Context } from "hono";
+import type { Region, RoomKind, TokenClaims } from "../protocol/index.ts";
+import { logEvent } from "../rooms/log.ts";
+import { authorize, tokenOf } from "./auth.ts";
+import type { AppEnv } from "./app.ts";
+import { jsonError } from "./errors.ts";
+import { choosePlacement } from "./placement.ts";
+
+/**
+ * The checks every room socket passes at the edge, in order: the token (401/403/503), the
+ * region (400), and the upgrade itself (426, so a client whose upgrade failed can learn why
+ * with a plain GET). Returns the verified claims and placement, or the error response.
+ */
+export async function checkRoomRequest(
+  c: Context<AppEnv>,
+  kind: RoomKind,
+  path: string,
+): Promise<{ claims: TokenClaims; hint: Region | undefined } | Response> {
+  const auth = await authorize(c.env, tokenOf(c.req.raw), kind, path);
+  if (!auth.ok) {
+    logEvent("auth_refused", { room: path, status: auth.status, code: auth.code });
+    return jsonError(c, auth.status, auth.code, auth.message);
+  }
+  const placement = choosePlacement(c.req.raw);
+  if (!placement.ok) return jsonError(c, 400, "bad_region", placement.message);
+  if (c.req.header("Upgrade")?.toLowerCase() !== "websocket") {
+    return jsonError(c, 426, "upgrade_required", "connect with a WebSocket");
+  }
+  return { claims: auth.claims, hint: placement.hint };
+}
