@@ -79,7 +79,7 @@ export class GameRoom extends Server<Env> {
     }
   }
 
-  onClose(connection: Connection): void {
+  async onClose(connection: Connection): Promise<void> {
     this.#gates.delete(connection.id);
     this.#views.forget(connection.id);
     const state = GameConnectionState.safeParse(connection.state);
@@ -89,9 +89,11 @@ export class GameRoom extends Server<Env> {
     if (!seat) return;
     const now = Date.now();
     this.#store.putSeat({ ...seat, droppedAt: now });
-    // Held seats expire by alarm, so an empty room needs no timer to give them back.
-    void this.ctx.storage.setAlarm(now + GameLimits.SEAT_HOLD_MS);
     if (!this.#hasConnectedPlayers()) this.#stopTicking();
+    // Held seats expire by alarm, so no timer runs for them, not even in an empty room.
+    const expiresAt = now + GameLimits.SEAT_HOLD_MS;
+    const pending = await this.ctx.storage.getAlarm();
+    if (pending === null || pending > expiresAt) await this.ctx.storage.setAlarm(expiresAt);
   }
 
   onAlarm(): void {
@@ -245,7 +247,6 @@ export class GameRoom extends Server<Env> {
   #tick(): void {
     try {
       const now = Date.now();
-      this.#expireSeats(now);
       if (!this.#hasConnectedPlayers()) return this.#stopTicking();
       const ended = this.#match.step(now);
       if (ended) this.#broadcast({ type: "match_over", matchId: this.#match.matchId!, result: ended });

@@ -1,5 +1,5 @@
 import { env, exports } from "cloudflare:workers";
-import { evictDurableObject, runInDurableObject } from "cloudflare:test";
+import { evictDurableObject, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { GameLimits, hashState, replayMatch, type ServerGameMessage } from "../../protocol/index.ts";
 import type { GameRoom } from "../../rooms/game/GameRoom.ts";
@@ -191,6 +191,25 @@ describe("seats and resume", () => {
     expect(olga.welcome.seat).toBe(1);
     back.socket.close();
     olga.socket.close();
+  });
+
+  it(`[R4] gives a dropped seat back after ${GameLimits.SEAT_HOLD_MS / 1000} s, by alarm`, async () => {
+    const x = await join("tictactoe", "expiry", "xavier");
+    const o = await join("tictactoe", "expiry", "olga");
+    x.socket.close();
+    await x.socket.closed;
+    await expect.poll(() => inRoom("tictactoe", "expiry", (r) => r.describe().seats.find((s) => s.playerId === "xavier")?.droppedAt)).not.toBeNull();
+    expect(await runDurableObjectAlarm(room("tictactoe", "expiry"))).toBe(true);
+    // Too early: the seat is still held and the alarm is set again.
+    expect((await inRoom("tictactoe", "expiry", (r) => r.describe().seats)).map((s) => s.playerId)).toEqual(["xavier", "olga"]);
+    await runInDurableObject(room("tictactoe", "expiry"), (_r, state) => {
+      state.storage.sql.exec("UPDATE game_seat SET dropped_at = dropped_at - ?", GameLimits.SEAT_HOLD_MS);
+    });
+    expect(await runDurableObjectAlarm(room("tictactoe", "expiry"))).toBe(true);
+    expect((await inRoom("tictactoe", "expiry", (r) => r.describe().seats)).map((s) => s.playerId)).toEqual(["olga"]);
+    // [T5] leaving during play forfeits: olga wins.
+    expect(await message(o.socket, "match_over")).toMatchObject({ result: { winners: ["olga"] } });
+    o.socket.close();
   });
 
   it("a second connection of a seated player needs the resume token to take the seat", async () => {
