@@ -1,4 +1,5 @@
 import type { z } from "zod";
+import type { BoardDefinition } from "./leaderboards.ts";
 
 /** What a game's rules get besides state: deterministic time and randomness. */
 export interface GameContext {
@@ -38,6 +39,8 @@ export interface GameDefinition<State = unknown, Input = unknown, View = unknown
   /** What `playerId` may see; `null` is a spectator. */
   view(state: State, playerId: string | null): View;
   result(state: State): MatchResult;
+  /** Leaderboards fed from each finished match. */
+  boards?: BoardDefinition[];
 }
 
 /** Any game definition, for code that runs games without knowing which (rule methods are bivariant). */

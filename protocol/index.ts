@@ -10,3 +10,4 @@ export * from "./match.ts";
 export * from "./patch.ts";
 export * from "./gameMessages.ts";
 export * from "./matchResult.ts";
+export * from "./leaderboards.ts";

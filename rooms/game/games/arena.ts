@@ -119,4 +119,11 @@ export const arena: GameDefinition<ArenaState, ArenaInput, ArenaView> = {
     const winners = isOver && best > 0 ? Object.keys(scores).filter((id) => scores[id] === best) : [];
     return { isOver, scores, winners };
   },
+
+  boards: [
+    // Best gems in one match, of all time.
+    { name: "gems", operator: "best", order: "desc", period: "all", score: (r, id) => r.scores[id] ?? null },
+    // Gems collected today, over all matches.
+    { name: "gems-daily", operator: "incr", order: "desc", period: "daily", score: (r, id) => r.scores[id] ?? null },
+  ],
 };

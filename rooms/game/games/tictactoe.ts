@@ -95,4 +95,9 @@ export const tictactoe: GameDefinition<TicTacToeState, TicTacToeInput, TicTacToe
     const winnerId = state.winner === "X" || state.winner === "O" ? state.seats[state.winner] : undefined;
     return { isOver: state.phase === "over", scores, winners: winnerId ? [winnerId] : [] };
   },
+
+  boards: [
+    { name: "wins", operator: "incr", order: "desc", period: "all", score: (r, id) => (r.winners.includes(id) ? 1 : null) },
+    { name: "wins-weekly", operator: "incr", order: "desc", period: "weekly", score: (r, id) => (r.winners.includes(id) ? 1 : null) },
+  ],
 };
