@@ -3,3 +3,7 @@ export * from "./sqliteDocStore.ts";
 export * from "./roomMeta.ts";
 export * from "./gameStore.ts";
 export * from "./outbox.ts";
+export * from "./leaderboardStore.ts";
+export * from "./d1LeaderboardStore.ts";
+export * from "./replayArchive.ts";
+export * from "./r2ReplayArchive.ts";

@@ -11,3 +11,4 @@ export * from "./patch.ts";
 export * from "./gameMessages.ts";
 export * from "./matchResult.ts";
 export * from "./leaderboards.ts";
+export * from "./replay.ts";
