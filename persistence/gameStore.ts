@@ -24,6 +24,8 @@ export interface MatchRow {
   endedAt: number | null;
   finalTick: number | null;
   result: MatchResult | null;
+  /** hashState of the final state, which a replay must reach. */
+  finalHash: string | null;
 }
 
 const EntrySchema = z.discriminatedUnion("kind", [
@@ -41,7 +43,7 @@ function parseJson<T>(schema: z.ZodType<T>, text: string | null): T | null {
 
 type MatchSqlRow = {
   id: string; seed: number; version: string; players: string; started_at: number;
-  ended_at: number | null; final_tick: number | null; result: string | null;
+  ended_at: number | null; final_tick: number | null; result: string | null; final_hash: string | null;
 };
 
 export class SqliteGameStore {
@@ -52,6 +54,9 @@ export class SqliteGameStore {
     sql.exec(`CREATE TABLE IF NOT EXISTS game_match (
       id TEXT PRIMARY KEY, seed INTEGER NOT NULL, version TEXT NOT NULL, players TEXT NOT NULL,
       started_at INTEGER NOT NULL, ended_at INTEGER, final_tick INTEGER, result TEXT)`);
+    // Rooms created before final hashes were recorded get the column now.
+    const columns = sql.exec<{ name: string }>("PRAGMA table_info(game_match)").toArray().map((c) => c.name);
+    if (!columns.includes("final_hash")) sql.exec("ALTER TABLE game_match ADD COLUMN final_hash TEXT");
     sql.exec(`CREATE TABLE IF NOT EXISTS game_match_entry (
       id INTEGER PRIMARY KEY AUTOINCREMENT, match_id TEXT NOT NULL, tick INTEGER NOT NULL, entry TEXT NOT NULL)`);
     sql.exec("CREATE INDEX IF NOT EXISTS game_match_entry_by_match ON game_match_entry (match_id, id)");
@@ -97,10 +102,10 @@ export class SqliteGameStore {
       .one().id;
   }
 
-  endMatch(matchId: string, finalTick: number, result: MatchResult, endedAt: number): void {
+  endMatch(matchId: string, finalTick: number, result: MatchResult, finalHash: string, endedAt: number): void {
     this.sql.exec(
-      "UPDATE game_match SET ended_at = ?, final_tick = ?, result = ? WHERE id = ?",
-      endedAt, finalTick, JSON.stringify(result), matchId,
+      "UPDATE game_match SET ended_at = ?, final_tick = ?, result = ?, final_hash = ? WHERE id = ?",
+      endedAt, finalTick, JSON.stringify(result), finalHash, matchId,
     );
     this.sql.exec("DELETE FROM game_snapshot WHERE match_id = ?", matchId);
   }
@@ -161,5 +166,6 @@ function toMatch(row: MatchSqlRow): MatchRow {
     endedAt: row.ended_at,
     finalTick: row.final_tick,
     result: parseJson(MatchResultSchema, row.result),
+    finalHash: row.final_hash,
   };
 }

@@ -7,3 +7,4 @@ export * from "./leaderboardStore.ts";
 export * from "./d1LeaderboardStore.ts";
 export * from "./replayArchive.ts";
 export * from "./r2ReplayArchive.ts";
+export * from "./leaderboardCache.ts";

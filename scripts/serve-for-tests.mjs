@@ -2,12 +2,13 @@
 // so `npm test` can run beside a developer's `npm start` on 8787.
 import { execFileSync } from "node:child_process";
 import { rm } from "node:fs/promises";
-import { projectRoot, spawnWranglerDev } from "./wrangler.mjs";
+import { applyLocalMigrations, projectRoot, spawnWranglerDev } from "./wrangler.mjs";
 
 const port = Number(process.env.E2E_PORT ?? 8799);
 const persistTo = ".wrangler/e2e-state";
 await rm(new URL(`../${persistTo}`, import.meta.url), { recursive: true, force: true });
 execFileSync(process.execPath, ["scripts/build-demo.mjs"], { cwd: projectRoot, stdio: "inherit" });
+applyLocalMigrations({ persistTo });
 const wrangler = spawnWranglerDev({ port, persistTo });
 // Playwright stops this server by signalling its process group, which wrangler shares.
 for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => wrangler.kill("SIGINT"));

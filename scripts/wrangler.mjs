@@ -1,5 +1,5 @@
 // Runs wrangler with the settings that keep it local and quiet (see README, "Offline").
-import { spawn } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 
 export const projectRoot = fileURLToPath(new URL("..", import.meta.url));
@@ -36,4 +36,15 @@ export function stopWranglerTree(child, signal = "SIGINT") {
   } catch {
     // already gone
   }
+}
+
+/** Applies persistence/migrations to the local D1 database (idempotent: applied ones are skipped). */
+export function applyLocalMigrations({ persistTo } = {}) {
+  const args = ["d1", "migrations", "apply", "edgeroom", "--local"];
+  if (persistTo) args.push("--persist-to", persistTo);
+  execFileSync(process.execPath, [`${projectRoot}node_modules/wrangler/bin/wrangler.js`, ...args], {
+    cwd: projectRoot,
+    env: { ...process.env, ...offlineEnv, CI: "true" },
+    stdio: ["ignore", "ignore", "inherit"],
+  });
 }

@@ -4,7 +4,9 @@ import { jsonError } from "./errors.ts";
 import { handleDevToken } from "./routes/devToken.ts";
 import { handleDocSocket } from "./routes/docSocket.ts";
 import { handleGameSocket } from "./routes/gameSocket.ts";
+import { handleLeaderboard } from "./routes/leaderboards.ts";
 import { handleMatch, handleOpenRooms } from "./routes/matchmaking.ts";
+import { handleReplay, handleReplayList } from "./routes/replays.ts";
 import { handleHealth } from "./routes/health.ts";
 
 export type AppEnv = { Bindings: Env };
@@ -18,7 +20,10 @@ export const app = new Hono<AppEnv>()
   .get("/v1/doc/*", handleDocSocket)
   .get("/v1/game/:gameName/:roomId", handleGameSocket)
   .post("/v1/match/:gameName", handleMatch)
-  .get("/v1/match/:gameName/open", handleOpenRooms);
+  .get("/v1/match/:gameName/open", handleOpenRooms)
+  .get("/v1/leaderboards/:board", handleLeaderboard)
+  .get("/v1/replays/:gameName/:roomId", handleReplayList)
+  .get("/v1/replays/:gameName/:roomId/:matchId", handleReplay);
 
 app.notFound((c) => jsonError(c, 404, "not_found", `no route for ${c.req.method} ${new URL(c.req.url).pathname}`));
 

@@ -1,5 +1,13 @@
 import { type Connection, type ConnectionContext, Server, type WSMessage } from "partyserver";
-import { SqliteGameStore, SqliteRoomMetaStore, type Seat } from "../../persistence/index.ts";
+import {
+  D1LeaderboardStore,
+  R2ReplayArchive,
+  SqliteGameStore,
+  SqliteOutbox,
+  SqliteRoomMetaStore,
+  flushOutbox,
+  type Seat,
+} from "../../persistence/index.ts";
 import {
   CloseCode,
   GameLimits,
@@ -17,6 +25,7 @@ import { admitConnection, closeConnection } from "../admission.ts";
 import { logEvent } from "../log.ts";
 import { GameConnectionState } from "./connectionState.ts";
 import { InputGate } from "./inputGate.ts";
+import { deliverMatchExport, enqueueMatchExports, type ExportTargets } from "./matchExports.ts";
 import { MatchRunner } from "./matchRunner.ts";
 import { findGame } from "./registry.ts";
 import { reportSeats } from "./seatReports.ts";
@@ -36,6 +45,8 @@ export class GameRoom extends Server<Env> {
   readonly #store: SqliteGameStore;
   readonly #meta: SqliteRoomMetaStore;
   readonly #match: MatchRunner;
+  readonly #outbox: SqliteOutbox;
+  readonly #exports: ExportTargets;
   readonly #views = new ViewSync();
   readonly #gates = new Map<string, InputGate>();
   #tickTimer: ReturnType<typeof setInterval> | null = null;
@@ -50,6 +61,14 @@ export class GameRoom extends Server<Env> {
     this.#store = new SqliteGameStore(ctx.storage.sql);
     this.#meta = new SqliteRoomMetaStore(ctx.storage.sql);
     this.#match = new MatchRunner(game, this.#store);
+    this.#outbox = new SqliteOutbox(ctx.storage.sql);
+    this.#exports = {
+      game,
+      roomId,
+      store: this.#store,
+      leaderboards: new D1LeaderboardStore(env.DB),
+      replays: new R2ReplayArchive(env.ARCHIVE),
+    };
   }
 
   onStart(): void {
@@ -91,19 +110,23 @@ export class GameRoom extends Server<Env> {
     this.#store.putSeat({ ...seat, droppedAt: now });
     if (!this.#hasConnectedPlayers()) this.#stopTicking();
     // Held seats expire by alarm, so no timer runs for them, not even in an empty room.
-    const expiresAt = now + GameLimits.SEAT_HOLD_MS;
-    const pending = await this.ctx.storage.getAlarm();
-    if (pending === null || pending > expiresAt) await this.ctx.storage.setAlarm(expiresAt);
+    await this.#scheduleAlarm();
   }
 
-  onAlarm(): void {
-    const now = Date.now();
-    this.#expireSeats(now);
-    const held = this.#store.seats().filter((s) => s.droppedAt !== null);
-    if (held.length > 0) {
-      const next = Math.min(...held.map((s) => s.droppedAt!)) + GameLimits.SEAT_HOLD_MS;
-      void this.ctx.storage.setAlarm(Math.max(next, now + 1));
-    }
+  /** One alarm serves both held seats and the outbox: it is always set for the earlier of the two. */
+  async onAlarm(): Promise<void> {
+    this.#expireSeats(Date.now());
+    const flushed = await flushOutbox(this.#outbox, (entry) => deliverMatchExport(entry, this.#exports));
+    if (flushed.failed > 0) logEvent("flush_failed", { room: this.name, ...this.#outbox.status() });
+    await this.#scheduleAlarm();
+  }
+
+  async #scheduleAlarm(): Promise<void> {
+    const seatExpiries = this.#store.seats().flatMap((s) => (s.droppedAt === null ? [] : [s.droppedAt + GameLimits.SEAT_HOLD_MS]));
+    const outboxAt = this.#outbox.nextAttemptAt();
+    const times = outboxAt === null ? seatExpiries : [...seatExpiries, outboxAt];
+    if (times.length === 0) return;
+    await this.ctx.storage.setAlarm(Math.max(Math.min(...times), Date.now() + 1));
   }
 
   /** Whether the tick loop is running (for tests and the admin API). */
@@ -119,6 +142,7 @@ export class GameRoom extends Server<Env> {
       matchId: this.#match.matchId,
       tick: this.#match.engine?.tick ?? 0,
       locationHint: this.#meta.get("location_hint"),
+      outbox: this.#outbox.status(),
     };
   }
 
@@ -248,9 +272,18 @@ export class GameRoom extends Server<Env> {
     try {
       const now = Date.now();
       if (!this.#hasConnectedPlayers()) return this.#stopTicking();
-      const ended = this.#match.step(now);
-      if (ended) this.#broadcast({ type: "match_over", matchId: this.#match.matchId!, result: ended });
-      if (this.#match.restartAt !== null && now >= this.#match.restartAt) {
+      // The match's end and its exports commit together, or not at all.
+      const ended = this.ctx.storage.transactionSync(() => {
+        const result = this.#match.step(now);
+        if (result) enqueueMatchExports(this.#outbox, this.game, this.#match.matchId!, result, now);
+        return result;
+      });
+      if (ended) {
+        this.#broadcast({ type: "match_over", matchId: this.#match.matchId!, result: ended });
+        void this.#scheduleAlarm();
+      }
+      // A full outbox holds the next match back until cloud storage has caught up.
+      if (this.#match.restartAt !== null && now >= this.#match.restartAt && !this.#outbox.isFull()) {
         this.#match.start(this.#store.seats().map((s) => s.playerId), now);
       }
       this.#sendViews();

@@ -2,6 +2,7 @@ import type { SqliteGameStore } from "../../persistence/index.ts";
 import {
   GameLimits,
   MatchEngine,
+  hashState,
   type AnyGame,
   type MatchEntry,
   type MatchResult,
@@ -68,7 +69,7 @@ export class MatchRunner {
     engine.step();
     const result = this.game.result(engine.state);
     if (result.isOver) {
-      this.store.endMatch(this.matchId!, engine.tick, result, now);
+      this.store.endMatch(this.matchId!, engine.tick, result, hashState(engine.state), now);
       this.restartAt = now + GameLimits.RESTART_DELAY_MS;
       return result;
     }

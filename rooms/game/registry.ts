@@ -1,4 +1,5 @@
 import type { AnyGame } from "../../protocol/gameDefinition.ts";
+import type { BoardDefinition } from "../../protocol/leaderboards.ts";
 import { arena } from "./games/arena.ts";
 import { tictactoe } from "./games/tictactoe.ts";
 
@@ -13,4 +14,10 @@ export const GAMES: Record<string, AnyGame> = {
 
 export function findGame(name: string): AnyGame | undefined {
   return Object.hasOwn(GAMES, name) ? GAMES[name] : undefined;
+}
+
+/** A board by its id, `{gameName}.{boardName}`. */
+export function findBoard(boardId: string): BoardDefinition | undefined {
+  const [gameName = "", boardName] = boardId.split(".");
+  return findGame(gameName)?.boards?.find((b) => b.name === boardName);
 }

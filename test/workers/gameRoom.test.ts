@@ -1,44 +1,10 @@
-import { env, exports } from "cloudflare:workers";
+import { exports } from "cloudflare:workers";
 import { evictDurableObject, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { GameLimits, hashState, replayMatch, type ServerGameMessage } from "../../protocol/index.ts";
-import type { GameRoom } from "../../rooms/game/GameRoom.ts";
+import { GameLimits, hashState, replayMatch } from "../../protocol/index.ts";
 import { arena } from "../../rooms/game/games/arena.ts";
 import { BASE, TestSocket, devToken } from "./helpers.ts";
-
-type Msg<T extends ServerGameMessage["type"]> = Extract<ServerGameMessage, { type: T }>;
-
-const token = (sub: string, role = "player") => devToken({ sub, room: "game/*", role });
-const room = (game: string, roomId: string) => env.GameRoom.getByName(`${game}:${roomId}`);
-const inRoom = <R>(game: string, roomId: string, fn: (room: GameRoom) => R) =>
-  runInDurableObject(room(game, roomId), (instance: GameRoom) => fn(instance));
-
-async function openGame(game: string, roomId: string, sub: string, role = "player", query = ""): Promise<TestSocket> {
-  const response = await exports.default.fetch(`${BASE}/v1/game/${game}/${roomId}?token=${await token(sub, role)}${query}`, {
-    headers: { Upgrade: "websocket" },
-  });
-  if (!response.webSocket) throw new Error(`refused: ${response.status} ${await response.text()}`);
-  return new TestSocket(response.webSocket);
-}
-
-function message<T extends ServerGameMessage["type"]>(socket: TestSocket, type: T, where: (m: Msg<T>) => boolean = () => true, seen = 0) {
-  return socket
-    .next((f): f is string => {
-      if (typeof f !== "string") return false;
-      const m = JSON.parse(f) as ServerGameMessage;
-      return m.type === type && where(m as Msg<T>);
-    }, seen)
-    .then((f) => JSON.parse(f) as Msg<T>);
-}
-
-async function join(game: string, roomId: string, sub: string, options: { role?: string; resume?: string } = {}) {
-  const socket = await openGame(game, roomId, sub, options.role);
-  socket.send(JSON.stringify({ type: "hello", protocol: 1, resume: options.resume }));
-  const welcome = await message(socket, "welcome");
-  return { socket, welcome };
-}
-
-const send = (socket: TestSocket, seq: number, input: unknown) => socket.send(JSON.stringify({ type: "input", seq, input }));
+import { inRoom, join, message, openGame, room, send } from "./gameHelpers.ts";
 
 describe("game room routing", () => {
   it("answers an unknown game with a 404 before touching a room", async () => {

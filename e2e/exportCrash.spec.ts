@@ -1,0 +1,58 @@
+import { expect, test } from "@playwright/test";
+import type { ChildProcess } from "node:child_process";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createClient, type GameConnection } from "../client-sdk/index.ts";
+import type { tictactoe } from "../rooms/game/games/tictactoe.ts";
+import { devToken, eventually } from "./support/service.ts";
+import { killTree, startService } from "./support/wranglerProcess.ts";
+
+const PORT = 8797;
+const BASE = `http://127.0.0.1:${PORT}`;
+
+function player(sub: string) {
+  return createClient({ baseUrl: BASE, getToken: () => devToken(BASE, { sub, room: "game/tictactoe/*", role: "player" }) });
+}
+
+/** Plays one tic-tac-toe match to X's win; resolves with the match id when both saw match_over. */
+async function playToWin(xSub: string, oSub: string): Promise<{ roomId: string; matchId: string; games: GameConnection<typeof tictactoe>[] }> {
+  const x = await player(xSub).joinOrCreate<typeof tictactoe>("tictactoe", { mode: "private" });
+  const o = player(oSub).game<typeof tictactoe>("tictactoe", x.roomId);
+  await Promise.all([x.whenStatus("joined"), o.whenStatus("joined")]);
+  await eventually(() => x.view?.phase === "playing", 10_000, "both seated");
+  const over = new Promise<string>((resolve) => o.on("event", (e) => e.type === "match_over" && resolve(e.matchId)));
+  for (const [game, cell] of [[x, 0], [o, 3], [x, 1], [o, 4], [x, 2]] as const) {
+    await eventually(() => game.view?.turn === (game === x ? "X" : "O") && game.view.phase === "playing", 10_000, "turn");
+    const seq = game.send({ type: "place", cell });
+    await eventually(() => game.info.ack >= seq, 10_000, "input applied");
+  }
+  return { roomId: x.roomId, matchId: await over, games: [x, o] };
+}
+
+test("matches that ended right before a SIGKILL are exported exactly once after restart", async () => {
+  test.setTimeout(180_000);
+  const state = await mkdtemp(join(tmpdir(), "edgeroom-export-crash-"));
+  let service: ChildProcess | null = await startService(PORT, state);
+  try {
+    const matches = await Promise.all([playToWin("crash-a", "crash-b"), playToWin("crash-a", "crash-c")]);
+    // Right after the ends, before the outbox's first flush (it waits a second to batch).
+    const beforeKill = await Promise.all(matches.map(async (m) => (await (await fetch(`${BASE}/v1/replays/tictactoe/${m.roomId}`)).json()) as { matches: unknown[] }));
+    await killTree(service);
+    service = null;
+    for (const m of matches) for (const g of m.games) g.destroy();
+    expect(beforeKill.map((b) => b.matches.length)).toEqual([0, 0]);
+
+    service = await startService(PORT, state);
+    for (const m of matches) {
+      await expect
+        .poll(async () => ((await (await fetch(`${BASE}/v1/replays/tictactoe/${m.roomId}`)).json()) as { matches: { matchId: string }[] }).matches.map((r) => r.matchId), { timeout: 30_000 })
+        .toEqual([m.matchId]);
+    }
+    const wins = (await (await fetch(`${BASE}/v1/leaderboards/tictactoe.wins?around=crash-a&limit=1`)).json()) as { entries: { playerId: string; score: number }[] };
+    expect(wins.entries).toEqual([{ rank: 1, playerId: "crash-a", score: 2 }]);
+  } finally {
+    if (service) await killTree(service);
+    await rm(state, { recursive: true, force: true });
+  }
+});

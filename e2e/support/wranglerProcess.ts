@@ -1,0 +1,37 @@
+import type { ChildProcess } from "node:child_process";
+// @ts-expect-error: a plain .mjs helper shared with `npm start`, no type declarations.
+import { applyLocalMigrations, spawnWranglerDev } from "../../scripts/wrangler.mjs";
+import { eventually } from "./service.ts";
+
+/** Starts a private `wrangler dev` on `port` with its own state directory, migrations applied. */
+export async function startService(port: number, persistTo: string): Promise<ChildProcess> {
+  applyLocalMigrations({ persistTo });
+  const child: ChildProcess = spawnWranglerDev({ port, persistTo, stdio: "ignore", detached: true });
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    try {
+      if ((await fetch(`http://127.0.0.1:${port}/v1/health`)).ok) return child;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) throw new Error("wrangler dev did not become ready in 60 s");
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+/** SIGKILL to the whole process group: wrangler and the workerd it started get no chance to flush. */
+export async function killTree(child: ChildProcess): Promise<void> {
+  const exited = new Promise((resolve) => child.once("exit", resolve));
+  process.kill(-child.pid!, "SIGKILL");
+  await exited;
+  await eventually(() => !isAlive(-child.pid!), 10_000, "the process group to die");
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,94 @@
+import type { LeaderboardStore, LeaderboardWrite, OutboxEntry, ReplayArchive, SqliteGameStore, SqliteOutbox } from "../../persistence/index.ts";
+import { bumpBoardGeneration } from "../../persistence/index.ts";
+import { REPLAY_FORMAT, periodKey, type AnyGame, type MatchResult, type ReplayRecord } from "../../protocol/index.ts";
+import { z } from "zod";
+
+/**
+ * What a finished match sends to cloud storage: leaderboard writes to D1 and the replay to
+ * R2. Both are enqueued in the room's outbox in the same transaction as the match's end;
+ * the replay is built from the match record at flush time, so the outbox rows stay small.
+ */
+export function enqueueMatchExports(
+  outbox: SqliteOutbox,
+  game: AnyGame,
+  matchId: string,
+  result: MatchResult,
+  endedAt: number,
+): void {
+  const writes: LeaderboardWrite[] = [];
+  for (const board of game.boards ?? []) {
+    for (const playerId of Object.keys(result.scores)) {
+      const score = board.score(result, playerId);
+      if (score === null) continue;
+      writes.push({
+        board: `${game.name}.${board.name}`,
+        periodKey: periodKey(board.period, endedAt),
+        playerId,
+        score,
+        operator: board.operator,
+        order: board.order,
+      });
+    }
+  }
+  if (writes.length > 0) outbox.enqueue("leaderboard", `leaderboard:${matchId}`, JSON.stringify(writes), endedAt);
+  outbox.enqueue("replay", `replay:${matchId}`, matchId, endedAt);
+}
+
+const Writes = z.array(
+  z.object({
+    board: z.string(),
+    periodKey: z.string(),
+    playerId: z.string(),
+    score: z.number(),
+    operator: z.enum(["best", "incr", "set"]),
+    order: z.enum(["desc", "asc"]),
+  }),
+);
+
+export interface ExportTargets {
+  game: AnyGame;
+  roomId: string;
+  store: SqliteGameStore;
+  leaderboards: LeaderboardStore;
+  replays: ReplayArchive;
+}
+
+/** Delivers one outbox entry; throws unless its store confirmed it. */
+export async function deliverMatchExport(entry: OutboxEntry, targets: ExportTargets): Promise<void> {
+  if (entry.kind === "leaderboard") {
+    const writes = Writes.parse(JSON.parse(entry.payload));
+    await targets.leaderboards.apply(entry.key, writes);
+    for (const board of new Set(writes.map((w) => w.board))) await bumpBoardGeneration(board);
+    return;
+  }
+  if (entry.kind === "replay") {
+    const record = buildReplayRecord(targets, entry.payload);
+    await targets.replays.put(record);
+    return;
+  }
+  throw new Error(`unknown outbox entry kind "${entry.kind}"`);
+}
+
+export function buildReplayRecord(targets: Pick<ExportTargets, "game" | "roomId" | "store">, matchId: string): ReplayRecord {
+  const match = targets.store.match(matchId);
+  if (!match || match.endedAt === null || match.finalTick === null || match.result === null || match.finalHash === null) {
+    throw new Error(`match ${matchId} has no finished record`);
+  }
+  return {
+    format: REPLAY_FORMAT,
+    header: {
+      game: targets.game.name,
+      version: match.version,
+      roomId: targets.roomId,
+      matchId,
+      seed: match.seed,
+      players: match.players,
+      startedAt: match.startedAt,
+      endedAt: match.endedAt,
+      finalTick: match.finalTick,
+      finalStateHash: match.finalHash,
+      result: match.result,
+    },
+    entries: targets.store.entries(matchId).map((e) => e.entry),
+  };
+}
