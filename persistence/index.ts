@@ -8,3 +8,4 @@ export * from "./d1LeaderboardStore.ts";
 export * from "./replayArchive.ts";
 export * from "./r2ReplayArchive.ts";
 export * from "./leaderboardCache.ts";
+export * from "./docVersions.ts";

@@ -3,6 +3,7 @@ import { logEvent } from "../rooms/log.ts";
 import { jsonError } from "./errors.ts";
 import { handleDevToken } from "./routes/devToken.ts";
 import { handleDocSocket } from "./routes/docSocket.ts";
+import { handleDocVersion, handleDocVersions } from "./routes/docVersions.ts";
 import { handleGameSocket } from "./routes/gameSocket.ts";
 import { handleLeaderboard } from "./routes/leaderboards.ts";
 import { handleMatch, handleOpenRooms } from "./routes/matchmaking.ts";
@@ -16,6 +17,8 @@ export const app = new Hono<AppEnv>()
   .get("/v1/health", handleHealth)
   .post("/v1/dev/token", handleDevToken)
   .get("/v1/doc/:roomId", handleDocSocket)
+  .get("/v1/doc/:roomId/versions", handleDocVersions)
+  .get("/v1/doc/:roomId/versions/:versionId", handleDocVersion)
   // Deeper or empty paths reach the same handler, which answers 400 for the bad room id.
   .get("/v1/doc/*", handleDocSocket)
   .get("/v1/game/:gameName/:roomId", handleGameSocket)

@@ -15,6 +15,7 @@ import { admitConnection, closeConnection } from "../admission.ts";
 import { logEvent } from "../log.ts";
 import { AwarenessRelay } from "./awarenessRelay.ts";
 import { DocConnectionState } from "./connectionState.ts";
+import { DocHistory, RestoreOrigin } from "./docHistory.ts";
 import {
   FrameError,
   decodeFrame,
@@ -46,6 +47,7 @@ export class DocRoom extends Server<Env> {
   readonly #doc = new Y.Doc({ gc: true });
   readonly #store: SqliteDocStore;
   readonly #meta: SqliteRoomMetaStore;
+  readonly #history: DocHistory;
   readonly #awareness = new AwarenessRelay();
   /** Rate buckets are in memory on purpose: a room that hibernated was not being flooded. */
   readonly #buckets = new Map<string, TokenBucket>();
@@ -61,6 +63,7 @@ export class DocRoom extends Server<Env> {
       if (snapshot) Y.applyUpdate(this.#doc, snapshot);
       for (const update of updates) Y.applyUpdate(this.#doc, update);
     });
+    this.#history = new DocHistory(ctx.storage, env.ARCHIVE, ctx.id.name ?? "", this.#doc);
     this.#doc.on("update", (update: Uint8Array, origin: unknown) => this.#persistAndBroadcast(update, origin));
   }
 
@@ -115,7 +118,10 @@ export class DocRoom extends Server<Env> {
       if (removals.length > 0) this.broadcast(encodeAwareness(removals), [connection.id]);
     }
     const others = this.#openConnections().filter((c) => c.id !== connection.id);
-    if (others.length === 0) this.#compactIfLogged();
+    if (others.length === 0) {
+      this.#compactIfLogged();
+      this.#history.snapshot();
+    }
   }
 
   onError(connection: Connection, error: unknown): void {
@@ -131,9 +137,35 @@ export class DocRoom extends Server<Env> {
   describe() {
     return {
       ...this.#store.stats(),
+      outbox: this.#history.outboxStatus(),
       locationHint: this.#meta.get("location_hint"),
       connections: this.#openConnections().length,
     };
+  }
+
+  /** Exports versions waiting in the outbox to R2. */
+  async onAlarm(): Promise<void> {
+    await this.#history.flush();
+  }
+
+  /** The document's versions, oldest first. */
+  listVersions() {
+    return this.#history.list();
+  }
+
+  /** One version as a Yjs update, or null. */
+  versionSnapshot(versionId: string): Promise<Uint8Array | null> {
+    return this.#history.snapshotBytes(versionId);
+  }
+
+  /** Exports a version now if the document changed since the last one; returns its id or null. */
+  snapshotVersion(): string | null {
+    return this.#history.snapshot();
+  }
+
+  /** Restores a version as a new update that every client merges; false for an unknown version. */
+  restoreVersion(versionId: string): Promise<boolean> {
+    return this.#history.restore(versionId);
   }
 
   /** The live document. Read it; never write to it from outside the room. */
@@ -234,6 +266,7 @@ export class DocRoom extends Server<Env> {
 
   #persistAndBroadcast(update: Uint8Array, origin: unknown): void {
     this.#store.appendUpdate(update);
+    this.#history.noteUpdate(editorOf(origin));
     const without = isConnection(origin) ? [origin.id] : undefined;
     this.broadcast(encodeUpdate(update), without);
     const stats = this.#store.stats();
@@ -266,6 +299,14 @@ export class DocRoom extends Server<Env> {
   #close(connection: Connection, code: CloseCode, reason: string): void {
     closeConnection(connection, this.name, code, reason);
   }
+}
+
+/** Who made an update, for the version's editor list. */
+function editorOf(origin: unknown): string {
+  if (origin instanceof RestoreOrigin) return `restore:${origin.versionId}`;
+  if (!isConnection(origin)) return "room";
+  const state = DocConnectionState.safeParse(origin.state);
+  return state.success ? state.data.sub : "unknown";
 }
 
 function isConnection(origin: unknown): origin is Connection {

@@ -1,0 +1,102 @@
+/**
+ * Version history of one collaboration document, kept in DO SQLite until each version's
+ * snapshot is in R2 (its bytes wait here in chunks, as DO SQLite refuses values over 2 MB).
+ * Editors who wrote since the last version are collected as updates arrive.
+ */
+export interface DocVersion {
+  id: string;
+  createdAt: number;
+  bytes: number;
+  editors: string[];
+  isUploaded: boolean;
+}
+
+const CHUNK_BYTES = 1024 * 1024;
+
+export class SqliteDocVersions {
+  readonly #sql: SqlStorage;
+
+  constructor(sql: SqlStorage) {
+    this.#sql = sql;
+    sql.exec(`CREATE TABLE IF NOT EXISTS doc_version (
+      id TEXT PRIMARY KEY, created_at INTEGER NOT NULL, bytes INTEGER NOT NULL,
+      editors TEXT NOT NULL, is_uploaded INTEGER NOT NULL DEFAULT 0)`);
+    sql.exec("CREATE TABLE IF NOT EXISTS doc_version_chunk (version_id TEXT NOT NULL, idx INTEGER NOT NULL, data BLOB NOT NULL, PRIMARY KEY (version_id, idx))");
+    sql.exec("CREATE TABLE IF NOT EXISTS doc_version_editor (sub TEXT PRIMARY KEY)");
+    sql.exec("CREATE TABLE IF NOT EXISTS doc_version_state (id INTEGER PRIMARY KEY CHECK (id = 1), updates_since INTEGER NOT NULL, last_hash TEXT)");
+    sql.exec("INSERT OR IGNORE INTO doc_version_state (id, updates_since, last_hash) VALUES (1, 0, NULL)");
+  }
+
+  /** Counts an applied update by `sub`; returns the updates since the last version. */
+  noteUpdate(sub: string): number {
+    this.#sql.exec("INSERT OR IGNORE INTO doc_version_editor (sub) VALUES (?)", sub);
+    return this.#sql.exec<{ n: number }>("UPDATE doc_version_state SET updates_since = updates_since + 1 WHERE id = 1 RETURNING updates_since AS n").one().n;
+  }
+
+  /** Records a version unless `hash` equals the last version's (an unchanged document); returns its id or null. */
+  add(snapshot: Uint8Array, hash: string, now: number): string | null {
+    const state = this.#sql.exec<{ last_hash: string | null }>("SELECT last_hash FROM doc_version_state WHERE id = 1").one();
+    if (state.last_hash === hash) return null;
+    const id = `${String(now).padStart(15, "0")}-${crypto.randomUUID().slice(0, 8)}`;
+    const editors = this.#sql.exec<{ sub: string }>("SELECT sub FROM doc_version_editor ORDER BY sub").toArray().map((r) => r.sub);
+    this.#sql.exec("INSERT INTO doc_version (id, created_at, bytes, editors) VALUES (?, ?, ?, ?)", id, now, snapshot.byteLength, JSON.stringify(editors));
+    for (let offset = 0, idx = 0; offset < snapshot.byteLength || idx === 0; offset += CHUNK_BYTES, idx++) {
+      this.#sql.exec("INSERT INTO doc_version_chunk (version_id, idx, data) VALUES (?, ?, ?)", id, idx, snapshot.subarray(offset, offset + CHUNK_BYTES));
+    }
+    this.#sql.exec("DELETE FROM doc_version_editor");
+    this.#sql.exec("UPDATE doc_version_state SET updates_since = 0, last_hash = ? WHERE id = 1", hash);
+    return id;
+  }
+
+  /** The snapshot bytes of a version not yet uploaded, or null. */
+  pendingSnapshot(id: string): Uint8Array | null {
+    const chunks = this.#sql
+      .exec<{ data: ArrayBuffer }>("SELECT data FROM doc_version_chunk WHERE version_id = ? ORDER BY idx", id)
+      .toArray()
+      .map((r) => new Uint8Array(r.data));
+    if (chunks.length === 0) return null;
+    const out = new Uint8Array(chunks.reduce((n, c) => n + c.byteLength, 0));
+    let offset = 0;
+    for (const chunk of chunks) {
+      out.set(chunk, offset);
+      offset += chunk.byteLength;
+    }
+    return out;
+  }
+
+  markUploaded(id: string): void {
+    this.#sql.exec("UPDATE doc_version SET is_uploaded = 1 WHERE id = ?", id);
+    this.#sql.exec("DELETE FROM doc_version_chunk WHERE version_id = ?", id);
+  }
+
+  get(id: string): DocVersion | null {
+    return this.#rows("SELECT * FROM doc_version WHERE id = ?", id)[0] ?? null;
+  }
+
+  /** Versions, oldest first. */
+  list(): DocVersion[] {
+    return this.#rows("SELECT * FROM doc_version ORDER BY id");
+  }
+
+  #rows(query: string, ...bindings: string[]): DocVersion[] {
+    return this.#sql
+      .exec<{ id: string; created_at: number; bytes: number; editors: string; is_uploaded: number }>(query, ...bindings)
+      .toArray()
+      .map((r) => ({
+        id: r.id,
+        createdAt: r.created_at,
+        bytes: r.bytes,
+        editors: parseEditors(r.editors),
+        isUploaded: r.is_uploaded === 1,
+      }));
+  }
+}
+
+function parseEditors(text: string): string[] {
+  const value: unknown = JSON.parse(text);
+  return Array.isArray(value) ? value.filter((v): v is string => typeof v === "string") : [];
+}
+
+export function docVersionKey(roomId: string, versionId: string): string {
+  return `docs/${roomId}/versions/${versionId}.yjs`;
+}
