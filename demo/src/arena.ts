@@ -1,10 +1,13 @@
 import { InterpolationBuffer } from "../../client-sdk/index.ts";
 import { ARENA_HEIGHT, ARENA_WIDTH, PICKUP_RADIUS, type arena } from "../../rooms/game/games/arena.ts";
 import { joinFromUrl, role, showConnection } from "./gameClient.ts";
+import { showLeaderboard } from "./leaderboard.ts";
 
 const COLORS = ["#e6194b", "#3cb44b", "#4363d8", "#f58231", "#911eb4", "#008080", "#9a6324", "#800000"];
 const game = await joinFromUrl<typeof arena>("arena");
 showConnection(game);
+const refreshBoard = showLeaderboard(document.getElementById("leaderboard")!, "arena.gems", game.playerId);
+(document.getElementById("replays") as HTMLAnchorElement).href = `/replay.html?game=arena&room=${game.roomId}`;
 
 const canvas = document.getElementById("field") as HTMLCanvasElement;
 canvas.width = ARENA_WIDTH;
@@ -34,6 +37,7 @@ game.on("event", (event) => {
   if (event.type === "match_over") {
     const winners = event.result.winners.join(", ") || "nobody";
     banner.textContent = `Match over: ${winners} won. Next match in 5 s.`;
+    setTimeout(() => void refreshBoard(), 2_000); // after the room's outbox flushed
     setTimeout(() => (banner.textContent = ""), 5000);
   }
 });

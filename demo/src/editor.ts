@@ -3,6 +3,7 @@ import { yCollab } from "y-codemirror.next";
 import * as Y from "yjs";
 import { createClient } from "../../client-sdk/index.ts";
 import { fetchDevToken } from "./devToken.ts";
+import { showVersions } from "./versions.ts";
 
 const COLORS = ["#e6194b", "#3cb44b", "#4363d8", "#f58231", "#911eb4", "#008080", "#9a6324", "#800000"];
 
@@ -26,10 +27,8 @@ nameInput.value = name;
 const room = roomId;
 const role = params.get("role") === "viewer" ? "viewer" : "editor";
 $("role").textContent = role === "viewer" ? "viewer (read-only)" : "editor";
-const client = createClient({
-  baseUrl: location.origin,
-  getToken: () => fetchDevToken({ sub: userId, name: nameInput.value, room: `doc/${room}`, role }),
-});
+const getToken = () => fetchDevToken({ sub: userId, name: nameInput.value, room: `doc/${room}`, role });
+const client = createClient({ baseUrl: location.origin, getToken });
 const doc = new Y.Doc();
 const provider = client.doc(room, { doc });
 provider.awareness.setLocalStateField("user", { name, color, colorLight: `${color}33` });
@@ -54,6 +53,7 @@ nameInput.addEventListener("change", () => {
 });
 
 const ytext = doc.getText("codemirror");
+showVersions(room, "codemirror", getToken);
 const view = new EditorView({
   parent: $("editor"),
   extensions: [

@@ -1,8 +1,11 @@
 import type { tictactoe } from "../../rooms/game/games/tictactoe.ts";
 import { joinFromUrl, showConnection } from "./gameClient.ts";
+import { showLeaderboard } from "./leaderboard.ts";
 
 const game = await joinFromUrl<typeof tictactoe>("tictactoe");
 showConnection(game);
+const refreshBoard = showLeaderboard(document.getElementById("leaderboard")!, "tictactoe.wins", game.playerId);
+(document.getElementById("replays") as HTMLAnchorElement).href = `/replay.html?game=tictactoe&room=${game.roomId}`;
 
 const board = document.getElementById("board")!;
 const message = document.getElementById("message")!;
@@ -29,6 +32,7 @@ game.on("state", (view) => {
 game.on("event", (event) => {
   if (event.type !== "match_over") return;
   for (const id of event.result.winners) scores.set(id, (scores.get(id) ?? 0) + 1);
+  setTimeout(() => void refreshBoard(), 2_000); // after the room's outbox flushed
   document.getElementById("scoreboard")!.replaceChildren(
     ...[...scores].map(([id, wins]) => Object.assign(document.createElement("li"), { textContent: `${id}: ${wins} win(s)` })),
   );
