@@ -18,8 +18,10 @@ function player(sub: string) {
 /** Plays one tic-tac-toe match to X's win; resolves with the match id when both saw match_over. */
 async function playToWin(xSub: string, oSub: string): Promise<{ roomId: string; matchId: string; games: GameConnection<typeof tictactoe>[] }> {
   const x = await player(xSub).joinOrCreate<typeof tictactoe>("tictactoe", { mode: "private" });
+  // X is whoever sits first: let x sit before o connects.
+  await x.whenStatus("joined");
   const o = player(oSub).game<typeof tictactoe>("tictactoe", x.roomId);
-  await Promise.all([x.whenStatus("joined"), o.whenStatus("joined")]);
+  await o.whenStatus("joined");
   await eventually(() => x.view?.phase === "playing", 10_000, "both seated");
   const over = new Promise<string>((resolve) => o.on("event", (e) => e.type === "match_over" && resolve(e.matchId)));
   for (const [game, cell] of [[x, 0], [o, 3], [x, 1], [o, 4], [x, 2]] as const) {

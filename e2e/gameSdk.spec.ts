@@ -24,9 +24,10 @@ function player(sub: string) {
 
 test("the SDK resumes its seat after a dropped connection and sends the inputs made while offline", async () => {
   const x = await player("sdk-x").joinOrCreate<typeof tictactoe>("tictactoe", { mode: "private" });
+  // Seats go in order of arrival: let x sit before o connects.
+  await x.whenStatus("joined");
   const o = player("sdk-o").game<typeof tictactoe>("tictactoe", x.roomId);
   try {
-    await x.whenStatus("joined");
     await o.whenStatus("joined");
     expect([x.seat, o.seat]).toEqual([0, 1]);
     await eventually(() => x.view?.phase === "playing", 10_000, "both seated");
