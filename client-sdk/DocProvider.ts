@@ -25,8 +25,10 @@ export type DocProviderEvents = {
   status: [status: DocStatus];
   /** The provider stopped for good; it will not reconnect. */
   close: [reason: CloseReason];
-  /** The room refused an edit (a viewer wrote); the document keeps serving. */
+  /** The room refused an edit (a viewer wrote, or the room is locked); the document keeps serving. */
   refused: [reason: string];
+  /** A message from the service's operators, to show the user. */
+  system: [message: string];
 };
 
 /** What the provider needs from the client that made it. */
@@ -144,6 +146,8 @@ export class DocProvider extends Emitter<DocProviderEvents> {
       case "saved":
         this.#savedSeq = Math.max(this.#savedSeq, message.seq);
         return this.#updateSyncStatus();
+      case "system":
+        return this.emit("system", message.message);
       case "refused":
         this.#savedSeq = Math.max(this.#savedSeq, message.seq);
         this.emit("refused", message.reason);

@@ -30,7 +30,11 @@ export interface StateInfo {
   matchId: string | null;
 }
 
-export type GameEvent = { type: "match_over"; matchId: string; result: MatchResult } | { type: "game"; tick: number; event: unknown };
+export type GameEvent =
+  | { type: "match_over"; matchId: string; result: MatchResult }
+  | { type: "game"; tick: number; event: unknown }
+  /** A message from the service's operators, to show the user. */
+  | { type: "system"; message: string };
 
 export type GameConnectionEvents<G extends AnyGame> = {
   status: [status: GameStatus];
@@ -174,6 +178,8 @@ export class GameConnection<G extends AnyGame = AnyGame> extends Emitter<GameCon
         return this.emit("event", { type: "match_over", matchId: message.matchId, result: message.result });
       case "error":
         return this.emit("error", { code: message.code, message: message.message, seq: message.seq });
+      case "system":
+        return this.emit("event", { type: "system", message: message.message });
       case "pong":
         this.#rttMs = Date.now() - message.t;
         return;

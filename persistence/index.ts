@@ -9,3 +9,4 @@ export * from "./replayArchive.ts";
 export * from "./r2ReplayArchive.ts";
 export * from "./leaderboardCache.ts";
 export * from "./docVersions.ts";
+export * from "./roomDirectory.ts";

@@ -1,12 +1,13 @@
 /** Small facts about a room that outlive every connection, such as where it was placed. */
 export interface RoomMetaStore {
   get(key: RoomMetaKey): string | null;
+  set(key: RoomMetaKey, value: string): void;
   /** Sets `key` only if it has no value yet; returns the value now stored. */
   setIfAbsent(key: RoomMetaKey, value: string): string;
 }
 
 /** Keys come from this fixed list, never from a message. */
-export type RoomMetaKey = "location_hint" | "created_at";
+export type RoomMetaKey = "location_hint" | "created_at" | "locked";
 
 export class SqliteRoomMetaStore implements RoomMetaStore {
   constructor(private readonly sql: SqlStorage) {
@@ -16,6 +17,10 @@ export class SqliteRoomMetaStore implements RoomMetaStore {
   get(key: RoomMetaKey): string | null {
     const rows = this.sql.exec<{ value: string }>("SELECT value FROM room_meta WHERE key = ?", key).toArray();
     return rows[0]?.value ?? null;
+  }
+
+  set(key: RoomMetaKey, value: string): void {
+    this.sql.exec("INSERT OR REPLACE INTO room_meta (key, value) VALUES (?, ?)", key, value);
   }
 
   setIfAbsent(key: RoomMetaKey, value: string): string {

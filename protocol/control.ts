@@ -21,7 +21,9 @@ export const ServerControl = z.discriminatedUnion("type", [
   /** Every update frame this connection sent, up to and including the `seq`-th, is durable. */
   z.object({ type: z.literal("saved"), seq: z.number().int().nonnegative() }),
   /** An update frame was not applied; the room keeps serving the connection. */
-  z.object({ type: z.literal("refused"), seq: z.number().int().nonnegative(), reason: z.enum(["read_only"]) }),
+  z.object({ type: z.literal("refused"), seq: z.number().int().nonnegative(), reason: z.enum(["read_only", "locked"]) }),
+  /** A message from the operators, to show the user. */
+  z.object({ type: z.literal("system"), message: z.string() }),
 ]);
 export type ServerControl = z.infer<typeof ServerControl>;
 

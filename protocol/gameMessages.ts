@@ -40,6 +40,8 @@ export const ServerGameMessage = z.discriminatedUnion("type", [
   z.object({ type: z.literal("match_over"), matchId: z.string(), result: MatchResultSchema }),
   z.object({ type: z.literal("error"), code: GameErrorCode, message: z.string(), seq: z.number().int().optional() }),
   z.object({ type: z.literal("pong"), t: z.number() }),
+  /** A message from the operators, to show the user. */
+  z.object({ type: z.literal("system"), message: z.string() }),
 ]);
 export type ServerGameMessage = z.infer<typeof ServerGameMessage>;
 

@@ -12,3 +12,4 @@ export * from "./gameMessages.ts";
 export * from "./matchResult.ts";
 export * from "./leaderboards.ts";
 export * from "./replay.ts";
+export * from "./directory.ts";

@@ -1,6 +1,6 @@
-import { type Connection, type ConnectionContext, Server, type WSMessage } from "partyserver";
+import type { Connection, ConnectionContext, WSMessage } from "partyserver";
 import * as Y from "yjs";
-import { SqliteDocStore, SqliteRoomMetaStore } from "../../persistence/index.ts";
+import { SqliteDocStore, type OutboxEntry } from "../../persistence/index.ts";
 import {
   CloseCode,
   DocLimits,
@@ -11,11 +11,13 @@ import {
   roomPath,
   type ServerControl,
 } from "../../protocol/index.ts";
-import { admitConnection, closeConnection } from "../admission.ts";
+import { admitConnection } from "../admission.ts";
+import { RoomShell, type ConnectionIdentity } from "../RoomShell.ts";
 import { logEvent } from "../log.ts";
 import { AwarenessRelay } from "./awarenessRelay.ts";
 import { DocConnectionState } from "./connectionState.ts";
 import { DocHistory, RestoreOrigin } from "./docHistory.ts";
+import { renderDocument } from "./restore.ts";
 import {
   FrameError,
   decodeFrame,
@@ -41,12 +43,10 @@ import { TokenBucket } from "./tokenBucket.ts";
  * string-prefixed custom messages; and (4) relay presence without y-protocols'
  * Awareness interval timer, which would keep a hibernating room awake.
  */
-export class DocRoom extends Server<Env> {
-  static options = { hibernate: true };
-
+export class DocRoom extends RoomShell {
+  protected readonly kind = "doc";
   readonly #doc = new Y.Doc({ gc: true });
   readonly #store: SqliteDocStore;
-  readonly #meta: SqliteRoomMetaStore;
   readonly #history: DocHistory;
   readonly #awareness = new AwarenessRelay();
   /** Rate buckets are in memory on purpose: a room that hibernated was not being flooded. */
@@ -57,31 +57,58 @@ export class DocRoom extends Server<Env> {
     // DO SQLite is synchronous, so the document is whole before any entry point runs:
     // a socket message, an RPC from the admin API or a test.
     this.#store = new SqliteDocStore(ctx.storage);
-    this.#meta = new SqliteRoomMetaStore(ctx.storage.sql);
     const { snapshot, updates } = this.#store.load();
     this.#doc.transact(() => {
       if (snapshot) Y.applyUpdate(this.#doc, snapshot);
       for (const update of updates) Y.applyUpdate(this.#doc, update);
     });
-    this.#history = new DocHistory(ctx.storage, env.ARCHIVE, ctx.id.name ?? "", this.#doc);
+    this.#history = new DocHistory(ctx.storage, env.ARCHIVE, ctx.id.name ?? "", this.#doc, this.outbox, () => void this.scheduleAlarm());
     this.#doc.on("update", (update: Uint8Array, origin: unknown) => this.#persistAndBroadcast(update, origin));
   }
 
   onStart(): void {
     // Presence lived in memory only; after a wake, ask the connected clients to announce themselves.
-    if (this.#openConnections().length > 0) this.broadcast(encodeQueryAwareness());
+    if (this.openConnections().length > 0) this.sendToAll(encodeQueryAwareness());
+  }
+
+  protected get roomPath(): string {
+    return roomPath("doc", this.name);
+  }
+  protected get gameName(): null {
+    return null;
+  }
+  protected get roomId(): string {
+    return this.name;
+  }
+  protected deliver(entry: OutboxEntry): Promise<void> {
+    return this.#history.deliver(entry);
+  }
+  protected onAlarmWork(): void {}
+  protected nextAlarmWork(): null {
+    return null;
+  }
+  protected identityOf(connection: Connection): ConnectionIdentity | null {
+    const state = DocConnectionState.safeParse(connection.state);
+    return state.success ? { user: state.data.sub, role: state.data.role, connectedAt: state.data.connectedAt } : null;
+  }
+  protected readsControl(connection: Connection): boolean {
+    const state = DocConnectionState.safeParse(connection.state);
+    return state.success && state.data.isSdk;
+  }
+  protected encodeSystemMessage(message: string): string {
+    return encodeServerControl({ type: "system", message });
   }
 
   onConnect(connection: Connection, { request }: ConnectionContext): void {
     const admitted = admitConnection(connection, request, {
-      roomPath: roomPath("doc", this.name),
+      roomPath: this.roomPath,
       roles: DocRole,
-      meta: this.#meta,
+      meta: this.meta,
       roomName: this.name,
     });
     if (!admitted) return;
     const { identity, role } = admitted;
-    if (this.#openConnections().length > DocLimits.MAX_CONNECTIONS) {
+    if (this.openConnections().length > DocLimits.MAX_CONNECTIONS) {
       return this.#close(connection, CloseCode.ROOM_FULL, `room is full (${DocLimits.MAX_CONNECTIONS} connections)`);
     }
 
@@ -95,9 +122,10 @@ export class DocRoom extends Server<Env> {
       connectedAt: Date.now(),
     };
     connection.setState(state);
-    connection.send(encodeSyncStep1(this.#doc));
+    this.send(connection, encodeSyncStep1(this.#doc));
     const present = this.#awareness.states();
-    if (present.length > 0) connection.send(encodeAwareness(present));
+    if (present.length > 0) this.send(connection, encodeAwareness(present));
+    this.noteDirectoryChange();
   }
 
   onMessage(connection: Connection, message: WSMessage): void {
@@ -111,17 +139,19 @@ export class DocRoom extends Server<Env> {
 
   onClose(connection: Connection): void {
     this.#buckets.delete(connection.id);
+    this.telemetry.forget(connection.id);
     const state = DocConnectionState.safeParse(connection.state);
     if (state.success) {
       const clocks = new Map(Object.entries(state.data.awareness).map(([id, clock]) => [Number(id), clock]));
       const removals = this.#awareness.removalsFor(clocks);
-      if (removals.length > 0) this.broadcast(encodeAwareness(removals), [connection.id]);
+      if (removals.length > 0) this.sendToAll(encodeAwareness(removals), connection.id);
     }
-    const others = this.#openConnections().filter((c) => c.id !== connection.id);
+    const others = this.openConnections().filter((c) => c.id !== connection.id);
     if (others.length === 0) {
       this.#compactIfLogged();
       this.#history.snapshot();
     }
+    this.noteDirectoryChange();
   }
 
   onError(connection: Connection, error: unknown): void {
@@ -137,15 +167,10 @@ export class DocRoom extends Server<Env> {
   describe() {
     return {
       ...this.#store.stats(),
-      outbox: this.#history.outboxStatus(),
-      locationHint: this.#meta.get("location_hint"),
-      connections: this.#openConnections().length,
+      outbox: this.outbox.status(),
+      locationHint: this.meta.get("location_hint"),
+      connections: this.openConnections().length,
     };
-  }
-
-  /** Exports versions waiting in the outbox to R2. */
-  async onAlarm(): Promise<void> {
-    await this.#history.flush();
   }
 
   /** The document's versions, oldest first. */
@@ -168,6 +193,38 @@ export class DocRoom extends Server<Env> {
     return this.#history.restore(versionId);
   }
 
+  /** Everything an operator sees of this room. */
+  inspect() {
+    return {
+      ...this.directoryEntry(),
+      connectionList: this.connectionsInfo(),
+      document: { ...this.#store.stats(), documentBytes: Y.encodeStateAsUpdate(this.#doc).byteLength, json: renderDocument(this.#doc) },
+      versions: this.#history.list(),
+      outbox: this.outbox.status(),
+    };
+  }
+
+  /** The whole document as one Yjs update. */
+  exportDocument(): Uint8Array {
+    return Y.encodeStateAsUpdate(this.#doc);
+  }
+
+  /** Merges a Yjs update into the document, as if an editor had sent it; refuses garbage and oversize. */
+  importDocument(update: Uint8Array): { ok: true } | { ok: false; message: string } {
+    try {
+      Y.decodeUpdate(update);
+    } catch {
+      return { ok: false, message: "body is not a Yjs update" };
+    }
+    const stats = this.#store.stats();
+    if (stats.snapshotBytes + stats.logBytes + update.byteLength > DocLimits.MAX_DOCUMENT_BYTES) {
+      return { ok: false, message: `document would grow past ${DocLimits.MAX_DOCUMENT_BYTES} bytes` };
+    }
+    Y.applyUpdate(this.#doc, update, "import");
+    logEvent("admin_import", { room: this.roomPath, bytes: update.byteLength });
+    return { ok: true };
+  }
+
   /** The live document. Read it; never write to it from outside the room. */
   get document(): Y.Doc {
     return this.#doc;
@@ -176,11 +233,15 @@ export class DocRoom extends Server<Env> {
   #handleMessage(connection: Connection, message: WSMessage): void {
     // Frames already queued when the room closed this socket are dropped, not answered.
     if (connection.readyState !== WebSocket.OPEN) return;
+    this.noteActivity();
     const bytes = typeof message === "string" ? new TextEncoder().encode(message).byteLength : message.byteLength;
     if (bytes > DocLimits.MAX_MESSAGE_BYTES) {
+      this.telemetry.refused("too_large");
       return this.#close(connection, CloseCode.MESSAGE_TOO_LARGE, `frame of ${bytes} bytes is over ${DocLimits.MAX_MESSAGE_BYTES}`);
     }
+    this.telemetry.received(connection.id, bytes);
     if (!this.#bucketFor(connection).take(Date.now())) {
+      this.telemetry.refused("rate_limited");
       return this.#close(connection, CloseCode.RATE_LIMITED, `over ${DocLimits.MESSAGES_PER_SECOND} messages per second`);
     }
     const parsedState = DocConnectionState.safeParse(connection.state);
@@ -198,13 +259,13 @@ export class DocRoom extends Server<Env> {
     }
     switch (frame.type) {
       case "sync_step1":
-        return connection.send(encodeSyncStep2(this.#doc, frame.stateVector));
+        return this.send(connection, encodeSyncStep2(this.#doc, frame.stateVector));
       case "update":
         return this.#handleUpdate(connection, state, frame.update);
       case "awareness":
         return this.#handleAwareness(connection, state, frame.entries);
       case "query_awareness":
-        return connection.send(encodeAwareness(this.#awareness.states()));
+        return this.send(connection, encodeAwareness(this.#awareness.states()));
     }
   }
 
@@ -227,9 +288,11 @@ export class DocRoom extends Server<Env> {
   #handleUpdate(connection: Connection, state: DocConnectionState, update: Uint8Array): void {
     const seq = state.updateSeq + 1;
     connection.setState({ ...state, updateSeq: seq });
-    if (state.role === "viewer" && !isEmptyUpdate(update)) {
-      logEvent("write_refused", { room: this.name, connection: connection.id, user: state.sub, reason: "read_only" });
-      if (state.isSdk) this.#sendControl(connection, { type: "refused", seq, reason: "read_only" });
+    const refusal = state.role === "viewer" ? "read_only" : this.isLocked ? "locked" : null;
+    if (refusal && !isEmptyUpdate(update)) {
+      logEvent("write_refused", { room: this.name, connection: connection.id, user: state.sub, reason: refusal });
+      this.telemetry.refused(refusal);
+      if (state.isSdk) this.#sendControl(connection, { type: "refused", seq, reason: refusal });
       return;
     }
     const stats = this.#store.stats();
@@ -261,14 +324,13 @@ export class DocRoom extends Server<Env> {
     }
     connection.setState({ ...state, awareness: clocks });
     const accepted = this.#awareness.apply(entries);
-    if (accepted.length > 0) this.broadcast(encodeAwareness(accepted), [connection.id]);
+    if (accepted.length > 0) this.sendToAll(encodeAwareness(accepted), connection.id);
   }
 
   #persistAndBroadcast(update: Uint8Array, origin: unknown): void {
     this.#store.appendUpdate(update);
     this.#history.noteUpdate(editorOf(origin));
-    const without = isConnection(origin) ? [origin.id] : undefined;
-    this.broadcast(encodeUpdate(update), without);
+    this.sendToAll(encodeUpdate(update), isConnection(origin) ? origin.id : undefined);
     const stats = this.#store.stats();
     if (stats.logUpdates >= DocLimits.COMPACT_AFTER_UPDATES || stats.logBytes >= DocLimits.COMPACT_AFTER_BYTES) {
       this.compact();
@@ -288,22 +350,19 @@ export class DocRoom extends Server<Env> {
     return bucket;
   }
 
-  #openConnections(): Connection[] {
-    return [...this.getConnections()].filter((c) => c.readyState === WebSocket.OPEN);
-  }
-
   #sendControl(connection: Connection, message: ServerControl): void {
-    connection.send(encodeServerControl(message));
+    this.send(connection, encodeServerControl(message));
   }
 
   #close(connection: Connection, code: CloseCode, reason: string): void {
-    closeConnection(connection, this.name, code, reason);
+    this.close(connection, code, reason);
   }
 }
 
 /** Who made an update, for the version's editor list. */
 function editorOf(origin: unknown): string {
   if (origin instanceof RestoreOrigin) return `restore:${origin.versionId}`;
+  if (origin === "import") return "import";
   if (!isConnection(origin)) return "room";
   const state = DocConnectionState.safeParse(origin.state);
   return state.success ? state.data.sub : "unknown";

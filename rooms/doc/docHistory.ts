@@ -1,6 +1,5 @@
 import * as Y from "yjs";
-import { SqliteDocVersions, SqliteOutbox, docVersionKey, flushOutbox, type DocVersion } from "../../persistence/index.ts";
-import { logEvent } from "../log.ts";
+import { SqliteDocVersions, docVersionKey, type DocVersion, type OutboxEntry, type SqliteOutbox } from "../../persistence/index.ts";
 import { restoreInto } from "./restore.ts";
 
 /** Applied updates after which the room exports a version, so a busy document gets one every so often. */
@@ -26,13 +25,17 @@ export class DocHistory {
   readonly #versions: SqliteDocVersions;
   readonly #outbox: SqliteOutbox;
 
-  constructor(storage: DurableObjectStorage, bucket: R2Bucket, roomId: string, doc: Y.Doc) {
+  readonly #onEnqueued: () => void;
+
+  /** @param onEnqueued called after a version entered the outbox, so the room sets its alarm. */
+  constructor(storage: DurableObjectStorage, bucket: R2Bucket, roomId: string, doc: Y.Doc, outbox: SqliteOutbox, onEnqueued: () => void) {
     this.#storage = storage;
     this.#bucket = bucket;
     this.#roomId = roomId;
     this.#doc = doc;
     this.#versions = new SqliteDocVersions(storage.sql);
-    this.#outbox = new SqliteOutbox(storage.sql);
+    this.#outbox = outbox;
+    this.#onEnqueued = onEnqueued;
   }
 
   /** Counts an applied update; exports a version once enough have accumulated. */
@@ -48,33 +51,26 @@ export class DocHistory {
       if (versionId) this.#outbox.enqueue("doc_version", `doc_version:${versionId}`, versionId, now);
       return versionId;
     });
-    if (id) void this.#scheduleFlush();
+    if (id) this.#onEnqueued();
     return id;
   }
 
-  /** Called by the room's alarm. */
-  async flush(): Promise<void> {
-    const result = await flushOutbox(this.#outbox, async (entry) => {
-      const snapshot = this.#versions.pendingSnapshot(entry.payload);
-      const version = this.#versions.get(entry.payload);
-      if (!version) throw new Error(`no version ${entry.payload}`);
-      if (snapshot) {
-        await this.#bucket.put(docVersionKey(this.#roomId, version.id), snapshot, {
-          customMetadata: { createdAt: String(version.createdAt), editors: version.editors.join(",") },
-        });
-      }
-      this.#versions.markUploaded(version.id);
-    });
-    if (result.failed > 0) logEvent("flush_failed", { room: `doc/${this.#roomId}`, ...this.#outbox.status() });
-    await this.#scheduleFlush();
+  /** Uploads one version from the room's outbox to R2. */
+  async deliver(entry: OutboxEntry): Promise<void> {
+    if (entry.kind !== "doc_version") throw new Error(`unknown outbox entry kind "${entry.kind}"`);
+    const version = this.#versions.get(entry.payload);
+    if (!version) throw new Error(`no version ${entry.payload}`);
+    const snapshot = this.#versions.pendingSnapshot(version.id);
+    if (snapshot) {
+      await this.#bucket.put(docVersionKey(this.#roomId, version.id), snapshot, {
+        customMetadata: { createdAt: String(version.createdAt), editors: version.editors.join(",") },
+      });
+    }
+    this.#versions.markUploaded(version.id);
   }
 
   list(): DocVersion[] {
     return this.#versions.list();
-  }
-
-  outboxStatus() {
-    return this.#outbox.status();
   }
 
   /** A version's snapshot as a Yjs update, from R2 or, before its upload, from the room. */
@@ -94,11 +90,6 @@ export class DocHistory {
     Y.applyUpdate(old, bytes);
     restoreInto(this.#doc, old, new RestoreOrigin(versionId));
     return true;
-  }
-
-  async #scheduleFlush(): Promise<void> {
-    const at = this.#outbox.nextAttemptAt();
-    if (at !== null) await this.#storage.setAlarm(Math.max(at, Date.now() + 1));
   }
 }
 

@@ -39,6 +39,19 @@ export class RestoreError extends Error {}
 
 type TypeKind = "text" | "map" | "array" | "unsupported";
 
+/** The document's top-level types as JSON, for operators: text as strings, maps and arrays as JSON, XML as markup. */
+export function renderDocument(doc: Y.Doc): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const name of doc.share.keys()) {
+    const kind = kindOf(doc, name);
+    if (kind === "text") out[name] = doc.getText(name).toString();
+    else if (kind === "map") out[name] = doc.getMap(name).toJSON();
+    else if (kind === "array") out[name] = doc.getArray(name).toJSON();
+    else if (kind === "unsupported") out[name] = doc.getXmlFragment(name).toString();
+  }
+  return out;
+}
+
 /** What a top-level type is, read from its content (a snapshot does not record the class). */
 function kindOf(doc: Y.Doc, name: string): TypeKind | null {
   const type = doc.share.get(name);

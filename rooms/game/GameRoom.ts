@@ -1,13 +1,5 @@
-import { type Connection, type ConnectionContext, Server, type WSMessage } from "partyserver";
-import {
-  D1LeaderboardStore,
-  R2ReplayArchive,
-  SqliteGameStore,
-  SqliteOutbox,
-  SqliteRoomMetaStore,
-  flushOutbox,
-  type Seat,
-} from "../../persistence/index.ts";
+import type { Connection, ConnectionContext, WSMessage } from "partyserver";
+import { D1LeaderboardStore, R2ReplayArchive, SqliteGameStore, type OutboxEntry, type Seat } from "../../persistence/index.ts";
 import {
   CloseCode,
   GameLimits,
@@ -21,7 +13,8 @@ import {
   type GameErrorCode,
   type ServerGameMessage,
 } from "../../protocol/index.ts";
-import { admitConnection, closeConnection } from "../admission.ts";
+import { admitConnection } from "../admission.ts";
+import { RoomShell, type ConnectionIdentity } from "../RoomShell.ts";
 import { logEvent } from "../log.ts";
 import { GameConnectionState } from "./connectionState.ts";
 import { InputGate } from "./inputGate.ts";
@@ -37,15 +30,13 @@ import { ViewSync } from "./viewSync.ts";
  * the rules in a pure game definition, the match in MatchRunner, the deltas in ViewSync.
  * The object is named `{gameName}:{roomId}`.
  */
-export class GameRoom extends Server<Env> {
-  static options = { hibernate: true };
+export class GameRoom extends RoomShell {
+  protected readonly kind = "game";
 
   readonly game: AnyGame;
-  readonly roomId: string;
+  readonly #roomId: string;
   readonly #store: SqliteGameStore;
-  readonly #meta: SqliteRoomMetaStore;
   readonly #match: MatchRunner;
-  readonly #outbox: SqliteOutbox;
   readonly #exports: ExportTargets;
   readonly #views = new ViewSync();
   readonly #gates = new Map<string, InputGate>();
@@ -57,11 +48,9 @@ export class GameRoom extends Server<Env> {
     const game = findGame(gameName);
     if (!game) throw new Error(`GameRoom for unknown game "${gameName}"`);
     this.game = game;
-    this.roomId = roomId;
+    this.#roomId = roomId;
     this.#store = new SqliteGameStore(ctx.storage.sql);
-    this.#meta = new SqliteRoomMetaStore(ctx.storage.sql);
     this.#match = new MatchRunner(game, this.#store);
-    this.#outbox = new SqliteOutbox(ctx.storage.sql);
     this.#exports = {
       game,
       roomId,
@@ -71,6 +60,36 @@ export class GameRoom extends Server<Env> {
     };
   }
 
+  protected get roomPath(): string {
+    return roomPath("game", `${this.game.name}/${this.#roomId}`);
+  }
+  protected get gameName(): string {
+    return this.game.name;
+  }
+  protected get roomId(): string {
+    return this.#roomId;
+  }
+  protected deliver(entry: OutboxEntry): Promise<void> {
+    return deliverMatchExport(entry, this.#exports);
+  }
+  protected onAlarmWork(now: number): void {
+    this.#expireSeats(now);
+  }
+  protected nextAlarmWork(): number | null {
+    const expiries = this.#store.seats().flatMap((s) => (s.droppedAt === null ? [] : [s.droppedAt + GameLimits.SEAT_HOLD_MS]));
+    return expiries.length > 0 ? Math.min(...expiries) : null;
+  }
+  protected identityOf(connection: Connection): ConnectionIdentity | null {
+    const state = GameConnectionState.safeParse(connection.state);
+    return state.success ? { user: state.data.sub, role: state.data.role, connectedAt: state.data.connectedAt } : null;
+  }
+  protected readsControl(connection: Connection): boolean {
+    return GameConnectionState.safeParse(connection.state).data?.isReady ?? false;
+  }
+  protected encodeSystemMessage(message: string): string {
+    return encodeGameMessage({ type: "system", message });
+  }
+
   onStart(): void {
     // After a wake with players still connected (hibernated sockets), resume ticking.
     this.#ensureTicking();
@@ -78,15 +97,16 @@ export class GameRoom extends Server<Env> {
 
   onConnect(connection: Connection, { request }: ConnectionContext): void {
     const admitted = admitConnection(connection, request, {
-      roomPath: roomPath("game", `${this.game.name}/${this.roomId}`),
+      roomPath: roomPath("game", `${this.game.name}/${this.#roomId}`),
       roles: GameRole,
-      meta: this.#meta,
+      meta: this.meta,
       roomName: this.name,
     });
     if (!admitted) return;
     const { identity, role } = admitted;
-    const state: GameConnectionState = { sub: identity.sub, name: identity.name, role, isReady: false };
+    const state: GameConnectionState = { sub: identity.sub, name: identity.name, role, isReady: false, connectedAt: Date.now() };
     connection.setState(state);
+    this.noteDirectoryChange();
   }
 
   onMessage(connection: Connection, message: WSMessage): void {
@@ -101,6 +121,8 @@ export class GameRoom extends Server<Env> {
   async onClose(connection: Connection): Promise<void> {
     this.#gates.delete(connection.id);
     this.#views.forget(connection.id);
+    this.telemetry.forget(connection.id);
+    this.noteDirectoryChange();
     const state = GameConnectionState.safeParse(connection.state);
     if (!state.success || state.data.role !== "player" || !state.data.isReady) return;
     if (this.#otherConnectionOf(state.data.sub, connection.id)) return;
@@ -110,23 +132,7 @@ export class GameRoom extends Server<Env> {
     this.#store.putSeat({ ...seat, droppedAt: now });
     if (!this.#hasConnectedPlayers()) this.#stopTicking();
     // Held seats expire by alarm, so no timer runs for them, not even in an empty room.
-    await this.#scheduleAlarm();
-  }
-
-  /** One alarm serves both held seats and the outbox: it is always set for the earlier of the two. */
-  async onAlarm(): Promise<void> {
-    this.#expireSeats(Date.now());
-    const flushed = await flushOutbox(this.#outbox, (entry) => deliverMatchExport(entry, this.#exports));
-    if (flushed.failed > 0) logEvent("flush_failed", { room: this.name, ...this.#outbox.status() });
-    await this.#scheduleAlarm();
-  }
-
-  async #scheduleAlarm(): Promise<void> {
-    const seatExpiries = this.#store.seats().flatMap((s) => (s.droppedAt === null ? [] : [s.droppedAt + GameLimits.SEAT_HOLD_MS]));
-    const outboxAt = this.#outbox.nextAttemptAt();
-    const times = outboxAt === null ? seatExpiries : [...seatExpiries, outboxAt];
-    if (times.length === 0) return;
-    await this.ctx.storage.setAlarm(Math.max(Math.min(...times), Date.now() + 1));
+    await this.scheduleAlarm();
   }
 
   /** Whether the tick loop is running (for tests and the admin API). */
@@ -141,8 +147,34 @@ export class GameRoom extends Server<Env> {
       seats: this.#store.seats().map(({ resumeToken: _hidden, ...seat }) => seat),
       matchId: this.#match.matchId,
       tick: this.#match.engine?.tick ?? 0,
-      locationHint: this.#meta.get("location_hint"),
-      outbox: this.#outbox.status(),
+      locationHint: this.meta.get("location_hint"),
+      outbox: this.outbox.status(),
+    };
+  }
+
+  /** Everything an operator sees of this room. */
+  inspect() {
+    const engine = this.#match.engine;
+    return {
+      ...this.directoryEntry(),
+      connectionList: this.connectionsInfo(),
+      game: { name: this.game.name, version: this.game.version, tickRateHz: this.game.tickRateHz, maxPlayers: this.game.maxPlayers },
+      tick: engine?.tick ?? 0,
+      isTicking: this.isTicking,
+      seats: this.#store.seats().map(({ resumeToken: _hidden, ...seat }) => seat),
+      match: this.#match.matchId ? { id: this.#match.matchId, result: engine ? this.game.result(engine.state) : null } : null,
+      outbox: this.outbox.status(),
+    };
+  }
+
+  /** The current state and the running match's record. */
+  exportRoom() {
+    const engine = this.#match.engine;
+    return {
+      game: this.game.name,
+      tick: engine?.tick ?? 0,
+      state: engine?.state ?? null,
+      match: this.#match.matchId ? this.matchRecord(this.#match.matchId) : null,
     };
   }
 
@@ -166,7 +198,10 @@ export class GameRoom extends Server<Env> {
     let gate = this.#gates.get(connection.id);
     if (!gate) this.#gates.set(connection.id, (gate = new InputGate(now)));
     const bytes = typeof message === "string" ? new TextEncoder().encode(message).byteLength : message.byteLength;
+    this.noteActivity();
+    this.telemetry.received(connection.id, bytes);
     const verdict = gate.admit(bytes, now);
+    if (!verdict.ok) this.telemetry.refused(verdict.ok === false && "reply" in verdict ? "rate_limited" : verdict.close);
     if (!verdict.ok) {
       if ("reply" in verdict) return this.#sendError(connection, "rate_limited", "slow down");
       if (verdict.close === "too_large") {
@@ -201,6 +236,7 @@ export class GameRoom extends Server<Env> {
     if (state.role === "player") {
       const claimed = this.#claimSeat(connection, state, resume);
       if (claimed === "full") return this.#close(connection, CloseCode.ROOM_FULL, `room is full (${this.game.maxPlayers} players)`);
+      if (claimed === "locked") return this.#close(connection, CloseCode.FORBIDDEN, "room is locked: no new players");
       if (claimed === "taken") {
         return this.#close(connection, CloseCode.ROOM_FULL, "you are seated from another connection; resume with its token");
       }
@@ -229,7 +265,7 @@ export class GameRoom extends Server<Env> {
   }
 
   /** Gives the player their held seat back, or a free one. */
-  #claimSeat(connection: Connection, state: GameConnectionState, resume?: string): Seat | "full" | "taken" {
+  #claimSeat(connection: Connection, state: GameConnectionState, resume?: string): Seat | "full" | "taken" | "locked" {
     const now = Date.now();
     this.#expireSeats(now);
     const seats = this.#store.seats();
@@ -246,6 +282,7 @@ export class GameRoom extends Server<Env> {
       return seat;
     }
     if (seats.length >= this.game.maxPlayers) return "full";
+    if (this.isLocked) return "locked";
     const taken = new Set(seats.map((s) => s.seat));
     let number = 0;
     while (taken.has(number)) number++;
@@ -271,22 +308,25 @@ export class GameRoom extends Server<Env> {
   #tick(): void {
     try {
       const now = Date.now();
+      const started = performance.now();
       if (!this.#hasConnectedPlayers()) return this.#stopTicking();
       // The match's end and its exports commit together, or not at all.
       const ended = this.ctx.storage.transactionSync(() => {
         const result = this.#match.step(now);
-        if (result) enqueueMatchExports(this.#outbox, this.game, this.#match.matchId!, result, now);
+        if (result) enqueueMatchExports(this.outbox, this.game, this.#match.matchId!, result, now);
         return result;
       });
       if (ended) {
         this.#broadcast({ type: "match_over", matchId: this.#match.matchId!, result: ended });
-        void this.#scheduleAlarm();
+        void this.scheduleAlarm();
       }
       // A full outbox holds the next match back until cloud storage has caught up.
-      if (this.#match.restartAt !== null && now >= this.#match.restartAt && !this.#outbox.isFull()) {
+      if (this.#match.restartAt !== null && now >= this.#match.restartAt && !this.outbox.isFull()) {
         this.#match.start(this.#store.seats().map((s) => s.playerId), now);
       }
       this.#sendViews();
+      // A tick that took longer than its interval delays the next: operators see these in metrics.
+      if (performance.now() - started > 1000 / this.game.tickRateHz) this.telemetry.tickOverrun();
     } catch (error) {
       logEvent("tick_failed", { room: this.name, error });
     }
@@ -301,7 +341,7 @@ export class GameRoom extends Server<Env> {
       const key = state.role === "player" ? state.sub : null;
       if (!views.has(key)) views.set(key, this.#viewFor(key));
       const frame = this.#views.next(connection.id, this.#match.matchId, tick, this.#match.acks.get(state.sub) ?? 0, views.get(key));
-      if (frame) connection.send(frame);
+      if (frame) this.send(connection, frame);
       if (events.length > 0) this.#send(connection, { type: "events", tick, events });
     }
   }
@@ -342,11 +382,12 @@ export class GameRoom extends Server<Env> {
   }
 
   #reportSeats(): void {
-    const region = this.#meta.get("location_hint") ?? "any";
-    reportSeats(this.env, this.game.name, region, this.roomId, this.#store.seats().length, this.game.maxPlayers);
+    const region = this.meta.get("location_hint") ?? "any";
+    reportSeats(this.env, this.game.name, region, this.#roomId, this.#store.seats().length, this.game.maxPlayers);
   }
 
   #refuse(connection: Connection, gate: InputGate, code: GameErrorCode, message: string, seq?: number): void {
+    this.telemetry.refused(code);
     if (gate.strike()) return this.#close(connection, CloseCode.BAD_MESSAGE, `too many refused messages (last: ${message})`);
     this.#sendError(connection, code, message, seq);
   }
@@ -356,16 +397,16 @@ export class GameRoom extends Server<Env> {
   }
 
   #send(connection: Connection, message: ServerGameMessage): void {
-    connection.send(encodeGameMessage(message));
+    this.send(connection, encodeGameMessage(message));
   }
 
   #broadcast(message: ServerGameMessage): void {
     const text = encodeGameMessage(message);
-    for (const { connection } of this.#readyConnections()) connection.send(text);
+    for (const { connection } of this.#readyConnections()) this.send(connection, text);
   }
 
   #close(connection: Connection, code: CloseCode, reason: string): void {
-    closeConnection(connection, this.name, code, reason);
+    this.close(connection, code, reason);
   }
 }
 

@@ -8,5 +8,6 @@ export const GameConnectionState = z.object({
   role: GameRole,
   /** The connection said hello and was welcomed. */
   isReady: z.boolean(),
+  connectedAt: z.number(),
 });
 export type GameConnectionState = z.infer<typeof GameConnectionState>;

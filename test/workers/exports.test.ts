@@ -90,7 +90,8 @@ describe("match exports", () => {
       socket.close();
       await socket.closed;
     }
-    expect((await inRoom("tictactoe", "evicted-before-flush", (r) => r.describe().outbox)).backlog).toBe(2);
+    // The leaderboard and replay entries, and possibly a directory report.
+    expect((await inRoom("tictactoe", "evicted-before-flush", (r) => r.describe().outbox)).backlog).toBeGreaterThanOrEqual(2);
     await evictDurableObject(room("tictactoe", "evicted-before-flush"));
     // Nothing here calls the room: the persisted alarm wakes it and flushes.
     await expect

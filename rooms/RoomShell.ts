@@ -1,0 +1,172 @@
+import { type Connection, Server } from "partyserver";
+import { D1RoomDirectory, SqliteOutbox, SqliteRoomMetaStore, flushOutbox, type OutboxEntry } from "../persistence/index.ts";
+import { CloseCode, type DirectoryEntry } from "../protocol/index.ts";
+import { closeConnection } from "./admission.ts";
+import { DirectoryReporter, deliverDirectoryReport } from "./directory.ts";
+import { logEvent } from "./log.ts";
+import { RoomTelemetry } from "./telemetry.ts";
+
+/** Who a connection is, as every room kind can say it. */
+export interface ConnectionIdentity {
+  user: string;
+  role: string;
+  connectedAt: number;
+}
+
+/**
+ * What every room shares, whatever it runs: placement and lock in room meta, an outbox
+ * flushed by the alarm, throttled reports to the room directory, counters, and the admin
+ * operations that do not depend on the room kind (kick, system broadcast, lock, delete).
+ */
+export abstract class RoomShell extends Server<Env> {
+  static options = { hibernate: true };
+
+  protected readonly meta: SqliteRoomMetaStore;
+  protected readonly outbox: SqliteOutbox;
+  protected readonly telemetry: RoomTelemetry;
+  readonly #directory: DirectoryReporter;
+  #lastActiveAt = Date.now();
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    this.meta = new SqliteRoomMetaStore(ctx.storage.sql);
+    this.outbox = new SqliteOutbox(ctx.storage.sql);
+    this.telemetry = new RoomTelemetry(ctx.storage.sql);
+    this.#directory = new DirectoryReporter(ctx.storage.sql, this.outbox, () => this.directoryEntry());
+  }
+
+  /** `doc` or `game`. */
+  protected abstract readonly kind: "doc" | "game";
+  /** The room's path, as tokens name it: `doc/{id}` or `game/{game}/{id}`. */
+  protected abstract get roomPath(): string;
+  protected abstract get gameName(): string | null;
+  protected abstract get roomId(): string;
+  /** Delivers an outbox entry of this room kind's own. */
+  protected abstract deliver(entry: OutboxEntry): Promise<void>;
+  /** Alarm work of this room kind, and when it next needs the alarm. */
+  protected abstract onAlarmWork(now: number): void;
+  protected abstract nextAlarmWork(): number | null;
+  /** Who a connection is, or null for one that never finished admission. */
+  protected abstract identityOf(connection: Connection): ConnectionIdentity | null;
+  /** Whether this connection can read JSON control messages. */
+  protected abstract readsControl(connection: Connection): boolean;
+  protected abstract encodeSystemMessage(message: string): string;
+
+  get isLocked(): boolean {
+    return this.meta.get("locked") === "true";
+  }
+
+  /** A change the directory shows (connections, lock, activity): reported within DIRECTORY_REPORT_INTERVAL_MS. */
+  protected noteDirectoryChange(): void {
+    this.#lastActiveAt = Date.now();
+    const dueAt = this.#directory.changed(this.#lastActiveAt);
+    void this.scheduleAlarm(dueAt);
+  }
+
+  /** Marks activity without forcing a report. */
+  protected noteActivity(): void {
+    this.#lastActiveAt = Date.now();
+  }
+
+  async onAlarm(): Promise<void> {
+    const now = Date.now();
+    this.onAlarmWork(now);
+    const dueAt = this.#directory.due(now);
+    const flushed = await flushOutbox(this.outbox, (entry) =>
+      entry.kind === "directory" ? deliverDirectoryReport(this.env.DB, entry) : this.deliver(entry),
+    );
+    if (flushed.failed > 0) logEvent("flush_failed", { room: this.roomPath, ...this.outbox.status() });
+    await this.scheduleAlarm(dueAt);
+  }
+
+  /** Sets the one alarm for the earliest of: outbox flush, room work, a pending directory report. */
+  protected async scheduleAlarm(extra: number | null = null): Promise<void> {
+    const times = [this.outbox.nextAttemptAt(), this.nextAlarmWork(), extra].filter((t): t is number => t !== null);
+    if (times.length === 0) return;
+    await this.ctx.storage.setAlarm(Math.max(Math.min(...times), Date.now() + 1));
+  }
+
+  protected send(connection: Connection, data: string | ArrayBufferView): void {
+    connection.send(data);
+    this.telemetry.sent(connection.id, typeof data === "string" ? data.length : data.byteLength);
+  }
+
+  protected sendToAll(data: string | ArrayBufferView, without?: string): void {
+    for (const connection of this.openConnections()) if (connection.id !== without) this.send(connection, data);
+  }
+
+  protected openConnections(): Connection[] {
+    return [...this.getConnections()].filter((c) => c.readyState === WebSocket.OPEN);
+  }
+
+  protected close(connection: Connection, code: CloseCode, reason: string): void {
+    closeConnection(connection, this.roomPath, code, reason);
+  }
+
+  // ---- admin operations shared by every room kind ----
+
+  /** Connections with who they are and what they sent and received. */
+  connectionsInfo() {
+    return this.openConnections().flatMap((connection) => {
+      const identity = this.identityOf(connection);
+      return identity ? [{ id: connection.id, ...identity, ...this.telemetry.connection(connection.id) }] : [];
+    });
+  }
+
+  /** Closes a connection, or every connection of a user, with 4403 and the reason; returns how many. */
+  kick(target: { connectionId?: string; userId?: string }, reason: string): number {
+    let kicked = 0;
+    for (const connection of this.openConnections()) {
+      const identity = this.identityOf(connection);
+      if (connection.id !== target.connectionId && (target.userId === undefined || identity?.user !== target.userId)) continue;
+      this.close(connection, CloseCode.FORBIDDEN, `kicked: ${reason}`);
+      kicked += 1;
+    }
+    logEvent("admin_kick", { room: this.roomPath, ...target, reason, kicked });
+    return kicked;
+  }
+
+  /** Sends a system message to every client that reads control messages; returns how many. */
+  broadcastSystem(message: string): number {
+    const text = this.encodeSystemMessage(message);
+    const targets = this.openConnections().filter((c) => this.identityOf(c) && this.readsControl(c));
+    for (const connection of targets) this.send(connection, text);
+    logEvent("admin_broadcast", { room: this.roomPath, recipients: targets.length });
+    return targets.length;
+  }
+
+  setLocked(isLocked: boolean): void {
+    this.meta.set("locked", String(isLocked));
+    logEvent("admin_lock", { room: this.roomPath, isLocked });
+    this.noteDirectoryChange();
+  }
+
+  /** Closes every connection with 4404, removes the room from the directory, and purges its storage. */
+  async purge(): Promise<void> {
+    for (const connection of this.openConnections()) this.close(connection, CloseCode.NOT_FOUND, "room deleted");
+    await new D1RoomDirectory(this.env.DB).apply({ type: "deleted", reportedAt: Date.now(), room: this.roomPath });
+    await this.ctx.storage.deleteAlarm();
+    await this.ctx.storage.deleteAll();
+    logEvent("admin_delete", { room: this.roomPath });
+    // The in-memory room still holds the old state: drop the instance, so the next request starts empty.
+    setTimeout(() => this.ctx.abort("room deleted"), 0);
+  }
+
+  /** This room as the directory lists it. */
+  directoryEntry(): DirectoryEntry {
+    const status = this.outbox.status();
+    return {
+      room: this.roomPath,
+      kind: this.kind,
+      game: this.gameName,
+      roomId: this.roomId,
+      connections: this.openConnections().length,
+      locationHint: this.meta.get("location_hint"),
+      createdAt: Number(this.meta.get("created_at") ?? Date.now()),
+      lastActiveAt: this.#lastActiveAt,
+      storageBytes: this.ctx.storage.sql.databaseSize,
+      isLocked: this.isLocked,
+      stats: this.telemetry.totals({ backlog: status.backlog, failures: status.failures }),
+    };
+  }
+}

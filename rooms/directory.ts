@@ -1,0 +1,55 @@
+import { D1RoomDirectory, type OutboxEntry, type SqliteOutbox } from "../persistence/index.ts";
+import { DirectoryReport, type DirectoryEntry } from "../protocol/index.ts";
+
+/** A room writes its directory entry at most this often, in ms, however busy it is. */
+export const DIRECTORY_REPORT_INTERVAL_MS = 5_000;
+
+/**
+ * Reports a room's lifecycle to the directory through its outbox, throttled: a change
+ * marks the entry dirty, and a report goes out at most once per interval (the room's alarm
+ * sends the pending one). A busy room pays one small write per interval, not per message.
+ */
+export class DirectoryReporter {
+  readonly #sql: SqlStorage;
+  readonly #outbox: SqliteOutbox;
+  readonly #build: () => DirectoryEntry;
+
+  constructor(sql: SqlStorage, outbox: SqliteOutbox, build: () => DirectoryEntry) {
+    this.#sql = sql;
+    this.#outbox = outbox;
+    this.#build = build;
+    sql.exec("CREATE TABLE IF NOT EXISTS directory_state (id INTEGER PRIMARY KEY CHECK (id = 1), last_report_at INTEGER NOT NULL, is_dirty INTEGER NOT NULL)");
+    sql.exec("INSERT OR IGNORE INTO directory_state (id, last_report_at, is_dirty) VALUES (1, 0, 0)");
+  }
+
+  /** Something the directory shows changed. Returns when the room's alarm must run to report it, or null. */
+  changed(now: number): number | null {
+    this.#sql.exec("UPDATE directory_state SET is_dirty = 1 WHERE id = 1");
+    return this.due(now);
+  }
+
+  /** Sends a pending report if its interval has passed; returns when to look again, or null. */
+  due(now: number): number | null {
+    const state = this.#sql.exec<{ last_report_at: number; is_dirty: number }>("SELECT last_report_at, is_dirty FROM directory_state WHERE id = 1").one();
+    if (state.is_dirty === 0) return null;
+    const dueAt = state.last_report_at + DIRECTORY_REPORT_INTERVAL_MS;
+    if (now < dueAt) return dueAt;
+    this.#enqueue({ type: "entry", reportedAt: now, entry: this.#build() }, now);
+    return null;
+  }
+
+  /** The room was deleted: its entry leaves the directory. */
+  deleted(room: string, now: number): void {
+    this.#enqueue({ type: "deleted", reportedAt: now, room }, now);
+  }
+
+  #enqueue(report: DirectoryReport, now: number): void {
+    this.#outbox.enqueue("directory", `directory:${now}:${crypto.randomUUID().slice(0, 8)}`, JSON.stringify(report), now);
+    this.#sql.exec("UPDATE directory_state SET last_report_at = ?, is_dirty = 0 WHERE id = 1", now);
+  }
+}
+
+/** Delivers a directory report from an outbox. */
+export async function deliverDirectoryReport(db: D1Database, entry: OutboxEntry): Promise<void> {
+  await new D1RoomDirectory(db).apply(DirectoryReport.parse(JSON.parse(entry.payload)));
+}
