@@ -52,6 +52,11 @@ export abstract class RoomShell extends Server<Env> {
   protected abstract readsControl(connection: Connection): boolean;
   protected abstract encodeSystemMessage(message: string): string;
 
+  /** Whether anyone ever connected: rooms come into being with their first connection. */
+  exists(): boolean {
+    return this.meta.get("created_at") !== null;
+  }
+
   get isLocked(): boolean {
     return this.meta.get("locked") === "true";
   }

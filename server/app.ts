@@ -1,6 +1,8 @@
 import { Hono } from "hono";
 import { logEvent } from "../rooms/log.ts";
+import { mountAdmin } from "./admin/app.ts";
 import { jsonError } from "./errors.ts";
+import { serverTiming } from "./timing.ts";
 import { handleDevToken } from "./routes/devToken.ts";
 import { handleDocSocket } from "./routes/docSocket.ts";
 import { handleDocVersion, handleDocVersions } from "./routes/docVersions.ts";
@@ -13,7 +15,10 @@ import { handleHealth } from "./routes/health.ts";
 export type AppEnv = { Bindings: Env };
 
 /** The routing table: every public path of the service, under /v1. */
-export const app = new Hono<AppEnv>()
+export const app = new Hono<AppEnv>();
+app.use(serverTiming());
+mountAdmin(app);
+app
   .get("/v1/health", handleHealth)
   .post("/v1/dev/token", handleDevToken)
   .get("/v1/doc/:roomId", handleDocSocket)

@@ -5,6 +5,7 @@ import { authorize, tokenOf } from "./auth.ts";
 import type { AppEnv } from "./app.ts";
 import { jsonError } from "./errors.ts";
 import { choosePlacement } from "./placement.ts";
+import { timed } from "./timing.ts";
 
 /**
  * The checks every room socket passes at the edge, in order: the token (401/403/503), the
@@ -16,7 +17,7 @@ export async function checkRoomRequest(
   kind: RoomKind,
   path: string,
 ): Promise<{ claims: TokenClaims; hint: Region | undefined } | Response> {
-  const auth = await authorize(c.env, tokenOf(c.req.raw), kind, path);
+  const auth = await timed(c, "auth", () => authorize(c.env, tokenOf(c.req.raw), kind, path));
   if (!auth.ok) {
     logEvent("auth_refused", { room: path, status: auth.status, code: auth.code });
     return jsonError(c, auth.status, auth.code, auth.message);

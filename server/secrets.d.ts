@@ -3,8 +3,10 @@
 declare namespace Cloudflare {
   interface Env {
     AUTH_SECRET?: string;
+    ADMIN_TOKEN?: string;
   }
 }
 interface Env {
   AUTH_SECRET?: string;
+  ADMIN_TOKEN?: string;
 }

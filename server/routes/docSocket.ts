@@ -4,6 +4,7 @@ import { RoomId, roomPath } from "../../protocol/index.ts";
 import type { AppEnv } from "../app.ts";
 import { jsonError } from "../errors.ts";
 import { checkRoomRequest } from "../roomRequest.ts";
+import { timed } from "../timing.ts";
 import { forwardToRoom } from "./roomForward.ts";
 
 /**
@@ -17,5 +18,5 @@ export async function handleDocSocket(c: Context<AppEnv>): Promise<Response> {
   const checked = await checkRoomRequest(c, "doc", path);
   if (checked instanceof Response) return checked;
   const room = await getServerByName(c.env.DocRoom, roomId.data, { locationHint: checked.hint });
-  return room.fetch(forwardToRoom(c, checked.claims, path, checked.hint));
+  return timed(c, "room", () => room.fetch(forwardToRoom(c, checked.claims, path, checked.hint)));
 }

@@ -5,6 +5,7 @@ import { findGame } from "../../rooms/game/registry.ts";
 import type { AppEnv } from "../app.ts";
 import { jsonError } from "../errors.ts";
 import { checkRoomRequest } from "../roomRequest.ts";
+import { timed } from "../timing.ts";
 import { forwardToRoom } from "./roomForward.ts";
 
 /** WebSocket /v1/game/{gameName}/{roomId}: checked like document rooms, and unknown games are a 404 first. */
@@ -17,5 +18,5 @@ export async function handleGameSocket(c: Context<AppEnv>): Promise<Response> {
   const checked = await checkRoomRequest(c, "game", path);
   if (checked instanceof Response) return checked;
   const room = await getServerByName(c.env.GameRoom, `${game.name}:${roomId.data}`, { locationHint: checked.hint });
-  return room.fetch(forwardToRoom(c, checked.claims, path, checked.hint));
+  return timed(c, "room", () => room.fetch(forwardToRoom(c, checked.claims, path, checked.hint)));
 }

@@ -5,6 +5,7 @@ import { BoardId, isPeriodKey, periodKey, type LeaderboardPage } from "../../pro
 import { findBoard } from "../../rooms/game/registry.ts";
 import type { AppEnv } from "../app.ts";
 import { jsonError } from "../errors.ts";
+import { timed } from "../timing.ts";
 
 /** Entries one page returns at most. */
 const MAX_PAGE = 100;
@@ -67,7 +68,7 @@ export async function handleLeaderboard(c: Context<AppEnv>): Promise<Response> {
     inflight.set(key, pending);
     pending.finally(() => inflight.delete(key)).catch(() => {});
   }
-  const body = JSON.stringify(await pending);
+  const body = JSON.stringify(await timed(c, "storage", () => pending));
   c.executionCtx.waitUntil(
     caches.default.put(key, new Response(body, { headers: { "Content-Type": "application/json", "Cache-Control": `max-age=${PAGE_TTL_SECONDS}` } })),
   );
