@@ -26,6 +26,8 @@ export abstract class RoomShell extends Server<Env> {
   protected readonly telemetry: RoomTelemetry;
   readonly #directory: DirectoryReporter;
   #lastActiveAt = Date.now();
+  /** Set by purge(): the storage is gone, and the instance is about to be dropped. */
+  #isDeleted = false;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -54,7 +56,7 @@ export abstract class RoomShell extends Server<Env> {
 
   /** Whether anyone ever connected: rooms come into being with their first connection. */
   exists(): boolean {
-    return this.meta.get("created_at") !== null;
+    return !this.#isDeleted && this.meta.get("created_at") !== null;
   }
 
   get isLocked(): boolean {
@@ -151,6 +153,7 @@ export abstract class RoomShell extends Server<Env> {
     for (const connection of this.openConnections()) this.close(connection, CloseCode.NOT_FOUND, "room deleted");
     await new D1RoomDirectory(this.env.DB).apply({ type: "deleted", reportedAt: Date.now(), room: this.roomPath });
     await this.ctx.storage.deleteAlarm();
+    this.#isDeleted = true;
     await this.ctx.storage.deleteAll();
     logEvent("admin_delete", { room: this.roomPath });
     // The in-memory room still holds the old state: drop the instance, so the next request starts empty.
