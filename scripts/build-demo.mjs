@@ -5,10 +5,10 @@ import { cp, mkdir } from "node:fs/promises";
 const root = new URL("../demo/", import.meta.url);
 const dist = new URL("dist/", root);
 await mkdir(dist, { recursive: true });
-for (const file of ["index.html", "editor.html", "arena.html", "tictactoe.html", "replay.html", "style.css"]) await cp(new URL(file, root), new URL(file, dist));
+for (const file of ["index.html", "editor.html", "arena.html", "tictactoe.html", "replay.html", "admin.html", "style.css"]) await cp(new URL(file, root), new URL(file, dist));
 await build({
   entryPoints: Object.fromEntries(
-    ["editor", "arena", "tictactoe", "replay"].map((page) => [page, new URL(`src/${page}.ts`, root).pathname]),
+    ["editor", "arena", "tictactoe", "replay", "admin"].map((page) => [page, new URL(`src/${page}.ts`, root).pathname]),
   ),
   outdir: dist.pathname,
   bundle: true,

@@ -15,8 +15,9 @@ export const offlineEnv = {
  * Starts `wrangler dev` on 127.0.0.1 in its own process group, so the caller can stop
  * the whole tree (wrangler and workerd) by that group's id.
  */
-export function spawnWranglerDev({ port = 8787, persistTo, stdio = "inherit", detached = false } = {}) {
+export function spawnWranglerDev({ port = 8787, persistTo, stdio = "inherit", detached = false, vars = {} } = {}) {
   const args = ["dev", "--ip", "127.0.0.1", "--port", String(port), "--show-interactive-dev-session=false"];
+  for (const [name, value] of Object.entries(vars)) args.push("--var", `${name}:${value}`);
   if (persistTo) args.push("--persist-to", persistTo);
   return spawn(process.execPath, [`${projectRoot}node_modules/wrangler/bin/wrangler.js`, ...args], {
     cwd: projectRoot,
