@@ -21,6 +21,7 @@ import { InputGate } from "./inputGate.ts";
 import { deliverMatchExport, enqueueMatchExports, type ExportTargets } from "./matchExports.ts";
 import { MatchRunner } from "./matchRunner.ts";
 import { findGame } from "./registry.ts";
+import { SeatBook } from "./seatBook.ts";
 import { reportSeats } from "./seatReports.ts";
 import { ViewSync } from "./viewSync.ts";
 
@@ -36,6 +37,7 @@ export class GameRoom extends RoomShell {
   readonly game: AnyGame;
   readonly #roomId: string;
   readonly #store: SqliteGameStore;
+  readonly #seats: SeatBook;
   readonly #match: MatchRunner;
   readonly #exports: ExportTargets;
   readonly #views = new ViewSync();
@@ -51,6 +53,7 @@ export class GameRoom extends RoomShell {
     this.#roomId = roomId;
     this.#store = new SqliteGameStore(ctx.storage.sql);
     this.#match = new MatchRunner(game, this.#store);
+    this.#seats = new SeatBook(this.#store, game.maxPlayers);
     this.#exports = {
       game,
       roomId,
@@ -76,8 +79,7 @@ export class GameRoom extends RoomShell {
     this.#expireSeats(now);
   }
   protected nextAlarmWork(): number | null {
-    const expiries = this.#store.seats().flatMap((s) => (s.droppedAt === null ? [] : [s.droppedAt + GameLimits.SEAT_HOLD_MS]));
-    return expiries.length > 0 ? Math.min(...expiries) : null;
+    return this.#seats.nextExpiry();
   }
   protected identityOf(connection: Connection): ConnectionIdentity | null {
     const state = GameConnectionState.safeParse(connection.state);
@@ -126,10 +128,7 @@ export class GameRoom extends RoomShell {
     const state = GameConnectionState.safeParse(connection.state);
     if (!state.success || state.data.role !== "player" || !state.data.isReady) return;
     if (this.#otherConnectionOf(state.data.sub, connection.id)) return;
-    const seat = this.#store.seats().find((s) => s.playerId === state.data.sub);
-    if (!seat) return;
-    const now = Date.now();
-    this.#store.putSeat({ ...seat, droppedAt: now });
+    this.#seats.drop(state.data.sub, Date.now());
     if (!this.#hasConnectedPlayers()) this.#stopTicking();
     // Held seats expire by alarm, so no timer runs for them, not even in an empty room.
     await this.scheduleAlarm();
@@ -144,7 +143,7 @@ export class GameRoom extends RoomShell {
   describe() {
     return {
       game: this.game.name,
-      seats: this.#store.seats().map(({ resumeToken: _hidden, ...seat }) => seat),
+      seats: this.#seats.all().map(({ resumeToken: _hidden, ...seat }) => seat),
       matchId: this.#match.matchId,
       tick: this.#match.engine?.tick ?? 0,
       locationHint: this.meta.get("location_hint"),
@@ -161,7 +160,7 @@ export class GameRoom extends RoomShell {
       game: { name: this.game.name, version: this.game.version, tickRateHz: this.game.tickRateHz, maxPlayers: this.game.maxPlayers },
       tick: engine?.tick ?? 0,
       isTicking: this.isTicking,
-      seats: this.#store.seats().map(({ resumeToken: _hidden, ...seat }) => seat),
+      seats: this.#seats.all().map(({ resumeToken: _hidden, ...seat }) => seat),
       match: this.#match.matchId ? { id: this.#match.matchId, result: engine ? this.game.result(engine.state) : null } : null,
       outbox: this.outbox.status(),
     };
@@ -264,45 +263,26 @@ export class GameRoom extends RoomShell {
     this.#ensureTicking();
   }
 
-  /** Gives the player their held seat back, or a free one. */
+  /** Gives the player their held seat back, or a free one, and brings them into the match. */
   #claimSeat(connection: Connection, state: GameConnectionState, resume?: string): Seat | "full" | "taken" | "locked" {
     const now = Date.now();
     this.#expireSeats(now);
-    const seats = this.#store.seats();
-    // A seat belongs to its verified `sub`: a dropped seat comes back to its user. A seat still
-    // live on another connection moves only with its resume token (a client reconnecting before
-    // the room noticed its old socket die); without it the newcomer is refused.
-    const held = seats.find((s) => s.playerId === state.sub);
-    if (held) {
-      const older = this.#otherConnectionOf(state.sub, connection.id);
-      if (older && resume !== held.resumeToken) return "taken";
-      if (older) this.#close(older, CloseCode.REPLACED, "this seat was taken by a newer connection");
-      const seat = { ...held, droppedAt: null, name: state.name ?? held.name };
-      this.#store.putSeat(seat);
-      return seat;
+    const older = this.#otherConnectionOf(state.sub, connection.id);
+    const claim = this.#seats.claim(state, resume, older !== undefined, this.isLocked);
+    if (claim.outcome !== "held" && claim.outcome !== "new") return claim.outcome;
+    if (older) this.#close(older, CloseCode.REPLACED, "this seat was taken by a newer connection");
+    if (claim.outcome === "new") {
+      if (this.#match.engine === null) this.#match.start([state.sub], now);
+      else this.#match.join(state.sub);
+      this.#reportSeats();
     }
-    if (seats.length >= this.game.maxPlayers) return "full";
-    if (this.isLocked) return "locked";
-    const taken = new Set(seats.map((s) => s.seat));
-    let number = 0;
-    while (taken.has(number)) number++;
-    const seat: Seat = { playerId: state.sub, seat: number, name: state.name ?? null, resumeToken: newResumeToken(), droppedAt: null };
-    this.#store.putSeat(seat);
-    if (this.#match.engine === null) this.#match.start([state.sub], now);
-    else this.#match.join(state.sub);
-    this.#reportSeats();
-    return seat;
+    return claim.seat;
   }
 
   #expireSeats(now: number): void {
-    let changed = false;
-    for (const seat of this.#store.seats()) {
-      if (seat.droppedAt === null || now - seat.droppedAt < GameLimits.SEAT_HOLD_MS) continue;
-      this.#store.deleteSeat(seat.playerId);
-      this.#match.leave(seat.playerId);
-      changed = true;
-    }
-    if (changed) this.#reportSeats();
+    const expired = this.#seats.expire(now);
+    for (const playerId of expired) this.#match.leave(playerId);
+    if (expired.length > 0) this.#reportSeats();
   }
 
   #tick(): void {
@@ -322,7 +302,7 @@ export class GameRoom extends RoomShell {
       }
       // A full outbox holds the next match back until cloud storage has caught up.
       if (this.#match.restartAt !== null && now >= this.#match.restartAt && !this.outbox.isFull()) {
-        this.#match.start(this.#store.seats().map((s) => s.playerId), now);
+        this.#match.start(this.#seats.all().map((s) => s.playerId), now);
       }
       this.#sendViews();
       // A tick that took longer than its interval delays the next: operators see these in metrics.
@@ -383,7 +363,7 @@ export class GameRoom extends RoomShell {
 
   #reportSeats(): void {
     const region = this.meta.get("location_hint") ?? "any";
-    reportSeats(this.env, this.game.name, region, this.#roomId, this.#store.seats().length, this.game.maxPlayers);
+    reportSeats(this.env, this.game.name, region, this.#roomId, this.#seats.all().length, this.game.maxPlayers);
   }
 
   #refuse(connection: Connection, gate: InputGate, code: GameErrorCode, message: string, seq?: number): void {
@@ -408,9 +388,4 @@ export class GameRoom extends RoomShell {
   #close(connection: Connection, code: CloseCode, reason: string): void {
     this.close(connection, code, reason);
   }
-}
-
-function newResumeToken(): string {
-  const bytes = crypto.getRandomValues(new Uint8Array(18));
-  return btoa(String.fromCharCode(...bytes)).replaceAll("+", "-").replaceAll("/", "_");
 }

@@ -7,6 +7,7 @@ import { findGame } from "../../rooms/game/registry.ts";
 import { logEvent } from "../../rooms/log.ts";
 import type { AppEnv } from "../app.ts";
 import { jsonError } from "../errors.ts";
+import { readJsonBody } from "../jsonBody.ts";
 import { timed } from "../timing.ts";
 import { renderMetrics } from "./metrics.ts";
 
@@ -91,16 +92,8 @@ async function docRoom(c: Context<AppEnv>, room: RoomRef) {
 }
 
 async function parseBody<T>(c: Context<AppEnv>, schema: z.ZodType<T>): Promise<T | Response> {
-  const text = await c.req.text();
-  if (text.length > 4096) return jsonError(c, 413, "body_too_large", "body is over 4096 bytes");
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch {
-    return jsonError(c, 400, "bad_json", "body must be JSON");
-  }
-  const parsed = schema.safeParse(raw);
-  return parsed.success ? parsed.data : jsonError(c, 400, "bad_request", z.prettifyError(parsed.error));
+  const body = await readJsonBody(c, schema, 4096, "see /v1/admin/openapi.json");
+  return body.ok ? body.value : body.response;
 }
 
 const pathOf = (room: RoomRef) => (room.kind === "doc" ? `doc/${room.roomId}` : `game/${room.gameName}/${room.roomId}`);
