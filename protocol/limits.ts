@@ -11,8 +11,8 @@ export const DocLimits = {
   MESSAGES_PER_SECOND: 100,
   /** Burst of frames a connection may send at once before the per-second rate applies. */
   MESSAGE_BURST: 300,
-  /** Open connections per room (close 4409). */
-  MAX_CONNECTIONS: 256,
+  /** Open connections per room (close 4409). A Durable Object holds thousands of hibernated sockets; 1,000 keeps one room's fan-out per update bounded. */
+  MAX_CONNECTIONS: 1000,
   /** Awareness client ids one connection may speak for; a provider normally has exactly one (close 4400). */
   MAX_AWARENESS_CLIENTS_PER_CONNECTION: 4,
   /** Update-log entries before the log is folded into the snapshot. */

@@ -202,5 +202,5 @@ describe("bounds and bad input", () => {
     const extra = await openDoc("crowded", token);
     expect((await extra.closed).code).toBe(4409);
     for (const socket of sockets) socket.close();
-  });
+  }, 60_000); // opens 1,001 sockets
 });

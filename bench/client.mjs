@@ -1,0 +1,93 @@
+// One load-generator client: a Yjs peer over a raw WebSocket, speaking each system's framing.
+import * as decoding from "lib0/decoding";
+import * as encoding from "lib0/encoding";
+import * as syncProtocol from "y-protocols/sync";
+import * as Y from "yjs";
+
+const SYNC = 0;
+const HOCUSPOCUS_AUTH = 2;
+const HOCUSPOCUS_SYNC_REPLY = 4;
+
+export async function devToken(port) {
+  const response = await fetch(`http://127.0.0.1:${port}/v1/dev/token`, {
+    method: "POST",
+    body: JSON.stringify({ sub: "bench", room: "doc/*", role: "editor" }),
+  });
+  return (await response.json()).token;
+}
+
+export class Peer {
+  doc = new Y.Doc();
+  /** Called with the arrival time of every update frame from the server after sync. */
+  onUpdate = () => {};
+  #socket;
+  #protocol;
+  #room;
+  #synced;
+
+  constructor(url, protocol, room) {
+    this.#protocol = protocol;
+    this.#room = room;
+    this.#socket = new WebSocket(url);
+    this.#socket.binaryType = "arraybuffer";
+    let markSynced;
+    this.#synced = new Promise((resolve, reject) => {
+      markSynced = resolve;
+      this.#socket.onerror = () => reject(new Error(`connection to ${url} failed`));
+      this.#socket.onclose = (e) => reject(new Error(`closed ${e.code} ${e.reason}`));
+    });
+    this.#socket.onopen = () => {
+      if (protocol === "raw") return markSynced();
+      if (protocol === "hocuspocus") this.#send((e) => (encoding.writeVarUint(e, HOCUSPOCUS_AUTH), encoding.writeVarUint(e, 0), encoding.writeVarString(e, "")));
+      this.#send((e) => (encoding.writeVarUint(e, SYNC), syncProtocol.writeSyncStep1(e, this.doc)));
+    };
+    this.#socket.onmessage = (event) => {
+      const at = performance.now();
+      if (protocol === "raw") return this.onUpdate(at, new Uint8Array(event.data));
+      const decoder = decoding.createDecoder(new Uint8Array(event.data));
+      if (protocol === "hocuspocus") decoding.readVarString(decoder);
+      const type = decoding.readVarUint(decoder);
+      if (type !== SYNC && type !== HOCUSPOCUS_SYNC_REPLY) return;
+      const reply = encoding.createEncoder();
+      encoding.writeVarUint(reply, SYNC);
+      const step = syncProtocol.readSyncMessage(decoder, reply, this.doc, this);
+      if (encoding.length(reply) > 1) this.#sendBytes(reply);
+      if (step === syncProtocol.messageYjsSyncStep2) markSynced();
+      if (step === syncProtocol.messageYjsUpdate) this.onUpdate(at);
+    };
+  }
+
+  synced() {
+    return this.#synced;
+  }
+
+  /** Sends the doc's updates since `stateVector` as one frame (a client coalescing its edits). */
+  sendSince(stateVector) {
+    const update = Y.encodeStateAsUpdate(this.doc, stateVector);
+    this.#send((e) => (encoding.writeVarUint(e, SYNC), syncProtocol.writeUpdate(e, update)));
+  }
+
+  sendRaw(bytes) {
+    this.#socket.send(bytes);
+  }
+
+  close() {
+    this.#socket.onclose = null;
+    this.#socket.close();
+  }
+
+  #send(write) {
+    const encoder = encoding.createEncoder();
+    write(encoder);
+    this.#sendBytes(encoder);
+  }
+
+  #sendBytes(encoder) {
+    if (this.#protocol === "hocuspocus") {
+      const framed = encoding.createEncoder();
+      encoding.writeVarString(framed, this.#room);
+      encoding.writeUint8Array(framed, encoding.toUint8Array(encoder));
+      this.#socket.send(encoding.toUint8Array(framed));
+    } else this.#socket.send(encoding.toUint8Array(encoder));
+  }
+}

@@ -1,0 +1,133 @@
+// The scenarios. Each takes a started system and returns plain numbers; run.mjs repeats and reports.
+import { readFileSync } from "node:fs";
+import { gunzipSync } from "node:zlib";
+import * as Y from "yjs";
+import { Peer, devToken } from "./client.mjs";
+import { treeCpuSeconds } from "./cpu.mjs";
+import { percentile } from "./stats.mjs";
+
+/** How long a scenario waits for stragglers before it counts them lost, in ms. */
+const DELIVERY_TIMEOUT_MS = 10_000;
+
+async function urlFor(system, port, room) {
+  const url = system.url(port, room);
+  return system.needsToken ? `${url}?token=${await devToken(port)}` : url;
+}
+
+async function openPeers(system, port, room, count) {
+  const url = await urlFor(system, port, room);
+  const peers = Array.from({ length: count }, () => new Peer(url, system.protocol, room));
+  await Promise.all(peers.map((p) => p.synced()));
+  return peers;
+}
+
+/** One room, N receivers, one sender, `messages` 32-byte payloads 10 ms apart. */
+export async function fanOut(system, port, server, { receivers, messages }) {
+  const room = `fanout-${receivers}-${Math.random().toString(36).slice(2, 8)}`;
+  const joinStarted = performance.now();
+  const peers = await openPeers(system, port, room, receivers);
+  const joinMs = performance.now() - joinStarted;
+  const [sender] = await openPeers(system, port, room, 1);
+  const sentAt = [];
+  const latencies = [];
+  const lastArrival = new Array(messages).fill(0);
+  let delivered = 0;
+  for (const peer of peers) {
+    let index = 0;
+    peer.onUpdate = (at) => {
+      const i = index++;
+      if (i >= messages) return;
+      latencies.push(at - sentAt[i]);
+      lastArrival[i] = Math.max(lastArrival[i], at);
+      delivered += 1;
+    };
+  }
+  const cpuBefore = treeCpuSeconds(server.pid);
+  const text = sender.doc.getText("t");
+  for (let i = 0; i < messages; i++) {
+    const before = Y.encodeStateVector(sender.doc);
+    sentAt[i] = performance.now();
+    if (system.protocol === "raw") sender.sendRaw(new Uint8Array(32).fill(i));
+    else {
+      text.insert(text.length, String(i).padStart(32, "."));
+      sender.sendSince(before);
+    }
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  const deadline = performance.now() + DELIVERY_TIMEOUT_MS;
+  while (delivered < receivers * messages && performance.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  const cpuSeconds = treeCpuSeconds(server.pid) - cpuBefore;
+  for (const peer of [...peers, sender]) peer.close();
+  const lastReceiver = lastArrival.map((at, i) => (at ? at - sentAt[i] : Number.NaN)).filter((v) => !Number.isNaN(v));
+  return {
+    joinMs,
+    p50Ms: percentile(latencies, 50),
+    p99Ms: percentile(latencies, 99),
+    lastReceiverP99Ms: percentile(lastReceiver, 99),
+    lost: receivers * messages - delivered,
+    cpuMicrosPerDelivery: delivered ? (cpuSeconds * 1e6) / delivered : null,
+  };
+}
+
+let trace;
+function loadTrace() {
+  trace ??= JSON.parse(gunzipSync(readFileSync(new URL("../../shared/data/editing-traces/automerge-paper.json.gz", import.meta.url))).toString());
+  return trace;
+}
+
+/** Applies trace transactions to a Y.Text, calling `flush` after every `batch` of them (a client coalescing edits). */
+function replayTrace(doc, txns, batch, flush) {
+  const text = doc.getText("t");
+  for (let start = 0; start < txns.length; start += batch) {
+    const before = Y.encodeStateVector(doc);
+    for (const txn of txns.slice(start, start + batch)) {
+      doc.transact(() => {
+        for (const [pos, del, ins] of txn.patches) {
+          if (del) text.delete(pos, del);
+          if (ins) text.insert(pos, ins);
+        }
+      });
+    }
+    flush(before);
+  }
+}
+
+/** The no-network floor: two docs in one process, each batch's update applied to the other directly. */
+export function burstFloor({ edits, batch }) {
+  const txns = loadTrace().txns.slice(0, edits);
+  const a = new Y.Doc();
+  const b = new Y.Doc();
+  const started = performance.now();
+  replayTrace(a, txns, batch, (before) => Y.applyUpdate(b, Y.encodeStateAsUpdate(a, before)));
+  const convergeMs = performance.now() - started;
+  const syncStarted = performance.now();
+  const fresh = new Y.Doc();
+  Y.applyUpdate(fresh, Y.encodeStateAsUpdate(b));
+  return { convergeMs, freshSyncMs: performance.now() - syncStarted, length: fresh.getText("t").length };
+}
+
+/**
+ * Burst replay: one client sends the trace's edits as fast as it can (coalesced per `batch`
+ * transactions, the same client for every system); an observer waits for the same text. Then
+ * a fresh client syncs the finished document.
+ */
+export async function burst(system, port, server, { edits, batch }) {
+  const txns = loadTrace().txns.slice(0, edits);
+  const room = `burst-${Math.random().toString(36).slice(2, 8)}`;
+  const [writer, observer] = await openPeers(system, port, room, 2);
+  const cpuBefore = treeCpuSeconds(server.pid);
+  const started = performance.now();
+  replayTrace(writer.doc, txns, batch, (before) => writer.sendSince(before));
+  const expected = writer.doc.getText("t").toString();
+  const deadline = performance.now() + 120_000;
+  while (observer.doc.getText("t").toString() !== expected && performance.now() < deadline) await new Promise((r) => setTimeout(r, 5));
+  const converged = observer.doc.getText("t").toString() === expected;
+  const convergeMs = performance.now() - started;
+  const cpuSeconds = treeCpuSeconds(server.pid) - cpuBefore;
+  const syncStarted = performance.now();
+  const [fresh] = await openPeers(system, port, room, 1);
+  const freshSyncMs = performance.now() - syncStarted;
+  const freshOk = fresh.doc.getText("t").toString() === expected;
+  for (const peer of [writer, observer, fresh]) peer.close();
+  return { converged, convergeMs: converged ? convergeMs : null, serverCpuSeconds: cpuSeconds, freshSyncMs: freshOk ? freshSyncMs : null };
+}

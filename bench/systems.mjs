@@ -1,0 +1,65 @@
+// The systems under test: each a separate process on 127.0.0.1, pinned to CPU 0 where taskset exists.
+import { spawn, spawnSync } from "node:child_process";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { applyLocalMigrations, offlineEnv, projectRoot } from "../scripts/wrangler.mjs";
+
+const here = fileURLToPath(new URL(".", import.meta.url));
+export const hasTaskset = spawnSync("taskset", ["-c", "0", "true"]).status === 0;
+
+function pinned(command, args, options) {
+  return hasTaskset ? spawn("taskset", ["-c", "0", command, ...args], options) : spawn(command, args, options);
+}
+
+function nodeServer(file, port) {
+  return pinned(process.execPath, [join(here, "servers", file), String(port)], { stdio: ["ignore", "pipe", "inherit"], detached: true });
+}
+
+/** `protocol`: how clients talk to it. `raw` relays bytes; `yjs` speaks y-protocols; `hocuspocus` prefixes the document name. */
+export const SYSTEMS = {
+  "bare-ws": { protocol: "raw", start: (port) => nodeServer("bare-ws.mjs", port), url: (port, room) => `ws://127.0.0.1:${port}/${room}` },
+  "y-websocket": { protocol: "yjs", start: (port) => nodeServer("y-websocket.mjs", port), url: (port, room) => `ws://127.0.0.1:${port}/${room}` },
+  hocuspocus: { protocol: "hocuspocus", start: (port) => nodeServer("hocuspocus.mjs", port), url: (port) => `ws://127.0.0.1:${port}` },
+  edgeroom: {
+    protocol: "yjs",
+    needsToken: true,
+    start: (port) => {
+      const persistTo = mkdtempSync(join(tmpdir(), "edgeroom-bench-"));
+      applyLocalMigrations({ persistTo });
+      return pinned(
+        process.execPath,
+        [`${projectRoot}node_modules/wrangler/bin/wrangler.js`, "dev", "--ip", "127.0.0.1", "--port", String(port), "--persist-to", persistTo, "--show-interactive-dev-session=false", "--log-level", "error"],
+        { cwd: projectRoot, env: { ...process.env, ...offlineEnv }, stdio: ["ignore", "pipe", "inherit"], detached: true },
+      );
+    },
+    url: (port, room) => `ws://127.0.0.1:${port}/v1/doc/${room}`,
+    ready: (port) => `http://127.0.0.1:${port}/v1/health`,
+  },
+};
+
+/** Waits until the server says "ready" on stdout or answers its health URL. */
+export async function waitReady(system, child, port) {
+  const deadline = Date.now() + 60_000;
+  let said = false;
+  child.stdout.on("data", (chunk) => (said ||= String(chunk).includes("ready")));
+  while (Date.now() < deadline) {
+    if (system.ready) {
+      try {
+        if ((await fetch(system.ready(port))).ok) return;
+      } catch {}
+    } else if (said) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error("server did not become ready in 60 s");
+}
+
+/** Stops a server we started, by its process group. */
+export async function stop(child) {
+  const exited = new Promise((resolve) => child.once("exit", resolve));
+  try {
+    process.kill(-child.pid, "SIGKILL");
+  } catch {}
+  await exited;
+}
