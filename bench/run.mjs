@@ -21,6 +21,8 @@ if (hasTaskset && !process.env.EDGEROOM_BENCH_PINNED) {
 const config = quick
   ? { runs: 3, fanOut: [10, 100], messages: 20, edits: 40_000, batch: 500, systems: Object.keys(SYSTEMS) }
   : { runs: 5, fanOut: [10, 100, 500], messages: 50, edits: 260_000, batch: 500, systems: Object.keys(SYSTEMS) };
+const only = process.argv.find((a) => a.startsWith("--only="))?.slice("--only=".length);
+if (only) config.systems = only.split(",");
 const PORT = 9870;
 
 /** Median of each numeric field over runs; booleans must hold in every run. */
@@ -67,6 +69,10 @@ for (const name of config.systems) {
 
 mkdirSync(new URL("./results/", import.meta.url), { recursive: true });
 const file = new URL(`./results/${quick ? "quick" : "full"}.json`, import.meta.url);
+if (only) {
+  console.log("--only: results printed, files left as they were");
+  process.exit(0);
+}
 writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
 writeReport(results);
 console.log(`results in ${file.pathname} and BENCHMARKS.md`);

@@ -1,5 +1,4 @@
 import type { Context } from "hono";
-import { getServerByName } from "partyserver";
 import { RoomId, roomPath } from "../../protocol/index.ts";
 import type { AppEnv } from "../app.ts";
 import { jsonError } from "../errors.ts";
@@ -17,6 +16,8 @@ export async function handleDocSocket(c: Context<AppEnv>): Promise<Response> {
   const path = roomPath("doc", roomId.data);
   const checked = await checkRoomRequest(c, "doc", path);
   if (checked instanceof Response) return checked;
-  const room = await getServerByName(c.env.DocRoom, roomId.data, { locationHint: checked.hint });
+  // One hop: fetch() itself starts the room (partyserver reads its name from the id), so the
+  // extra start-up RPC of getServerByName is not needed on the connection path.
+  const room = c.env.DocRoom.getByName(roomId.data, { locationHint: checked.hint });
   return timed(c, "room", () => room.fetch(forwardToRoom(c, checked.claims, path, checked.hint)));
 }

@@ -1,5 +1,4 @@
 import type { Context } from "hono";
-import { getServerByName } from "partyserver";
 import { RoomId, roomPath } from "../../protocol/index.ts";
 import { findGame } from "../../rooms/game/registry.ts";
 import type { AppEnv } from "../app.ts";
@@ -17,6 +16,8 @@ export async function handleGameSocket(c: Context<AppEnv>): Promise<Response> {
   const path = roomPath("game", `${game.name}/${roomId.data}`);
   const checked = await checkRoomRequest(c, "game", path);
   if (checked instanceof Response) return checked;
-  const room = await getServerByName(c.env.GameRoom, `${game.name}:${roomId.data}`, { locationHint: checked.hint });
+  // One hop: fetch() itself starts the room (partyserver reads its name from the id), so the
+  // extra start-up RPC of getServerByName is not needed on the connection path.
+  const room = c.env.GameRoom.getByName(`${game.name}:${roomId.data}`, { locationHint: checked.hint });
   return timed(c, "room", () => room.fetch(forwardToRoom(c, checked.claims, path, checked.hint)));
 }
