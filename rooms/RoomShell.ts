@@ -26,6 +26,12 @@ export abstract class RoomShell extends Server<Env> {
   protected readonly telemetry: RoomTelemetry;
   readonly #directory: DirectoryReporter;
   #lastActiveAt = Date.now();
+  /**
+   * Open connections, kept between connects and closes. partyserver's getConnections() reads
+   * (structured-clones) every socket's attachment on each call; once per broadcast that cost
+   * the room most of its CPU per delivered message at a few hundred clients.
+   */
+  #connections: Connection[] | null = null;
   /** Set by purge(): the storage is gone, and the instance is about to be dropped. */
   #isDeleted = false;
 
@@ -64,6 +70,11 @@ export abstract class RoomShell extends Server<Env> {
   }
 
   /** A change the directory shows (connections, lock, activity): reported within DIRECTORY_REPORT_INTERVAL_MS. */
+  /** Call at every connect and close: the cached connection list is rebuilt on next use. */
+  protected forgetConnectionList(): void {
+    this.#connections = null;
+  }
+
   protected noteDirectoryChange(): void {
     this.#lastActiveAt = Date.now();
     const dueAt = this.#directory.changed(this.#lastActiveAt);
@@ -103,7 +114,8 @@ export abstract class RoomShell extends Server<Env> {
   }
 
   protected openConnections(): Connection[] {
-    return [...this.getConnections()].filter((c) => c.readyState === WebSocket.OPEN);
+    this.#connections ??= [...this.getConnections()];
+    return this.#connections.filter((c) => c.readyState === WebSocket.OPEN);
   }
 
   protected close(connection: Connection, code: CloseCode, reason: string): void {

@@ -100,6 +100,7 @@ export class DocRoom extends RoomShell {
   }
 
   onConnect(connection: Connection, { request }: ConnectionContext): void {
+    this.forgetConnectionList();
     const admitted = admitConnection(connection, request, {
       roomPath: this.roomPath,
       roles: DocRole,
@@ -138,6 +139,7 @@ export class DocRoom extends RoomShell {
   }
 
   onClose(connection: Connection): void {
+    this.forgetConnectionList();
     this.#buckets.delete(connection.id);
     this.telemetry.forget(connection.id);
     const state = DocConnectionState.safeParse(connection.state);

@@ -42,6 +42,7 @@ export class GameRoom extends RoomShell {
   readonly #exports: ExportTargets;
   readonly #views = new ViewSync();
   readonly #gates = new Map<string, InputGate>();
+  readonly #states = new Map<string, GameConnectionState>();
   #tickTimer: ReturnType<typeof setInterval> | null = null;
 
   constructor(ctx: DurableObjectState, env: Env) {
@@ -98,6 +99,7 @@ export class GameRoom extends RoomShell {
   }
 
   onConnect(connection: Connection, { request }: ConnectionContext): void {
+    this.forgetConnectionList();
     const admitted = admitConnection(connection, request, {
       roomPath: roomPath("game", `${this.game.name}/${this.#roomId}`),
       roles: GameRole,
@@ -107,7 +109,7 @@ export class GameRoom extends RoomShell {
     if (!admitted) return;
     const { identity, role } = admitted;
     const state: GameConnectionState = { sub: identity.sub, name: identity.name, role, isReady: false, connectedAt: Date.now() };
-    connection.setState(state);
+    this.#setState(connection, state);
     this.noteDirectoryChange();
   }
 
@@ -121,7 +123,9 @@ export class GameRoom extends RoomShell {
   }
 
   async onClose(connection: Connection): Promise<void> {
+    this.forgetConnectionList();
     this.#gates.delete(connection.id);
+    this.#states.delete(connection.id);
     this.#views.forget(connection.id);
     this.telemetry.forget(connection.id);
     this.noteDirectoryChange();
@@ -208,21 +212,21 @@ export class GameRoom extends RoomShell {
       }
       return this.#close(connection, CloseCode.RATE_LIMITED, `over ${GameLimits.MESSAGES_PER_SECOND} messages per second`);
     }
-    const state = GameConnectionState.safeParse(connection.state);
-    if (!state.success) return this.#close(connection, CloseCode.UNAUTHENTICATED, "connection has no identity");
+    const state = this.#stateOf(connection);
+    if (!state) return this.#close(connection, CloseCode.UNAUTHENTICATED, "connection has no identity");
     if (typeof message !== "string") return this.#refuse(connection, gate, "bad_message", "game rooms speak JSON text frames");
     const decoded = decodeClientGameMessage(message);
     if (!decoded.ok) return this.#refuse(connection, gate, "bad_message", decoded.error);
     const msg = decoded.value;
 
-    if (msg.type === "hello") return this.#handleHello(connection, state.data, msg.protocol, msg.resume);
-    if (!state.data.isReady) return this.#close(connection, CloseCode.BAD_MESSAGE, "say hello first");
+    if (msg.type === "hello") return this.#handleHello(connection, state, msg.protocol, msg.resume);
+    if (!state.isReady) return this.#close(connection, CloseCode.BAD_MESSAGE, "say hello first");
     if (msg.type === "ping") return this.#send(connection, { type: "pong", t: msg.t });
 
-    if (state.data.role !== "player") return this.#refuse(connection, gate, "spectator", "spectators cannot send inputs", msg.seq);
+    if (state.role !== "player") return this.#refuse(connection, gate, "spectator", "spectators cannot send inputs", msg.seq);
     const input = this.game.input.safeParse(msg.input);
     if (!input.success) return this.#refuse(connection, gate, "invalid_input", "input does not match the game's schema", msg.seq);
-    this.#match.input(state.data.sub, msg.seq, input.data);
+    this.#match.input(state.sub, msg.seq, input.data);
   }
 
   #handleHello(connection: Connection, state: GameConnectionState, protocol: number, resume?: string): void {
@@ -243,7 +247,7 @@ export class GameRoom extends RoomShell {
     } else if (this.#readyConnections().filter((c) => c.state.role === "spectator").length >= GameLimits.MAX_SPECTATORS) {
       return this.#close(connection, CloseCode.ROOM_FULL, `room has its ${GameLimits.MAX_SPECTATORS} spectators`);
     }
-    connection.setState({ ...state, isReady: true });
+    this.#setState(connection, { ...state, isReady: true });
     const view = this.#viewFor(state.role === "player" ? state.sub : null);
     const ack = this.#match.acks.get(state.sub) ?? 0;
     this.#send(connection, {
@@ -349,12 +353,27 @@ export class GameRoom extends RoomShell {
 
   #readyConnections(): { connection: Connection; state: GameConnectionState }[] {
     const ready = [];
-    for (const connection of this.getConnections()) {
-      if (connection.readyState !== WebSocket.OPEN) continue;
-      const state = GameConnectionState.safeParse(connection.state);
-      if (state.success && state.data.isReady) ready.push({ connection, state: state.data });
+    for (const connection of this.openConnections()) {
+      const state = this.#stateOf(connection);
+      if (state?.isReady) ready.push({ connection, state });
     }
     return ready;
+  }
+
+  /** A connection's state, parsed from its attachment once and then kept (this runs every tick). */
+  #stateOf(connection: Connection): GameConnectionState | null {
+    let state = this.#states.get(connection.id);
+    if (!state) {
+      const parsed = GameConnectionState.safeParse(connection.state);
+      if (!parsed.success) return null;
+      this.#states.set(connection.id, (state = parsed.data));
+    }
+    return state;
+  }
+
+  #setState(connection: Connection, state: GameConnectionState): void {
+    connection.setState(state);
+    this.#states.set(connection.id, state);
   }
 
   #otherConnectionOf(sub: string, exceptId: string): Connection | undefined {
