@@ -16,7 +16,7 @@ import {
 import { admitConnection } from "../admission.ts";
 import { RoomShell, type ConnectionIdentity } from "../RoomShell.ts";
 import { logEvent } from "../log.ts";
-import { GameConnectionState } from "./connectionState.ts";
+import { ConnectionStates, GameConnectionState } from "./connectionState.ts";
 import { InputGate } from "./inputGate.ts";
 import { deliverMatchExport, enqueueMatchExports, type ExportTargets } from "./matchExports.ts";
 import { MatchRunner } from "./matchRunner.ts";
@@ -42,7 +42,7 @@ export class GameRoom extends RoomShell {
   readonly #exports: ExportTargets;
   readonly #views = new ViewSync();
   readonly #gates = new Map<string, InputGate>();
-  readonly #states = new Map<string, GameConnectionState>();
+  readonly #states = new ConnectionStates();
   #tickTimer: ReturnType<typeof setInterval> | null = null;
 
   constructor(ctx: DurableObjectState, env: Env) {
@@ -109,7 +109,7 @@ export class GameRoom extends RoomShell {
     if (!admitted) return;
     const { identity, role } = admitted;
     const state: GameConnectionState = { sub: identity.sub, name: identity.name, role, isReady: false, connectedAt: Date.now() };
-    this.#setState(connection, state);
+    this.#states.set(connection, state);
     this.noteDirectoryChange();
   }
 
@@ -125,7 +125,7 @@ export class GameRoom extends RoomShell {
   async onClose(connection: Connection): Promise<void> {
     this.forgetConnectionList();
     this.#gates.delete(connection.id);
-    this.#states.delete(connection.id);
+    this.#states.forget(connection.id);
     this.#views.forget(connection.id);
     this.telemetry.forget(connection.id);
     this.noteDirectoryChange();
@@ -212,7 +212,7 @@ export class GameRoom extends RoomShell {
       }
       return this.#close(connection, CloseCode.RATE_LIMITED, `over ${GameLimits.MESSAGES_PER_SECOND} messages per second`);
     }
-    const state = this.#stateOf(connection);
+    const state = this.#states.get(connection);
     if (!state) return this.#close(connection, CloseCode.UNAUTHENTICATED, "connection has no identity");
     if (typeof message !== "string") return this.#refuse(connection, gate, "bad_message", "game rooms speak JSON text frames");
     const decoded = decodeClientGameMessage(message);
@@ -247,7 +247,7 @@ export class GameRoom extends RoomShell {
     } else if (this.#readyConnections().filter((c) => c.state.role === "spectator").length >= GameLimits.MAX_SPECTATORS) {
       return this.#close(connection, CloseCode.ROOM_FULL, `room has its ${GameLimits.MAX_SPECTATORS} spectators`);
     }
-    this.#setState(connection, { ...state, isReady: true });
+    this.#states.set(connection, { ...state, isReady: true });
     const view = this.#viewFor(state.role === "player" ? state.sub : null);
     const ack = this.#match.acks.get(state.sub) ?? 0;
     this.#send(connection, {
@@ -354,26 +354,10 @@ export class GameRoom extends RoomShell {
   #readyConnections(): { connection: Connection; state: GameConnectionState }[] {
     const ready = [];
     for (const connection of this.openConnections()) {
-      const state = this.#stateOf(connection);
+      const state = this.#states.get(connection);
       if (state?.isReady) ready.push({ connection, state });
     }
     return ready;
-  }
-
-  /** A connection's state, parsed from its attachment once and then kept (this runs every tick). */
-  #stateOf(connection: Connection): GameConnectionState | null {
-    let state = this.#states.get(connection.id);
-    if (!state) {
-      const parsed = GameConnectionState.safeParse(connection.state);
-      if (!parsed.success) return null;
-      this.#states.set(connection.id, (state = parsed.data));
-    }
-    return state;
-  }
-
-  #setState(connection: Connection, state: GameConnectionState): void {
-    connection.setState(state);
-    this.#states.set(connection.id, state);
   }
 
   #otherConnectionOf(sub: string, exceptId: string): Connection | undefined {

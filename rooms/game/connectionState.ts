@@ -1,3 +1,4 @@
+import type { Connection } from "partyserver";
 import { z } from "zod";
 import { GameRole } from "../../protocol/index.ts";
 
@@ -11,3 +12,30 @@ export const GameConnectionState = z.object({
   connectedAt: z.number(),
 });
 export type GameConnectionState = z.infer<typeof GameConnectionState>;
+
+/**
+ * Each connection's state, parsed from its attachment once and then kept: the tick loop reads
+ * every connection's state 20 times a second, and an attachment read is a structured clone.
+ */
+export class ConnectionStates {
+  readonly #states = new Map<string, GameConnectionState>();
+
+  get(connection: Connection): GameConnectionState | null {
+    let state = this.#states.get(connection.id);
+    if (!state) {
+      const parsed = GameConnectionState.safeParse(connection.state);
+      if (!parsed.success) return null;
+      this.#states.set(connection.id, (state = parsed.data));
+    }
+    return state;
+  }
+
+  set(connection: Connection, state: GameConnectionState): void {
+    connection.setState(state);
+    this.#states.set(connection.id, state);
+  }
+
+  forget(connectionId: string): void {
+    this.#states.delete(connectionId);
+  }
+}
