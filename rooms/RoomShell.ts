@@ -1,4 +1,4 @@
-import { type Connection, Server } from "partyserver";
+import { type Connection, Server, type WSMessage } from "partyserver";
 import { D1RoomDirectory, SqliteOutbox, SqliteRoomMetaStore, flushOutbox, type OutboxEntry } from "../persistence/index.ts";
 import { CloseCode, type DirectoryEntry } from "../protocol/index.ts";
 import { closeConnection } from "./admission.ts";
@@ -59,6 +59,18 @@ export abstract class RoomShell extends Server<Env> {
   /** Whether this connection can read JSON control messages. */
   protected abstract readsControl(connection: Connection): boolean;
   protected abstract encodeSystemMessage(message: string): string;
+
+  /** Handles one frame; the shell turns anything it throws into a logged 4500 close. */
+  protected abstract handleMessage(connection: Connection, message: WSMessage): void;
+
+  onMessage(connection: Connection, message: WSMessage): void {
+    try {
+      this.handleMessage(connection, message);
+    } catch (error) {
+      logEvent("room_error", { room: this.roomPath, connection: connection.id, error });
+      this.close(connection, CloseCode.INTERNAL, "internal error");
+    }
+  }
 
   /** Whether anyone ever connected: rooms come into being with their first connection. */
   exists(): boolean {

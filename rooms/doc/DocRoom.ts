@@ -129,14 +129,6 @@ export class DocRoom extends RoomShell {
     this.noteDirectoryChange();
   }
 
-  onMessage(connection: Connection, message: WSMessage): void {
-    try {
-      this.#handleMessage(connection, message);
-    } catch (error) {
-      logEvent("room_error", { room: this.name, connection: connection.id, error });
-      this.#close(connection, CloseCode.INTERNAL, "internal error");
-    }
-  }
 
   onClose(connection: Connection): void {
     this.forgetConnectionList();
@@ -232,7 +224,7 @@ export class DocRoom extends RoomShell {
     return this.#doc;
   }
 
-  #handleMessage(connection: Connection, message: WSMessage): void {
+  protected handleMessage(connection: Connection, message: WSMessage): void {
     // Frames already queued when the room closed this socket are dropped, not answered.
     if (connection.readyState !== WebSocket.OPEN) return;
     this.noteActivity();

@@ -113,14 +113,6 @@ export class GameRoom extends RoomShell {
     this.noteDirectoryChange();
   }
 
-  onMessage(connection: Connection, message: WSMessage): void {
-    try {
-      this.#handleMessage(connection, message);
-    } catch (error) {
-      logEvent("room_error", { room: this.name, connection: connection.id, error });
-      this.#close(connection, CloseCode.INTERNAL, "internal error");
-    }
-  }
 
   async onClose(connection: Connection): Promise<void> {
     this.forgetConnectionList();
@@ -194,7 +186,7 @@ export class GameRoom extends RoomShell {
     return { ...match, entries: this.#store.entries(matchId).map((e) => e.entry) };
   }
 
-  #handleMessage(connection: Connection, message: WSMessage): void {
+  protected handleMessage(connection: Connection, message: WSMessage): void {
     // Frames already queued when the room closed this socket are dropped, not answered.
     if (connection.readyState !== WebSocket.OPEN) return;
     const now = Date.now();

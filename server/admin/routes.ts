@@ -6,6 +6,7 @@ import { DirectoryEntry, RoomId } from "../../protocol/index.ts";
 import { findGame } from "../../rooms/game/registry.ts";
 import { logEvent } from "../../rooms/log.ts";
 import type { AppEnv } from "../app.ts";
+import { decodeCursor, encodeCursor } from "../cursor.ts";
 import { jsonError } from "../errors.ts";
 import { readJsonBody } from "../jsonBody.ts";
 import { timed } from "../timing.ts";
@@ -37,7 +38,6 @@ export const Done = z.object({ ok: z.literal(true) });
 export const KickResult = z.object({ kicked: z.number().int() });
 export const BroadcastResult = z.object({ recipients: z.number().int() });
 export const RoomDetails = z.record(z.string(), z.unknown()).describe("the room's inspection: directory entry, connections, and kind-specific state");
-const Cursor = z.tuple([z.number(), z.string()]);
 
 type RoomRef = { kind: "doc"; roomId: string } | { kind: "game"; gameName: string; roomId: string };
 
@@ -74,21 +74,35 @@ function parseRoom(c: Context<AppEnv>): RoomRef | Response {
   return { kind: "game", gameName, roomId: roomId.data };
 }
 
-/** The room's Durable Object, or a 404 if the room was never used. */
-async function openRoom(c: Context<AppEnv>, room: RoomRef) {
-  const stub =
-    room.kind === "doc"
-      ? await timed(c, "room", () => getServerByName(c.env.DocRoom, room.roomId))
-      : await timed(c, "room", () => getServerByName(c.env.GameRoom, `${room.gameName}:${room.roomId}`));
-  if (!(await timed(c, "room", () => stub.exists()))) return jsonError(c, 404, "unknown_room", "no such room");
-  return stub;
+/** A stub after checking its room was ever used: a 404 otherwise. */
+async function existing<S extends { exists(): Promise<boolean> | boolean }>(c: Context<AppEnv>, open: () => Promise<S>): Promise<S | Response> {
+  const stub = await timed(c, "room", open);
+  return (await timed(c, "room", async () => stub.exists())) ? stub : jsonError(c, 404, "unknown_room", "no such room");
 }
 
+const docStub = (c: Context<AppEnv>, roomId: string) => existing(c, () => getServerByName(c.env.DocRoom, roomId));
+const gameStub = (c: Context<AppEnv>, gameName: string, roomId: string) =>
+  existing(c, () => getServerByName(c.env.GameRoom, `${gameName}:${roomId}`));
+
+/** Either room kind, for the operations both have. */
+function openRoom(c: Context<AppEnv>, room: RoomRef) {
+  return room.kind === "doc" ? docStub(c, room.roomId) : gameStub(c, room.gameName, room.roomId);
+}
+
+/** A document room, or a 400 for a game room. */
 async function docRoom(c: Context<AppEnv>, room: RoomRef) {
   if (room.kind !== "doc") return jsonError(c, 400, "document_only", "this operation is for document rooms");
-  const stub = await getServerByName(c.env.DocRoom, room.roomId);
-  if (!(await stub.exists())) return jsonError(c, 404, "unknown_room", "no such room");
-  return stub;
+  return docStub(c, room.roomId);
+}
+
+/** A handler that reads a JSON body with `schema`, opens the room, then acts. */
+function withBody<T>(schema: z.ZodType<T>, act: (c: Context<AppEnv>, stub: Exclude<Awaited<ReturnType<typeof openRoom>>, Response>, body: T) => Promise<Response>) {
+  return async (c: Context<AppEnv>, room: RoomRef) => {
+    const body = await parseBody(c, schema);
+    if (body instanceof Response) return body;
+    const stub = await openRoom(c, room);
+    return stub instanceof Response ? stub : act(c, stub, body);
+  };
 }
 
 async function parseBody<T>(c: Context<AppEnv>, schema: z.ZodType<T>): Promise<T | Response> {
@@ -144,40 +158,26 @@ export const ADMIN_ROUTES: AdminRoute[] = [
     summary: "Close a connection, or every connection of a user, with 4403",
     body: KickBody,
     response: KickResult,
-    handle: async (c, room) => {
-      const body = await parseBody(c, KickBody);
-      if (body instanceof Response) return body;
-      const stub = await openRoom(c, room);
-      if (stub instanceof Response) return stub;
-      return c.json({ kicked: await stub.kick({ connectionId: body.connectionId, userId: body.userId }, body.reason) });
-    },
+    handle: withBody(KickBody, async (c, stub, body) =>
+      c.json({ kicked: await stub.kick({ connectionId: body.connectionId, userId: body.userId }, body.reason) }),
+    ),
   }),
   ...roomRoutes("/broadcast", {
     method: "post",
     summary: "Send a system message to every client (SDK clients raise it as an event)",
     body: BroadcastBody,
     response: BroadcastResult,
-    handle: async (c, room) => {
-      const body = await parseBody(c, BroadcastBody);
-      if (body instanceof Response) return body;
-      const stub = await openRoom(c, room);
-      if (stub instanceof Response) return stub;
-      return c.json({ recipients: await stub.broadcastSystem(body.message) });
-    },
+    handle: withBody(BroadcastBody, async (c, stub, body) => c.json({ recipients: await stub.broadcastSystem(body.message) })),
   }),
   ...roomRoutes("/lock", {
     method: "post",
     summary: "Lock a room: a document becomes read-only, a game room takes no new players",
     body: LockBody,
     response: Done,
-    handle: async (c, room) => {
-      const body = await parseBody(c, LockBody);
-      if (body instanceof Response) return body;
-      const stub = await openRoom(c, room);
-      if (stub instanceof Response) return stub;
+    handle: withBody(LockBody, async (c, stub, body) => {
       await stub.setLocked(body.locked);
       return c.json({ ok: true });
-    },
+    }),
   }),
   ...roomRoutes("/export", {
     method: "get",
@@ -189,9 +189,8 @@ export const ADMIN_ROUTES: AdminRoute[] = [
         if (stub instanceof Response) return stub;
         return new Response(await stub.exportDocument(), { headers: { "Content-Type": "application/octet-stream" } });
       }
-      const stub = await openRoom(c, room);
+      const stub = await gameStub(c, room.gameName, room.roomId);
       if (stub instanceof Response) return stub;
-      if (!("exportRoom" in stub)) return jsonError(c, 500, "internal", "internal error");
       return c.json(await stub.exportRoom());
     },
   }),
@@ -255,16 +254,3 @@ export const ADMIN_ROUTES: AdminRoute[] = [
     },
   },
 ];
-
-function encodeCursor(value: [number, string]): string {
-  return btoa(JSON.stringify(value)).replaceAll("+", "-").replaceAll("/", "_").replaceAll("=", "");
-}
-
-function decodeCursor(cursor: string): [number, string] | null {
-  try {
-    const parsed = Cursor.safeParse(JSON.parse(atob(cursor.replaceAll("-", "+").replaceAll("_", "/"))));
-    return parsed.success ? parsed.data : null;
-  } catch {
-    return null;
-  }
-}

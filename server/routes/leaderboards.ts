@@ -4,6 +4,7 @@ import { D1LeaderboardStore, PAGE_TTL_SECONDS, boardGeneration, pageKey } from "
 import { BoardId, isPeriodKey, periodKey, type LeaderboardPage } from "../../protocol/index.ts";
 import { findBoard } from "../../rooms/game/registry.ts";
 import type { AppEnv } from "../app.ts";
+import { decodeCursor, encodeCursor } from "../cursor.ts";
 import { jsonError } from "../errors.ts";
 import { timed } from "../timing.ts";
 
@@ -19,8 +20,6 @@ const Query = z
   })
   .strict()
   .refine((q) => !(q.cursor && q.around), "cursor and around cannot be combined");
-
-const Cursor = z.tuple([z.number(), z.string()]);
 
 /**
  * A miss already being answered in this isolate: concurrent misses for one key wait for it,
@@ -47,7 +46,7 @@ export async function handleLeaderboard(c: Context<AppEnv>): Promise<Response> {
   if (query.data.cursor) {
     const decoded = decodeCursor(query.data.cursor);
     if (!decoded) return jsonError(c, 400, "bad_cursor", "cursor is not one this service issued");
-    after = decoded;
+    after = { score: decoded[0], playerId: decoded[1] };
   }
 
   const canonical = new URLSearchParams({ period, limit: String(query.data.limit), cursor: query.data.cursor ?? "", around: query.data.around ?? "" });
@@ -63,7 +62,7 @@ export async function handleLeaderboard(c: Context<AppEnv>): Promise<Response> {
       const entries = query.data.around ? await store.around({ ...base, playerId: query.data.around }) : await store.page({ ...base, after });
       const last = entries.at(-1);
       const isFull = entries.length === query.data.limit && !query.data.around;
-      return { board: boardId.data, period, entries, nextCursor: isFull && last ? encodeCursor(last.score, last.playerId) : null };
+      return { board: boardId.data, period, entries, nextCursor: isFull && last ? encodeCursor([last.score, last.playerId]) : null };
     })();
     inflight.set(key, pending);
     pending.finally(() => inflight.delete(key)).catch(() => {});
@@ -83,17 +82,4 @@ function withCacheHeaders(body: BodyInit | null, state: "HIT" | "MISS"): Respons
       "X-Cache": state,
     },
   });
-}
-
-function encodeCursor(score: number, playerId: string): string {
-  return btoa(JSON.stringify([score, playerId])).replaceAll("+", "-").replaceAll("/", "_").replaceAll("=", "");
-}
-
-function decodeCursor(cursor: string): { score: number; playerId: string } | null {
-  try {
-    const parsed = Cursor.safeParse(JSON.parse(atob(cursor.replaceAll("-", "+").replaceAll("_", "/"))));
-    return parsed.success ? { score: parsed.data[0], playerId: parsed.data[1] } : null;
-  } catch {
-    return null;
-  }
 }

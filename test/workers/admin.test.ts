@@ -215,7 +215,9 @@ describe("metrics, OpenAPI and Server-Timing", () => {
 
   it("every HTTP response carries Server-Timing", async () => {
     expect((await exports.default.fetch(`${BASE}/v1/health`)).headers.get("Server-Timing")).toMatch(/^edge;dur=\d/);
-    expect((await admin("/rooms?limit=1")).headers.get("Server-Timing")).toMatch(/storage;dur=.*edge;dur=|edge;dur=/);
+    const listing = (await admin("/rooms?limit=1")).headers.get("Server-Timing");
+    expect(listing).toContain("storage;dur=");
+    expect(listing).toContain("edge;dur=");
     expect((await exports.default.fetch(`${BASE}/v1/nowhere`)).headers.get("Server-Timing")).toContain("edge;dur=");
     const refused = await exports.default.fetch(`${BASE}/v1/doc/room?token=bad`, { headers: { Upgrade: "websocket" } });
     expect(refused.headers.get("Server-Timing")).toContain("auth;dur=");
