@@ -6,6 +6,7 @@ import * as Y from "yjs";
 import { PROTOCOL_VERSION, decodeServerControl, encodeClientControl, type DocRole } from "../protocol/index.ts";
 import { Emitter } from "./emitter.ts";
 import { whenStatus } from "./whenStatus.ts";
+import { OutboundBatcher } from "./outboundBatcher.ts";
 import { SocketSession, type CloseReason, type SessionContext } from "./socketSession.ts";
 
 export type { CloseReason } from "./socketSession.ts";
@@ -63,6 +64,10 @@ export class DocProvider extends Emitter<DocProviderEvents> {
   #savedSeq = 0;
   #isDestroyed = false;
   readonly #ownsAwareness: boolean;
+  readonly #outbound = new OutboundBatcher({
+    sendUpdate: (update) => this.#sendUpdateFrame(frame(MessageType.SYNC, (e) => syncProtocol.writeUpdate(e, update))),
+    sendAwareness: (clients) => this.#sendAwareness(clients),
+  });
 
   constructor(context: DocProviderContext, doc: Y.Doc, awareness?: awarenessProtocol.Awareness) {
     super();
@@ -105,6 +110,7 @@ export class DocProvider extends Emitter<DocProviderEvents> {
     if (this.#isDestroyed) return;
     this.#isDestroyed = true;
     awarenessProtocol.removeAwarenessStates(this.awareness, [this.doc.clientID], "destroy");
+    this.#outbound.flush();
     this.doc.off("update", this.#handleDocUpdate);
     this.awareness.off("update", this.#handleAwarenessUpdate);
     if (this.#ownsAwareness) this.awareness.destroy();
@@ -125,6 +131,7 @@ export class DocProvider extends Emitter<DocProviderEvents> {
 
   #handleDrop(status: "offline" | "closed"): void {
     this.#isSynced = false;
+    this.#outbound.clear();
     removeRemoteAwareness(this.awareness, this.doc.clientID);
     this.#setStatus(status);
   }
@@ -181,9 +188,7 @@ export class DocProvider extends Emitter<DocProviderEvents> {
   #handleDocUpdate = (update: Uint8Array, origin: unknown): void => {
     // Sent even before the first sync completes: Yjs ignores what the room already has.
     if (origin === this) return;
-    this.#sendUpdateFrame(
-      frame(MessageType.SYNC, (e) => syncProtocol.writeUpdate(e, update)),
-    );
+    if (this.#session.isOpen) this.#outbound.update(update);
     this.#updateSyncStatus();
   };
 
@@ -191,8 +196,8 @@ export class DocProvider extends Emitter<DocProviderEvents> {
     { added, updated, removed }: { added: number[]; updated: number[]; removed: number[] },
     origin: unknown,
   ): void => {
-    if (origin === this) return;
-    this.#sendAwareness([...added, ...updated, ...removed]);
+    if (origin === this || !this.#session.isOpen) return;
+    this.#outbound.awareness([...added, ...updated, ...removed]);
   };
 
   #sendAwareness(clients: number[]): void {
@@ -211,7 +216,7 @@ export class DocProvider extends Emitter<DocProviderEvents> {
 
   #updateSyncStatus(): void {
     if (!this.#isSynced || !this.#session.isOpen) return;
-    this.#setStatus(this.#savedSeq >= this.#sentSeq ? "saved" : "synced");
+    this.#setStatus(this.#savedSeq >= this.#sentSeq && !this.#outbound.hasPending ? "saved" : "synced");
   }
 
   #setStatus(status: DocStatus): void {

@@ -57,6 +57,29 @@ test("the SDK reports synced, then saved, for its own edits", async () => {
   }
 });
 
+test("a script writing 5,000 edits at once stays under the room's rate limit and loses none", async () => {
+  const room = `fast-${Date.now()}`;
+  const writer = sdkClient(E2E_BASE_URL, "fast-writer").doc(room);
+  const reader = sdkClient(E2E_BASE_URL, "fast-reader").doc(room);
+  try {
+    await Promise.all([writer.whenStatus("saved"), reader.whenStatus("saved")]);
+    const seen = statusLog(writer);
+    const text = writer.doc.getText("t");
+    // One transaction per edit: without coalescing this is 5,000 frames, far past 300 at once and 100/s.
+    for (let i = 0; i < 5000; i++) text.insert(text.length, String(i % 10));
+    expect(writer.status).toBe("synced");
+    await writer.whenStatus("saved");
+    await eventually(() => reader.doc.getText("t").length === 5000, 10_000, "the reader has every edit");
+    expect(reader.doc.getText("t").toString()).toBe(text.toString());
+    // A 4429 would show as a drop and a reconnect (whose sync would hide the loss of the frames).
+    expect(seen).not.toContain("offline");
+    expect(writer.closeReason).toBeNull();
+  } finally {
+    writer.destroy();
+    reader.destroy();
+  }
+});
+
 test("the SDK raises a viewer's refused write as an event", async () => {
   const provider = sdkClient(E2E_BASE_URL, "viewer", "viewer").doc(`view-${Date.now()}`);
   try {
