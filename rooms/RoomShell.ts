@@ -81,12 +81,20 @@ export abstract class RoomShell extends Server<Env> {
     return this.meta.get("locked") === "true";
   }
 
-  /** A change the directory shows (connections, lock, activity): reported within DIRECTORY_REPORT_INTERVAL_MS. */
-  /** Call at every connect and close: the cached connection list is rebuilt on next use. */
-  protected forgetConnectionList(): void {
-    this.#connections = null;
+  /**
+   * Call at every connect: the cached list takes the new connection, so N joins cost N, not the
+   * N x N of re-reading every socket's attachment per join.
+   */
+  protected rememberConnection(connection: Connection): void {
+    if (this.#connections && !this.#connections.some((c) => c.id === connection.id)) this.#connections.push(connection);
   }
 
+  /** Call at every close. */
+  protected forgetConnection(connection: Connection): void {
+    if (this.#connections) this.#connections = this.#connections.filter((c) => c.id !== connection.id);
+  }
+
+  /** A change the directory shows (connections, lock, activity): reported within DIRECTORY_REPORT_INTERVAL_MS. */
   protected noteDirectoryChange(): void {
     this.#lastActiveAt = Date.now();
     const dueAt = this.#directory.changed(this.#lastActiveAt);

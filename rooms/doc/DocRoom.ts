@@ -100,7 +100,7 @@ export class DocRoom extends RoomShell {
   }
 
   onConnect(connection: Connection, { request }: ConnectionContext): void {
-    this.forgetConnectionList();
+    this.rememberConnection(connection);
     const admitted = admitConnection(connection, request, {
       roomPath: this.roomPath,
       roles: DocRole,
@@ -131,7 +131,7 @@ export class DocRoom extends RoomShell {
 
 
   onClose(connection: Connection): void {
-    this.forgetConnectionList();
+    this.forgetConnection(connection);
     this.#buckets.delete(connection.id);
     this.telemetry.forget(connection.id);
     const state = DocConnectionState.safeParse(connection.state);

@@ -99,7 +99,7 @@ export class GameRoom extends RoomShell {
   }
 
   onConnect(connection: Connection, { request }: ConnectionContext): void {
-    this.forgetConnectionList();
+    this.rememberConnection(connection);
     const admitted = admitConnection(connection, request, {
       roomPath: roomPath("game", `${this.game.name}/${this.#roomId}`),
       roles: GameRole,
@@ -115,7 +115,7 @@ export class GameRoom extends RoomShell {
 
 
   async onClose(connection: Connection): Promise<void> {
-    this.forgetConnectionList();
+    this.forgetConnection(connection);
     this.#gates.delete(connection.id);
     this.#states.forget(connection.id);
     this.#views.forget(connection.id);
