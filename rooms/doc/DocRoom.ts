@@ -29,6 +29,7 @@ import {
   isEmptyUpdate,
   type AwarenessEntry,
 } from "./frames.ts";
+import { GroupCommit } from "./groupCommit.ts";
 import { TokenBucket } from "./tokenBucket.ts";
 
 /**
@@ -51,6 +52,10 @@ export class DocRoom extends RoomShell {
   readonly #awareness = new AwarenessRelay();
   /** Rate buckets are in memory on purpose: a room that hibernated was not being flooded. */
   readonly #buckets = new Map<string, TokenBucket>();
+  /** Updates from connections, written, relayed and acknowledged in batches (see groupCommit.ts). */
+  readonly #commits: GroupCommit<PendingUpdate>;
+  /** The update the document emitted while applying a connection's frame (null: nothing new). */
+  #applied: Uint8Array | null = null;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -63,7 +68,19 @@ export class DocRoom extends RoomShell {
       for (const update of updates) Y.applyUpdate(this.#doc, update);
     });
     this.#history = new DocHistory(ctx.storage, env.ARCHIVE, ctx.id.name ?? "", this.#doc, this.outbox, () => void this.scheduleAlarm());
-    this.#doc.on("update", (update: Uint8Array, origin: unknown) => this.#persistAndBroadcast(update, origin));
+    this.#commits = new GroupCommit<PendingUpdate>(
+      (batch) => this.#writeBatch(batch),
+      () => ctx.storage.sync(),
+      (error) => logEvent("commit_failed", { room: this.name, error }),
+    );
+    this.#doc.on("update", (update: Uint8Array, origin: unknown) => {
+      if (isConnection(origin)) this.#applied = update;
+      else {
+        // The room's own writes (import, restore) are durable before the call returns.
+        this.#commits.flush();
+        this.#writeBatch([{ update, origin, ackSeq: null }]);
+      }
+    });
   }
 
   onStart(): void {
@@ -154,11 +171,13 @@ export class DocRoom extends RoomShell {
 
   /** Folds the update log into the snapshot now. Used when the room empties, by tests and by operators. */
   compact(): void {
+    this.#commits.flush();
     this.#store.compact(Y.encodeStateAsUpdate(this.#doc));
   }
 
   /** Storage sizes and placement, for tests and the admin API. */
   describe() {
+    this.#commits.flush();
     return {
       ...this.#store.stats(),
       outbox: this.outbox.status(),
@@ -189,6 +208,7 @@ export class DocRoom extends RoomShell {
 
   /** Everything an operator sees of this room. */
   inspect() {
+    this.#commits.flush();
     return {
       ...this.directoryEntry(),
       connectionList: this.connectionsInfo(),
@@ -290,17 +310,20 @@ export class DocRoom extends RoomShell {
       return;
     }
     const stats = this.#store.stats();
-    if (stats.snapshotBytes + stats.logBytes + update.byteLength > DocLimits.MAX_DOCUMENT_BYTES) {
+    const waiting = this.#commits.pending.reduce((sum, p) => sum + (p.update?.byteLength ?? 0), 0);
+    if (stats.snapshotBytes + stats.logBytes + waiting + update.byteLength > DocLimits.MAX_DOCUMENT_BYTES) {
       return this.#close(
         connection,
         CloseCode.DOCUMENT_TOO_LARGE,
         `document would grow past ${DocLimits.MAX_DOCUMENT_BYTES} bytes`,
       );
     }
-    // The "update" listener appends to SQLite before it broadcasts, in this same turn; the
-    // output gate holds every frame below until that write is durable.
+    // Written, relayed and acknowledged by #writeBatch: now, or with the next group commit.
+    this.#applied = null;
     Y.applyUpdate(this.#doc, update, connection);
-    if (state.isSdk) this.#sendControl(connection, { type: "saved", seq });
+    const applied = this.#applied as Uint8Array | null;
+    this.#applied = null;
+    if (applied || state.isSdk) this.#commits.push({ update: applied, origin: connection, ackSeq: state.isSdk ? seq : null });
   }
 
   #handleAwareness(connection: Connection, state: DocConnectionState, entries: AwarenessEntry[]): void {
@@ -321,10 +344,25 @@ export class DocRoom extends RoomShell {
     if (accepted.length > 0) this.sendToAll(encodeAwareness(accepted), connection.id);
   }
 
-  #persistAndBroadcast(update: Uint8Array, origin: unknown): void {
-    this.#store.appendUpdate(update);
-    this.#history.noteUpdate(editorOf(origin));
-    this.sendToAll(encodeUpdate(update), isConnection(origin) ? origin.id : undefined);
+  /**
+   * Appends a batch to SQLite, then relays and acknowledges it, in one event: the output gate
+   * holds every frame below until the write is durable.
+   */
+  #writeBatch(batch: PendingUpdate[]): void {
+    const updates = batch.filter((p): p is PendingUpdate & { update: Uint8Array } => p.update !== null);
+    for (const { update, origin } of updates) {
+      this.#store.appendUpdate(update);
+      this.#history.noteUpdate(editorOf(origin));
+    }
+    if (updates.length > 0) {
+      // One frame per batch. An origin that gets its own edit back applies nothing (Yjs is idempotent).
+      const origins = new Set(updates.map((p) => (isConnection(p.origin) ? p.origin.id : undefined)));
+      const only = origins.size === 1 ? [...origins][0] : undefined;
+      this.sendToAll(encodeUpdate(updates.length === 1 ? updates[0]!.update : Y.mergeUpdates(updates.map((p) => p.update))), only);
+    }
+    for (const { origin, ackSeq } of batch) {
+      if (ackSeq !== null && isConnection(origin) && origin.readyState === WebSocket.OPEN) this.#sendControl(origin, { type: "saved", seq: ackSeq });
+    }
     const stats = this.#store.stats();
     if (stats.logUpdates >= DocLimits.COMPACT_AFTER_UPDATES || stats.logBytes >= DocLimits.COMPACT_AFTER_BYTES) {
       this.compact();
@@ -351,6 +389,13 @@ export class DocRoom extends RoomShell {
   #close(connection: Connection, code: CloseCode, reason: string): void {
     this.close(connection, code, reason);
   }
+}
+
+/** An update on its way to storage, and the `saved` it owes its sender. */
+interface PendingUpdate {
+  update: Uint8Array | null;
+  origin: unknown;
+  ackSeq: number | null;
 }
 
 /** Who made an update, for the version's editor list. */

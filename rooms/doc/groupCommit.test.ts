@@ -1,0 +1,73 @@
+import { describe, expect, it } from "vitest";
+import { GroupCommit } from "./groupCommit.ts";
+
+/** A disk whose commits land when the test says so. */
+function disk() {
+  const commits: (() => void)[] = [];
+  return {
+    durable: () => new Promise<void>((resolve) => commits.push(resolve)),
+    land: async () => {
+      commits.shift()!();
+      await Promise.resolve();
+      await Promise.resolve();
+    },
+    get inFlight() {
+      return commits.length;
+    },
+  };
+}
+
+describe("GroupCommit", () => {
+  it("writes the first item at once and batches what arrives during its commit", async () => {
+    const d = disk();
+    const writes: number[][] = [];
+    const commit = new GroupCommit<number>((batch) => writes.push(batch), d.durable, (e) => { throw e; });
+    commit.push(1);
+    expect(writes).toEqual([[1]]);
+    for (let i = 2; i <= 50; i++) commit.push(i);
+    expect(writes).toHaveLength(1);
+    expect(commit.pending).toHaveLength(49);
+    await d.land();
+    expect(writes).toHaveLength(2);
+    expect(writes[1]).toHaveLength(49);
+    await d.land();
+    commit.push(51);
+    expect(writes).toEqual([[1], writes[1], [51]]);
+  });
+
+  it("flushes on demand in the caller's turn without starting a second commit", async () => {
+    const d = disk();
+    const writes: number[][] = [];
+    const commit = new GroupCommit<number>((batch) => writes.push(batch), d.durable, (e) => { throw e; });
+    commit.push(1);
+    commit.push(2);
+    commit.flush();
+    expect(writes).toEqual([[1], [2]]);
+    expect(d.inFlight).toBe(1);
+    await d.land();
+    expect(writes).toHaveLength(2);
+  });
+
+  it("reports a failed commit or write and keeps going", async () => {
+    const errors: unknown[] = [];
+    let fail = true;
+    const writes: number[][] = [];
+    const commit = new GroupCommit<number>(
+      (batch) => {
+        if (batch.includes(3) && fail) {
+          fail = false;
+          throw new Error("disk full");
+        }
+        writes.push(batch);
+      },
+      () => Promise.reject(new Error("commit failed")),
+      (e) => errors.push(e),
+    );
+    commit.push(1);
+    commit.push(3);
+    await new Promise((r) => setTimeout(r, 0));
+    expect(errors.map(String)).toEqual(["Error: commit failed", "Error: disk full"]);
+    commit.push(4);
+    expect(writes).toEqual([[1], [4]]);
+  });
+});
