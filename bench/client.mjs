@@ -3,6 +3,19 @@ import * as decoding from "lib0/decoding";
 import * as encoding from "lib0/encoding";
 import * as syncProtocol from "y-protocols/sync";
 import * as Y from "yjs";
+import { WebSocket as WsWebSocket } from "ws";
+
+/**
+ * The WebSocket every bench client uses: `ws` without permessage-deflate. Node's built-in client
+ * always offers compression, and wrangler dev's local entry worker accepts it (a deployed
+ * Edgeroom declines it, see wrangler.toml); the Node peers never negotiate it. Not offering it
+ * keeps every system on the same uncompressed frames.
+ */
+export class BenchWebSocket extends WsWebSocket {
+  constructor(url, protocols) {
+    super(url, protocols, { perMessageDeflate: false });
+  }
+}
 
 const SYNC = 0;
 const HOCUSPOCUS_AUTH = 2;
@@ -18,23 +31,31 @@ export async function devToken(port) {
 
 export class Peer {
   doc = new Y.Doc();
-  /** Called with the arrival time of every update frame from the server after sync. */
+  /** Called with the arrival time of every update frame from the server after sync (and its bytes, for a `readOnly` peer). */
   onUpdate = () => {};
+  /** Called if the server closes the socket. */
+  onClose = () => {};
+  /** A peer that only observes: after the first sync it reads update frames without applying them, so many observers fit in one load generator. */
+  readOnly = false;
   #socket;
   #protocol;
   #room;
   #synced;
+  #isSynced = false;
 
   constructor(url, protocol, room) {
     this.#protocol = protocol;
     this.#room = room;
-    this.#socket = new WebSocket(url);
+    this.#socket = new BenchWebSocket(url);
     this.#socket.binaryType = "arraybuffer";
     let markSynced;
     this.#synced = new Promise((resolve, reject) => {
       markSynced = resolve;
       this.#socket.onerror = () => reject(new Error(`connection to ${url} failed`));
-      this.#socket.onclose = (e) => reject(new Error(`closed ${e.code} ${e.reason}`));
+      this.#socket.onclose = (e) => {
+        this.onClose(e);
+        reject(new Error(`closed ${e.code} ${e.reason}`));
+      };
     });
     this.#socket.onopen = () => {
       if (protocol === "raw") return markSynced();
@@ -48,11 +69,18 @@ export class Peer {
       if (protocol === "hocuspocus") decoding.readVarString(decoder);
       const type = decoding.readVarUint(decoder);
       if (type !== SYNC && type !== HOCUSPOCUS_SYNC_REPLY) return;
+      if (this.readOnly && this.#isSynced && decoding.peekVarUint(decoder) === syncProtocol.messageYjsUpdate) {
+        decoding.readVarUint(decoder);
+        return this.onUpdate(at, decoding.readVarUint8Array(decoder));
+      }
       const reply = encoding.createEncoder();
       encoding.writeVarUint(reply, SYNC);
       const step = syncProtocol.readSyncMessage(decoder, reply, this.doc, this);
       if (encoding.length(reply) > 1) this.#sendBytes(reply);
-      if (step === syncProtocol.messageYjsSyncStep2) markSynced();
+      if (step === syncProtocol.messageYjsSyncStep2) {
+        this.#isSynced = true;
+        markSynced();
+      }
       if (step === syncProtocol.messageYjsUpdate) this.onUpdate(at);
     };
   }
@@ -64,6 +92,11 @@ export class Peer {
   /** Sends the doc's updates since `stateVector` as one frame (a client coalescing its edits). */
   sendSince(stateVector) {
     const update = Y.encodeStateAsUpdate(this.doc, stateVector);
+    this.#send((e) => (encoding.writeVarUint(e, SYNC), syncProtocol.writeUpdate(e, update)));
+  }
+
+  /** Sends one Yjs update as its own frame (what stock providers do for every transaction). */
+  sendUpdate(update) {
     this.#send((e) => (encoding.writeVarUint(e, SYNC), syncProtocol.writeUpdate(e, update)));
   }
 

@@ -4,6 +4,7 @@ import { spawnSync } from "node:child_process";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import { burst, burstFloor, fanOut } from "./scenarios.mjs";
+import { manyWriters, typing } from "./typing.mjs";
 import { SYSTEMS, hasTaskset, stop, waitReady } from "./systems.mjs";
 import { median } from "./stats.mjs";
 import { writeReport } from "./report.mjs";
@@ -19,8 +20,26 @@ if (hasTaskset && !process.env.EDGEROOM_BENCH_PINNED) {
 }
 
 const config = quick
-  ? { runs: 3, fanOut: [10, 100], messages: 20, edits: 40_000, batch: 500, systems: Object.keys(SYSTEMS) }
-  : { runs: 5, fanOut: [10, 100, 500], messages: 50, edits: 260_000, batch: 500, systems: Object.keys(SYSTEMS) };
+  ? {
+      runs: 3,
+      fanOut: [10, 100],
+      messages: 20,
+      edits: 40_000,
+      batch: 500,
+      typing: { rates: [500, 5000], observers: [50], seconds: 1 },
+      writers: { writers: 50, perSecond: 5, seconds: 2 },
+      systems: Object.keys(SYSTEMS),
+    }
+  : {
+      runs: 5,
+      fanOut: [10, 100, 500],
+      messages: 50,
+      edits: 260_000,
+      batch: 500,
+      typing: { rates: [50, 500, 2000, 5000], observers: [1, 50], seconds: 3 },
+      writers: { writers: 50, perSecond: 5, seconds: 5 },
+      systems: Object.keys(SYSTEMS),
+    };
 const only = process.argv.find((a) => a.startsWith("--only="))?.slice("--only=".length);
 if (only) config.systems = only.split(",");
 const PORT = 9870;
@@ -43,7 +62,9 @@ async function repeat(runs, once) {
   return summarize(results);
 }
 
-const results = { startedAt: new Date().toISOString(), quick, config, machine: machine(), versions: versions(), fanOut: {}, burst: {} };
+const results = { startedAt: new Date().toISOString(), quick, config, machine: machine(), versions: versions(), fanOut: {}, burst: {}, typing: {}, writers: {} };
+// Edgeroom's typing writer is its own SDK, built the way users get it.
+spawnSync(process.execPath, [new URL("../scripts/build-sdk.mjs", import.meta.url).pathname], { stdio: "ignore" });
 results.burst.floor = await repeat(config.runs, async () => burstFloor(config));
 console.log("floor", results.burst.floor);
 
@@ -61,6 +82,17 @@ for (const name of config.systems) {
       const summary = await repeat(config.runs, () => burst(system, PORT, server, config)).catch((error) => ({ error: String(error) }));
       results.burst[name] = summary;
       console.log(name, "burst", summary);
+      for (const observers of config.typing.observers) {
+        for (const rate of config.typing.rates) {
+          const key = `${rate}/s, ${observers} observer${observers > 1 ? "s" : ""}`;
+          const summary = await repeat(config.runs, () => typing(system, PORT, server, { rate, observers, seconds: config.typing.seconds })).catch((error) => ({ error: String(error) }));
+          (results.typing[key] ??= {})[name] = summary;
+          console.log(name, "typing", key, summary);
+        }
+      }
+      const writers = await repeat(config.runs, () => manyWriters(system, PORT, server, config.writers)).catch((error) => ({ error: String(error) }));
+      results.writers[name] = writers;
+      console.log(name, "many writers", writers);
     }
   } finally {
     await stop(server);

@@ -9,12 +9,12 @@ import { percentile } from "./stats.mjs";
 /** How long a scenario waits for stragglers before it counts them lost, in ms. */
 const DELIVERY_TIMEOUT_MS = 10_000;
 
-async function urlFor(system, port, room) {
+export async function urlFor(system, port, room) {
   const url = system.url(port, room);
   return system.needsToken ? `${url}?token=${await devToken(port)}` : url;
 }
 
-async function openPeers(system, port, room, count) {
+export async function openPeers(system, port, room, count) {
   const url = await urlFor(system, port, room);
   const peers = Array.from({ length: count }, () => new Peer(url, system.protocol, room));
   await Promise.all(peers.map((p) => p.synced()));
@@ -29,17 +29,32 @@ export async function fanOut(system, port, server, { receivers, messages }) {
   const joinMs = performance.now() - joinStarted;
   const [sender] = await openPeers(system, port, room, 1);
   const sentAt = [];
+  /** For Yjs systems: the sender's clock at each message's first character (servers may merge frames). */
+  const firstClock = [];
   const latencies = [];
   const lastArrival = new Array(messages).fill(0);
   let delivered = 0;
+  const arrived = (i, at) => {
+    latencies.push(at - sentAt[i]);
+    lastArrival[i] = Math.max(lastArrival[i], at);
+    delivered += 1;
+  };
   for (const peer of peers) {
-    let index = 0;
-    peer.onUpdate = (at) => {
-      const i = index++;
-      if (i >= messages) return;
-      latencies.push(at - sentAt[i]);
-      lastArrival[i] = Math.max(lastArrival[i], at);
-      delivered += 1;
+    if (system.protocol === "raw") {
+      let index = 0;
+      peer.onUpdate = (at) => {
+        const i = index++;
+        if (i < messages) arrived(i, at);
+      };
+      continue;
+    }
+    // Matched by item ids, not by counting frames: a frame may carry several messages.
+    peer.readOnly = true;
+    let next = 0;
+    peer.onUpdate = (at, update) => {
+      const { to } = Y.parseUpdateMeta(update);
+      const end = to.get(sender.doc.clientID) ?? 0;
+      while (next < messages && firstClock[next] !== undefined && firstClock[next] < end) arrived(next++, at);
     };
   }
   const cpuBefore = treeCpuSeconds(server.pid);
@@ -49,6 +64,7 @@ export async function fanOut(system, port, server, { receivers, messages }) {
     sentAt[i] = performance.now();
     if (system.protocol === "raw") sender.sendRaw(new Uint8Array(32).fill(i));
     else {
+      firstClock[i] = Y.getState(sender.doc.store, sender.doc.clientID);
       text.insert(text.length, String(i).padStart(32, "."));
       sender.sendSince(before);
     }
@@ -70,7 +86,7 @@ export async function fanOut(system, port, server, { receivers, messages }) {
 }
 
 let trace;
-function loadTrace() {
+export function loadTrace() {
   trace ??= JSON.parse(gunzipSync(readFileSync(new URL("../../shared/data/editing-traces/automerge-paper.json.gz", import.meta.url))).toString());
   return trace;
 }

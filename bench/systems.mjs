@@ -13,8 +13,8 @@ function pinned(command, args, options) {
   return hasTaskset ? spawn("taskset", ["-c", "0", command, ...args], options) : spawn(command, args, options);
 }
 
-function nodeServer(file, port) {
-  return pinned(process.execPath, [join(here, "servers", file), String(port)], { stdio: ["ignore", "pipe", "inherit"], detached: true });
+export function nodeServer(file, port, args = []) {
+  return pinned(process.execPath, [join(here, "servers", file), String(port), ...args], { stdio: ["ignore", "pipe", "inherit"], detached: true });
 }
 
 /** `protocol`: how clients talk to it. `raw` relays bytes; `yjs` speaks y-protocols; `hocuspocus` prefixes the document name. */
@@ -26,18 +26,41 @@ export const SYSTEMS = {
     protocol: "yjs",
     needsToken: true,
     start: (port) => {
-      const persistTo = mkdtempSync(join(tmpdir(), "edgeroom-bench-"));
-      applyLocalMigrations({ persistTo });
-      return pinned(
+      const persistTo = freshPersistDir();
+      return withPersistDir(persistTo, pinned(
         process.execPath,
         [`${projectRoot}node_modules/wrangler/bin/wrangler.js`, "dev", "--ip", "127.0.0.1", "--port", String(port), "--persist-to", persistTo, "--show-interactive-dev-session=false", "--log-level", "error"],
         { cwd: projectRoot, env: { ...process.env, ...offlineEnv }, stdio: ["ignore", "pipe", "inherit"], detached: true },
-      );
+      ));
+    },
+    url: (port, room) => `ws://127.0.0.1:${port}/v1/doc/${room}`,
+    ready: (port) => `http://127.0.0.1:${port}/v1/health`,
+  },
+  /** The same bundle and bindings in one workerd process, without `wrangler dev`'s proxy in front. */
+  "edgeroom-workerd": {
+    protocol: "yjs",
+    needsToken: true,
+    start: (port) => {
+      const persistTo = freshPersistDir();
+      return withPersistDir(persistTo, nodeServer("edgeroom-workerd.mjs", port, [persistTo]));
     },
     url: (port, room) => `ws://127.0.0.1:${port}/v1/doc/${room}`,
     ready: (port) => `http://127.0.0.1:${port}/v1/health`,
   },
 };
+
+/** Where a started Edgeroom keeps its storage, for scenarios that measure it on disk. */
+function withPersistDir(persistTo, child) {
+  child.persistTo = persistTo;
+  return child;
+}
+
+/** A new on-disk home for DO SQLite, D1 and R2, with the D1 migrations applied. */
+function freshPersistDir() {
+  const persistTo = mkdtempSync(join(tmpdir(), "edgeroom-bench-"));
+  applyLocalMigrations({ persistTo });
+  return persistTo;
+}
 
 /** Waits until the server says "ready" on stdout or answers its health URL. */
 export async function waitReady(system, child, port) {
