@@ -5,7 +5,7 @@ import * as Y from "yjs";
  * close 4429) with room left for control messages and sync replies.
  */
 export const CLIENT_FRAMES_PER_SECOND = 60;
-export const CLIENT_FRAME_BURST = 120;
+export const CLIENT_FRAME_BURST = 20;
 
 export interface BatcherClock {
   now(): number;
