@@ -36,7 +36,10 @@ export interface GameDefinition<State = unknown, Input = unknown, View = unknown
   onLeave(state: State, playerId: string, ctx: GameContext): void;
   onInput(state: State, playerId: string, input: Input, ctx: GameContext): void;
   onTick(state: State, dtMs: number, ctx: GameContext): void;
-  /** What `playerId` may see; `null` is a spectator. */
+  /**
+   * What `playerId` may see; `null` is a spectator. A view function declared without the
+   * `playerId` parameter is the same for everyone: the room builds and diffs it once per tick.
+   */
   view(state: State, playerId: string | null): View;
   result(state: State): MatchResult;
   /** Leaderboards fed from each finished match. */

@@ -41,6 +41,8 @@ export class GameRoom extends RoomShell {
   readonly #match: MatchRunner;
   readonly #exports: ExportTargets;
   readonly #views = new ViewSync();
+  /** Inputs since the last tick. Bounded by the input gate: each connection's rate, times the seats. */
+  #inputs: { playerId: string; seq: number; input: unknown }[] = [];
   readonly #gates = new Map<string, InputGate>();
   readonly #states = new ConnectionStates();
   #tickTimer: ReturnType<typeof setInterval> | null = null;
@@ -218,7 +220,16 @@ export class GameRoom extends RoomShell {
     if (state.role !== "player") return this.#refuse(connection, gate, "spectator", "spectators cannot send inputs", msg.seq);
     const input = this.game.input.safeParse(msg.input);
     if (!input.success) return this.#refuse(connection, gate, "invalid_input", "input does not match the game's schema", msg.seq);
-    this.#match.input(state.sub, msg.seq, input.data);
+    // Applied and recorded at the next tick, with every other input since the last one: one
+    // storage commit per tick, not one per input. The ack goes out in that tick's views.
+    this.#inputs.push({ playerId: state.sub, seq: msg.seq, input: input.data });
+  }
+
+  /** Applies the inputs received since the last tick, in arrival order. */
+  #applyInputs(): void {
+    const inputs = this.#inputs;
+    this.#inputs = [];
+    for (const { playerId, seq, input } of inputs) this.#match.input(playerId, seq, input);
   }
 
   #handleHello(connection: Connection, state: GameConnectionState, protocol: number, resume?: string): void {
@@ -288,6 +299,7 @@ export class GameRoom extends RoomShell {
       if (!this.#hasConnectedPlayers()) return this.#stopTicking();
       // The match's end and its exports commit together, or not at all.
       const ended = this.ctx.storage.transactionSync(() => {
+        this.#applyInputs();
         const result = this.#match.step(now);
         if (result) enqueueMatchExports(this.outbox, this.game, this.#match.matchId!, result, now);
         return result;
@@ -313,8 +325,10 @@ export class GameRoom extends RoomShell {
     const events = engine?.drainEvents() ?? [];
     const tick = engine?.tick ?? 0;
     const views = new Map<string | null, unknown>();
+    const isShared = this.game.view.length < 2;
+    this.#views.beginTick();
     for (const { connection, state } of this.#readyConnections()) {
-      const key = state.role === "player" ? state.sub : null;
+      const key = state.role === "player" && !isShared ? state.sub : null;
       if (!views.has(key)) views.set(key, this.#viewFor(key));
       const frame = this.#views.next(connection.id, this.#match.matchId, tick, this.#match.acks.get(state.sub) ?? 0, views.get(key));
       if (frame) this.send(connection, frame);
@@ -336,6 +350,7 @@ export class GameRoom extends RoomShell {
     if (this.#tickTimer === null) return;
     clearInterval(this.#tickTimer);
     this.#tickTimer = null;
+    this.ctx.storage.transactionSync(() => this.#applyInputs());
     this.#match.checkpoint();
   }
 
