@@ -3,7 +3,8 @@
 import { spawnSync } from "node:child_process";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
-import { burst, burstFloor, fanOut } from "./scenarios.mjs";
+import { gameTick, joinStorm } from "./game.mjs";
+import { burst, burstFloor, fanOut, isYjs } from "./scenarios.mjs";
 import { manyWriters, typing } from "./typing.mjs";
 import { SYSTEMS, hasTaskset, stop, waitReady } from "./systems.mjs";
 import { median } from "./stats.mjs";
@@ -28,6 +29,7 @@ const config = quick
       batch: 500,
       typing: { rates: [500, 5000], observers: [50], seconds: 1 },
       writers: { writers: 50, perSecond: 5, seconds: 2 },
+      game: { players: [100], seconds: 3, storm: 200 },
       systems: Object.keys(SYSTEMS),
     }
   : {
@@ -38,6 +40,7 @@ const config = quick
       batch: 500,
       typing: { rates: [50, 500, 2000, 5000], observers: [1, 50], seconds: 3 },
       writers: { writers: 50, perSecond: 5, seconds: 5 },
+      game: { players: [8, 50, 100], seconds: 10, storm: 500 },
       systems: Object.keys(SYSTEMS),
     };
 const only = process.argv.find((a) => a.startsWith("--only="))?.slice("--only=".length);
@@ -50,6 +53,7 @@ function summarize(results) {
   for (const key of Object.keys(results[0])) {
     const values = results.map((r) => r[key]);
     if (typeof values[0] === "boolean") out[key] = values.every(Boolean);
+    else if (typeof values[0] !== "number") out[key] = values.find((v) => v !== null && v !== undefined) ?? null;
     else out[key] = values.some((v) => v === null) ? null : median(values);
   }
   return out;
@@ -62,11 +66,20 @@ async function repeat(runs, once) {
   return summarize(results);
 }
 
-const results = { startedAt: new Date().toISOString(), quick, config, machine: machine(), versions: versions(), fanOut: {}, burst: {}, typing: {}, writers: {} };
+const results = { startedAt: new Date().toISOString(), quick, config, machine: machine(), versions: versions(), fanOut: {}, burst: {}, typing: {}, writers: {}, game: {}, gameJoin: {} };
 // Edgeroom's typing writer is its own SDK, built the way users get it.
 spawnSync(process.execPath, [new URL("../scripts/build-sdk.mjs", import.meta.url).pathname], { stdio: "ignore" });
 results.burst.floor = await repeat(config.runs, async () => burstFloor(config));
 console.log("floor", results.burst.floor);
+
+/** Repeats one scenario, keeps its summary under `path` in the results, and prints it. */
+async function measure(path, once) {
+  const summary = await repeat(config.runs, once).catch((error) => ({ error: String(error) }));
+  let at = results;
+  for (const key of path.slice(0, -1)) at = at[key] ??= {};
+  at[path.at(-1)] = summary;
+  console.log(path.join(" / "), summary);
+}
 
 for (const name of config.systems) {
   const system = SYSTEMS[name];
@@ -74,25 +87,23 @@ for (const name of config.systems) {
   try {
     await waitReady(system, server, PORT);
     for (const receivers of config.fanOut) {
-      const summary = await repeat(config.runs, () => fanOut(system, PORT, server, { receivers, messages: config.messages })).catch((error) => ({ error: String(error) }));
-      (results.fanOut[receivers] ??= {})[name] = summary;
-      console.log(name, `fan-out ${receivers}`, summary);
+      await measure(["fanOut", receivers, name], () => fanOut(system, PORT, server, { receivers, messages: config.messages }));
     }
-    if (system.protocol !== "raw") {
-      const summary = await repeat(config.runs, () => burst(system, PORT, server, config)).catch((error) => ({ error: String(error) }));
-      results.burst[name] = summary;
-      console.log(name, "burst", summary);
+    if (isYjs(system)) {
+      await measure(["burst", name], () => burst(system, PORT, server, config));
       for (const observers of config.typing.observers) {
         for (const rate of config.typing.rates) {
           const key = `${rate}/s, ${observers} observer${observers > 1 ? "s" : ""}`;
-          const summary = await repeat(config.runs, () => typing(system, PORT, server, { rate, observers, seconds: config.typing.seconds })).catch((error) => ({ error: String(error) }));
-          (results.typing[key] ??= {})[name] = summary;
-          console.log(name, "typing", key, summary);
+          await measure(["typing", key, name], () => typing(system, PORT, server, { rate, observers, seconds: config.typing.seconds }));
         }
       }
-      const writers = await repeat(config.runs, () => manyWriters(system, PORT, server, config.writers)).catch((error) => ({ error: String(error) }));
-      results.writers[name] = writers;
-      console.log(name, "many writers", writers);
+      await measure(["writers", name], () => manyWriters(system, PORT, server, config.writers));
+    }
+    if (system.protocol === "colyseus" || system.needsToken) {
+      for (const players of config.game.players) {
+        await measure(["game", players, name], () => gameTick(system, PORT, server, { players, seconds: config.game.seconds }));
+      }
+      await measure(["gameJoin", name], () => joinStorm(system, PORT, server, { clients: config.game.storm }));
     }
   } finally {
     await stop(server);
@@ -116,5 +127,5 @@ function machine() {
 function versions() {
   const lock = JSON.parse(readFileSync(new URL("../package-lock.json", import.meta.url), "utf8"));
   const of = (name) => lock.packages[`node_modules/${name}`]?.version ?? "?";
-  return { wrangler: of("wrangler"), yjs: of("yjs"), ws: of("ws"), "@hocuspocus/server": of("@hocuspocus/server"), "@y/websocket-server": of("@y/websocket-server") };
+  return { wrangler: of("wrangler"), yjs: of("yjs"), ws: of("ws"), "@hocuspocus/server": of("@hocuspocus/server"), "@y/websocket-server": of("@y/websocket-server"), "@colyseus/core": of("@colyseus/core"), miniflare: of("miniflare"), workerd: of("workerd") };
 }

@@ -6,6 +6,9 @@ import { Peer, devToken } from "./client.mjs";
 import { treeCpuSeconds } from "./cpu.mjs";
 import { percentile } from "./stats.mjs";
 
+/** Whether the system speaks Yjs (documents) rather than relaying bytes. */
+export const isYjs = (system) => system.protocol === "yjs" || system.protocol === "hocuspocus";
+
 /** How long a scenario waits for stragglers before it counts them lost, in ms. */
 const DELIVERY_TIMEOUT_MS = 10_000;
 
@@ -16,7 +19,7 @@ export async function urlFor(system, port, room) {
 
 export async function openPeers(system, port, room, count) {
   const url = await urlFor(system, port, room);
-  const peers = Array.from({ length: count }, () => new Peer(url, system.protocol, room));
+  const peers = Array.from({ length: count }, () => new (system.Peer ?? Peer)(url, system.protocol, room));
   await Promise.all(peers.map((p) => p.synced()));
   return peers;
 }
@@ -40,7 +43,7 @@ export async function fanOut(system, port, server, { receivers, messages }) {
     delivered += 1;
   };
   for (const peer of peers) {
-    if (system.protocol === "raw") {
+    if (!isYjs(system)) {
       let index = 0;
       peer.onUpdate = (at) => {
         const i = index++;
@@ -58,11 +61,11 @@ export async function fanOut(system, port, server, { receivers, messages }) {
     };
   }
   const cpuBefore = treeCpuSeconds(server.pid);
-  const text = sender.doc.getText("t");
+  const text = isYjs(system) ? sender.doc.getText("t") : null;
   for (let i = 0; i < messages; i++) {
     const before = Y.encodeStateVector(sender.doc);
     sentAt[i] = performance.now();
-    if (system.protocol === "raw") sender.sendRaw(new Uint8Array(32).fill(i));
+    if (!isYjs(system)) sender.sendRaw(new Uint8Array(32).fill(i));
     else {
       firstClock[i] = Y.getState(sender.doc.store, sender.doc.clientID);
       text.insert(text.length, String(i).padStart(32, "."));

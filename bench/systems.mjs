@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { applyLocalMigrations, offlineEnv, projectRoot } from "../scripts/wrangler.mjs";
+import { colyseusSystem } from "./colyseusClient.mjs";
 
 const here = fileURLToPath(new URL(".", import.meta.url));
 export const hasTaskset = spawnSync("taskset", ["-c", "0", "true"]).status === 0;
@@ -17,10 +18,14 @@ export function nodeServer(file, port, args = []) {
   return pinned(process.execPath, [join(here, "servers", file), String(port), ...args], { stdio: ["ignore", "pipe", "inherit"], detached: true });
 }
 
-/** `protocol`: how clients talk to it. `raw` relays bytes; `yjs` speaks y-protocols; `hocuspocus` prefixes the document name. */
+/**
+ * `protocol`: how clients talk to it. `raw` relays bytes; `yjs` speaks y-protocols; `hocuspocus`
+ * prefixes the document name; `colyseus` relays bytes through Colyseus rooms (its own Peer class).
+ */
 export const SYSTEMS = {
   "bare-ws": { protocol: "raw", start: (port) => nodeServer("bare-ws.mjs", port), url: (port, room) => `ws://127.0.0.1:${port}/${room}` },
   "y-websocket": { protocol: "yjs", start: (port) => nodeServer("y-websocket.mjs", port), url: (port, room) => `ws://127.0.0.1:${port}/${room}` },
+  colyseus: colyseusSystem,
   hocuspocus: { protocol: "hocuspocus", start: (port) => nodeServer("hocuspocus.mjs", port), url: (port) => `ws://127.0.0.1:${port}` },
   edgeroom: {
     protocol: "yjs",

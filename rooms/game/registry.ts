@@ -1,6 +1,7 @@
 import type { AnyGame } from "../../protocol/gameDefinition.ts";
 import type { BoardDefinition } from "../../protocol/leaderboards.ts";
 import { arena } from "./games/arena.ts";
+import { crowd } from "./games/crowd.ts";
 import { tictactoe } from "./games/tictactoe.ts";
 
 /**
@@ -9,6 +10,7 @@ import { tictactoe } from "./games/tictactoe.ts";
  */
 export const GAMES: Record<string, AnyGame> = {
   [arena.name]: arena as AnyGame,
+  [crowd.name]: crowd as AnyGame,
   [tictactoe.name]: tictactoe as AnyGame,
 };
 

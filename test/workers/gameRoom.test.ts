@@ -3,6 +3,7 @@ import { evictDurableObject, runDurableObjectAlarm, runInDurableObject } from "c
 import { describe, expect, it } from "vitest";
 import { GameLimits, hashState, replayMatch } from "../../protocol/index.ts";
 import { arena } from "../../rooms/game/games/arena.ts";
+import { CROWD_MAX_PLAYERS } from "../../rooms/game/games/crowd.ts";
 import { BASE, TestSocket, devToken } from "./helpers.ts";
 import { inRoom, join, message, openGame, room, send } from "./gameHelpers.ts";
 
@@ -121,6 +122,16 @@ describe("input checks", () => {
     expect((await third.closed).code).toBe(4409);
     x.socket.close();
     o.socket.close();
+  });
+
+  it(`[C1] seats ${CROWD_MAX_PLAYERS} crowd players in one room and refuses the next with 4409`, async () => {
+    const players = await Promise.all(Array.from({ length: CROWD_MAX_PLAYERS }, (_, i) => join("crowd", "packed", `fan-${i}`)));
+    expect(new Set(players.map((p) => p.welcome.seat)).size).toBe(CROWD_MAX_PLAYERS);
+    expect(await inRoom("crowd", "packed", (r) => r.describe().seats.length)).toBe(CROWD_MAX_PLAYERS);
+    const late = await openGame("crowd", "packed", "latecomer");
+    late.send(JSON.stringify({ type: "hello", protocol: 1 }));
+    expect((await late.closed).code).toBe(4409);
+    for (const { socket } of players) socket.close();
   });
 });
 
