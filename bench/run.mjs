@@ -4,6 +4,7 @@ import { spawnSync } from "node:child_process";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import { gameTick, joinStorm } from "./game.mjs";
+import { STORM_SCENARIOS, stormOptions } from "./storm.mjs";
 import { burst, burstFloor, fanOut, isYjs } from "./scenarios.mjs";
 import { manyWriters, typing } from "./typing.mjs";
 import { SYSTEMS, hasTaskset, stop, waitReady } from "./systems.mjs";
@@ -23,13 +24,15 @@ if (hasTaskset && !process.env.EDGEROOM_BENCH_PINNED) {
 const config = quick
   ? {
       runs: 3,
-      fanOut: [10, 100],
+      fanOut: [100],
       messages: 20,
-      edits: 40_000,
+      edits: 20_000,
       batch: 500,
-      typing: { rates: [500, 5000], observers: [50], seconds: 1 },
-      writers: { writers: 50, perSecond: 5, seconds: 2 },
-      game: { players: [100], seconds: 3, storm: 200 },
+      typing: { rates: [5000], observers: [50], seconds: 1 },
+      writers: { writers: 50, perSecond: 5, seconds: 1 },
+      game: { players: [100], seconds: 2, storm: 200 },
+      // Idle rooms and cold loads wait for evictions (15-25 s each): full runs only.
+      storm: ["connectionStorm"],
       systems: Object.keys(SYSTEMS),
     }
   : {
@@ -38,9 +41,10 @@ const config = quick
       messages: 50,
       edits: 260_000,
       batch: 500,
-      typing: { rates: [50, 500, 2000, 5000], observers: [1, 50], seconds: 3 },
-      writers: { writers: 50, perSecond: 5, seconds: 5 },
-      game: { players: [8, 50, 100], seconds: 10, storm: 500 },
+      typing: { rates: [50, 500, 2000, 5000], observers: [1, 50], seconds: 1.5 },
+      writers: { writers: 50, perSecond: 5, seconds: 3 },
+      game: { players: [8, 50, 100], seconds: 3, storm: 500 },
+      storm: ["connectionStorm", "idleMemory", "hibernatedRooms", "coldLoad"],
       systems: Object.keys(SYSTEMS),
     };
 const only = process.argv.find((a) => a.startsWith("--only="))?.slice("--only=".length);
@@ -59,8 +63,13 @@ function summarize(results) {
   return out;
 }
 
-async function repeat(runs, once) {
-  await once(); // warm-up, not measured
+/** One warm-up run per system and scenario (JIT, rooms, connections), not per configuration. */
+const warmed = new Set();
+async function repeat(runs, once, warmKey) {
+  if (!warmed.has(warmKey)) {
+    warmed.add(warmKey);
+    await once();
+  }
   const results = [];
   for (let i = 0; i < runs; i++) results.push(await once());
   return summarize(results);
@@ -69,12 +78,12 @@ async function repeat(runs, once) {
 const results = { startedAt: new Date().toISOString(), quick, config, machine: machine(), versions: versions(), fanOut: {}, burst: {}, typing: {}, writers: {}, game: {}, gameJoin: {} };
 // Edgeroom's typing writer is its own SDK, built the way users get it.
 spawnSync(process.execPath, [new URL("../scripts/build-sdk.mjs", import.meta.url).pathname], { stdio: "ignore" });
-results.burst.floor = await repeat(config.runs, async () => burstFloor(config));
+results.burst.floor = await repeat(config.runs, async () => burstFloor(config), "floor");
 console.log("floor", results.burst.floor);
 
 /** Repeats one scenario, keeps its summary under `path` in the results, and prints it. */
 async function measure(path, once) {
-  const summary = await repeat(config.runs, once).catch((error) => ({ error: String(error) }));
+  const summary = await repeat(config.runs, once, quick ? path.at(-1) : `${path.at(-1)}:${path[0]}`).catch((error) => ({ error: String(error) }));
   let at = results;
   for (const key of path.slice(0, -1)) at = at[key] ??= {};
   at[path.at(-1)] = summary;
@@ -107,6 +116,30 @@ for (const name of config.systems) {
     }
   } finally {
     await stop(server);
+  }
+}
+
+// Connection storm, memory and idle rooms: a fresh server per scenario, since memory readings
+// depend on what ran before. Rooms that must be evicted take their time: run once each.
+const storm = stormOptions(quick);
+for (const name of config.systems) {
+  const system = SYSTEMS[name];
+  if (system.protocol === "colyseus") continue;
+  for (const scenario of config.storm) {
+    if (scenario === "coldLoad" && !system.needsToken) continue;
+    const server = system.start(PORT);
+    try {
+      await waitReady(system, server, PORT);
+      const once = () => STORM_SCENARIOS[scenario](system, PORT, server, storm[scenario]);
+      if (scenario === "connectionStorm") await measure([scenario, name], once);
+      else {
+        results[scenario] ??= {};
+        results[scenario][name] = await once().catch((error) => ({ error: String(error) }));
+        console.log(scenario, name, results[scenario][name]);
+      }
+    } finally {
+      await stop(server);
+    }
   }
 }
 

@@ -63,10 +63,10 @@ export async function fanOut(system, port, server, { receivers, messages }) {
   const cpuBefore = treeCpuSeconds(server.pid);
   const text = isYjs(system) ? sender.doc.getText("t") : null;
   for (let i = 0; i < messages; i++) {
-    const before = Y.encodeStateVector(sender.doc);
     sentAt[i] = performance.now();
     if (!isYjs(system)) sender.sendRaw(new Uint8Array(32).fill(i));
     else {
+      const before = Y.encodeStateVector(sender.doc);
       firstClock[i] = Y.getState(sender.doc.store, sender.doc.clientID);
       text.insert(text.length, String(i).padStart(32, "."));
       sender.sendSince(before);
