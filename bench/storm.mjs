@@ -3,8 +3,7 @@
 // Each scenario takes a started system and returns plain numbers, like scenarios.mjs.
 // Standalone: `node bench/storm.mjs --system=edgeroom,hocuspocus --only=connectionStorm [--quick]`.
 import { spawnSync } from "node:child_process";
-import { readdirSync, readFileSync, readlinkSync, rmSync, statSync } from "node:fs";
-import { join } from "node:path";
+import { rmSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import * as encoding from "lib0/encoding";
 import * as syncProtocol from "y-protocols/sync";
@@ -12,6 +11,7 @@ import * as Y from "yjs";
 import { Peer, devToken } from "./client.mjs";
 import { treeCpuSeconds, treeRssBytes } from "./cpu.mjs";
 import { loadTrace } from "./scenarios.mjs";
+import { directoryBytes, docRoomDir, docRoomDirs, docRoomFiles, growthByProcess, persistDirOf, treeRssByProcess } from "./serverState.mjs";
 import { median, percentile } from "./stats.mjs";
 
 /** How long one client may take to connect and sync before it counts as failed, in ms. */
@@ -96,123 +96,6 @@ async function pool(count, limit, task) {
   await Promise.all(Array.from({ length: Math.min(limit, count) }, worker));
 }
 
-/** The pids of a process and its descendants. */
-function treePids(rootPid) {
-  const parentOf = new Map();
-  for (const name of readdirSync("/proc")) {
-    if (!/^\d+$/.test(name)) continue;
-    try {
-      const text = readFileSync(`/proc/${name}/stat`, "utf8");
-      parentOf.set(Number(name), Number(text.slice(text.lastIndexOf(")") + 2).split(" ")[1]));
-    } catch {}
-  }
-  const pids = [];
-  const stack = [rootPid];
-  while (stack.length) {
-    const pid = stack.pop();
-    pids.push(pid);
-    for (const [child, ppid] of parentOf) if (ppid === pid) stack.push(child);
-  }
-  return pids;
-}
-
-/** Resident memory of each process in a tree, by pid, with a short name. */
-function treeRssByProcess(rootPid) {
-  const out = new Map();
-  for (const pid of treePids(rootPid)) {
-    try {
-      const rss = Number(readFileSync(`/proc/${pid}/status`, "utf8").match(/VmRSS:\s+(\d+) kB/)?.[1] ?? 0) * 1024;
-      const args = readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0").filter(Boolean);
-      // workerd runs twice under wrangler dev (the Worker's runtime and a proxy): tell them apart by their entry socket.
-      const entry = args.find((a) => a.startsWith("--socket-addr=entry="))?.slice("--socket-addr=".length) ?? "";
-      out.set(pid, { name: `${args.map((a) => a.split("/").at(-1)).slice(0, 3).join(" ").slice(0, 50)} ${entry}`.trim(), rss });
-    } catch {}
-  }
-  return out;
-}
-
-/** How each process of the tree grew between two readings, in KiB per unit, largest first. */
-function growthByProcess(before, after, units) {
-  return [...after]
-    .map(([pid, { name, rss }]) => ({ pid, name, kibPerUnit: (rss - (before.get(pid)?.rss ?? 0)) / 1024 / units }))
-    .filter((p) => Math.abs(p.kibPerUnit) >= 0.5)
-    .sort((a, b) => b.kibPerUnit - a.kibPerUnit);
-}
-
-/**
- * Edgeroom's `--persist-to` directory, read from the command line systems.mjs spawned
- * (`server.persistTo` if systems.mjs sets it).
- */
-export function persistDirOf(server) {
-  if (server.persistTo) return server.persistTo;
-  const args = server.spawnargs ?? [];
-  const i = args.indexOf("--persist-to");
-  return i >= 0 ? args[i + 1] : null;
-}
-
-const docRoomDirs = new WeakMap();
-/**
- * Where the server keeps its DocRoom Durable Objects' SQLite files: `<persist>/v3/do/<worker>-DocRoom`
- * under `wrangler dev --persist-to`, else wherever its processes have a room's database open
- * (Miniflare puts them in a temporary directory unless told otherwise). Null until a room was loaded.
- */
-function docRoomDir(server) {
-  if (docRoomDirs.has(server)) return docRoomDirs.get(server);
-  let dir = null;
-  const persistDir = persistDirOf(server);
-  try {
-    const doDir = join(persistDir, "v3", "do");
-    const name = readdirSync(doDir).find((n) => n.endsWith("-DocRoom"));
-    if (name) dir = join(doDir, name);
-  } catch {}
-  for (const pid of dir ? [] : treePids(server.pid)) {
-    let fds = [];
-    try {
-      fds = readdirSync(`/proc/${pid}/fd`);
-    } catch {}
-    for (const fd of fds) {
-      try {
-        const match = readlinkSync(`/proc/${pid}/fd/${fd}`).match(/^(.*\/do\/[^/]+-DocRoom)\//);
-        if (match) dir = match[1];
-      } catch {}
-    }
-  }
-  if (dir) docRoomDirs.set(server, dir);
-  return dir;
-}
-
-/**
- * The DocRoom Durable Objects' SQLite files, name to size. workerd keeps a `-wal` file beside
- * a room's database while the room is loaded and removes it when it evicts the room, so `-wal`
- * files count the rooms in memory, from outside and without waking any.
- */
-function docRoomFiles(dir) {
-  const files = new Map();
-  let names = [];
-  try {
-    names = readdirSync(dir);
-  } catch {}
-  for (const name of names) {
-    if (name.startsWith("metadata")) continue;
-    try {
-      files.set(name, statSync(join(dir, name)).size);
-    } catch {}
-  }
-  return files;
-}
-
-/** Bytes of every file under a directory. */
-function directoryBytes(dir) {
-  let total = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true, recursive: true })) {
-    if (!entry.isFile()) continue;
-    try {
-      total += statSync(join(entry.parentPath, entry.name)).size;
-    } catch {}
-  }
-  return total;
-}
-
 // ---- 1. connection storm ----
 
 /**
@@ -286,9 +169,12 @@ export async function idleMemory(system, port, server, { clients = 500, settleMs
 /**
  * `rooms` rooms, each visited once: a client connects, makes one small edit, waits until the
  * server has it, and leaves (`concurrency` at a time). After `settleMs` with no traffic:
- * server RSS growth per room and server CPU over an `idleWindowMs` window. For Edgeroom also
- * how many of the rooms are still loaded (their SQLite `-wal` files) and the on-disk bytes per
- * room. Finally `sample` rooms are visited again to see whether their edit was kept.
+ * server RSS growth per room and server CPU over an `idleWindowMs` window, beside the same
+ * window's CPU before any room existed. For Edgeroom also how many of the rooms are still
+ * loaded (their SQLite `-wal` files) and the on-disk bytes per room. Finally `sample` rooms are
+ * visited again to see whether their edit was kept (a server that unloads an empty room
+ * without a store loses it). RSS is a high-water mark: memory freed when a room unloads is
+ * kept by the allocator, so growth per idle room is an upper bound on what the room keeps.
  */
 export async function hibernatedRooms(system, port, server, { rooms = 1000, concurrency = 50, settleMs = 20_000, idleWindowMs = 10_000, sample = 20, verbose = false } = {}) {
   const prefix = unique("hib");

@@ -24,8 +24,9 @@ const mf = new Miniflare(convertV4MiniflareOptions({
   workers: [{ ...workerOptions, name: "edgeroom", assets: undefined, modulesRules: undefined, rootPath: undefined, modules: true, modulesRoot: outdir, scriptPath: join(outdir, "index.js") }],
   host: "127.0.0.1",
   port,
-  // The layout `wrangler dev --persist-to` uses, so `wrangler d1 migrations apply --persist-to` prepared it.
-  defaultPersistRoot: join(persistTo, "v3"),
+  // The layout `wrangler dev --persist-to` uses, so `wrangler d1 migrations apply --persist-to` prepared
+  // it (Miniflare 5 ignores the v4 name `defaultPersistRoot`: D1 would start empty, unmigrated).
+  resourcePersistencePath: join(persistTo, "v3"),
   // bench/profile.mjs attaches to workerd's inspector here.
   ...(process.env.EDGEROOM_INSPECTOR_PORT ? { inspectorPort: Number(process.env.EDGEROOM_INSPECTOR_PORT) } : {}),
 }));
