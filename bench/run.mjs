@@ -1,7 +1,7 @@
 // `npm run bench [-- --quick]`: every system in turn, the same load generator, medians of repeated runs.
 // Bounded in count and time; only 127.0.0.1. Writes bench/results/*.json, SVG charts and BENCHMARKS.md.
 import { spawnSync } from "node:child_process";
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import { gameTick, joinStorm } from "./game.mjs";
 import { STORM_SCENARIOS, stormOptions } from "./storm.mjs";
@@ -115,7 +115,7 @@ for (const name of config.systems) {
       await measure(["gameJoin", name], () => joinStorm(system, PORT, server, { clients: config.game.storm }));
     }
   } finally {
-    await stop(server);
+    await stopAndClean(server);
   }
 }
 
@@ -152,6 +152,12 @@ if (only) {
 writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
 writeReport(results);
 console.log(`results in ${file.pathname} and BENCHMARKS.md`);
+
+/** Stops a server and removes the storage this run gave it. */
+async function stopAndClean(server) {
+  await stop(server);
+  if (server.persistTo) rmSync(server.persistTo, { recursive: true, force: true });
+}
 
 function machine() {
   return { cpus: os.cpus().length, model: os.cpus()[0]?.model ?? "unknown", memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version, pinned: hasTaskset };
