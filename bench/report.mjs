@@ -62,6 +62,7 @@ export function writeReport(results) {
     else lines.push(`| ${name} | ${r.converged ? "yes" : "no"} | ${fmt(r.convergeMs)} | ${ratio(r.convergeMs, floor.convergeMs)} | ${fmt(r.serverCpuSeconds, 2)} | ${fmt(r.freshSyncMs, 1)} | ${ratio(r.freshSyncMs, floor.freshSyncMs)} |`);
   }
   writeFileSync(new URL("burst.svg", dir), barChart("Burst replay: time to converge", "ms", [{ label: "floor", value: floor.convergeMs }, ...Object.entries(results.burst).filter(([n]) => n !== "floor").map(([label, r]) => ({ label, value: r.convergeMs ?? null }))]));
+  lines.splice(lines.indexOf("## Fan-out"), 0, ...targetsSection(results), "");
   lines.push(...typingSection(results, dir));
   lines.push(...gameSection(results, dir));
   lines.push(...stormSection(results));
@@ -190,4 +191,56 @@ function stormSection(results) {
       (r) => [fmt(r.edits, 0), fmt(r.documentBytes, 0), fmt(r.emptyRoomSyncMs), fmt(r.warmSyncMs), fmt(r.coldSyncMs), fmt(r.coldSyncMaxMs), fmt(r.coldRunsWhole, 0)],
     ),
   ];
+}
+
+/** The issue's targets, checked from this run's numbers for both Edgeroom variants. */
+function targetsSection(results) {
+  const EDGEROOMS = ["edgeroom", "edgeroom-workerd"];
+  const v = (value, digits = 2) => (typeof value === "number" ? value.toFixed(digits) : "n/a");
+  const rows = [];
+  const row = (target, name, measured, met) => rows.push(`| ${target} | ${name} | ${measured} | ${met === null ? "n/a" : met ? "met" : "missed"} |`);
+  const both = (a, b, test) => (typeof a === "number" && typeof b === "number" ? test(a, b) : null);
+  for (const n of ["100", "500"]) {
+    const systems = results.fanOut?.[n] ?? {};
+    const floor = systems["bare-ws"] ?? {};
+    const colyseus = systems.colyseus ?? {};
+    for (const name of EDGEROOMS) {
+      const r = systems[name];
+      if (!r || r.error) continue;
+      const ratioLast = both(r.lastReceiverP99Ms, floor.lastReceiverP99Ms, (a, b) => a / b);
+      row(`Fan-out N=${n}: last-receiver p99 <= 1.5x bare ws and below Colyseus`, name, `${v(ratioLast)}x bare ws; ${v(r.lastReceiverP99Ms, 1)} ms vs Colyseus ${v(colyseus.lastReceiverP99Ms, 1)} ms`, ratioLast === null ? null : ratioLast <= 1.5 && r.lastReceiverP99Ms < (colyseus.lastReceiverP99Ms ?? Infinity));
+      const ratioCpu = both(r.cpuMicrosPerDelivery, floor.cpuMicrosPerDelivery, (a, b) => a / b);
+      row(`Fan-out N=${n}: server CPU per delivery <= 1.5x bare ws`, name, `${v(ratioCpu)}x (${v(r.cpuMicrosPerDelivery, 0)} vs ${v(floor.cpuMicrosPerDelivery, 0)} us)`, ratioCpu === null ? null : ratioCpu <= 1.5);
+    }
+  }
+  const floor = results.burst?.floor ?? {};
+  const peerBurst = ["y-websocket", "hocuspocus"].map((p) => results.burst?.[p]?.convergeMs).filter((x) => typeof x === "number");
+  for (const name of EDGEROOMS) {
+    const r = results.burst?.[name];
+    if (!r || r.error) continue;
+    const ratio = both(r.convergeMs, floor.convergeMs, (a, b) => a / b);
+    row("Burst replay: converges within 1.6x the floor and faster than y-websocket and Hocuspocus (durability on)", name, `${v(ratio)}x floor; ${v(r.convergeMs, 0)} ms vs peers ${peerBurst.map((x) => x.toFixed(0)).join(", ")} ms`, ratio === null ? null : r.converged && ratio <= 1.6 && peerBurst.every((p) => r.convergeMs < p));
+    const fresh = both(r.freshSyncMs, floor.freshSyncMs, (a, b) => a / b);
+    row("Fresh sync: at most 1.2x the floor", name, `${v(fresh)}x (${v(r.freshSyncMs, 1)} vs ${v(floor.freshSyncMs, 1)} ms)`, fresh === null ? null : fresh <= 1.2);
+    const cold = results.coldLoad?.[name];
+    if (cold && !cold.error) row("Cold load after eviction: under 100 ms", name, `${v(cold.coldSyncMs, 0)} ms median, ${v(cold.coldSyncMaxMs, 0)} ms max`, typeof cold.coldSyncMs === "number" ? cold.coldSyncMs < 100 : null);
+  }
+  for (const [key, systems] of Object.entries(results.typing ?? {})) {
+    if (!key.includes("50 observers")) continue;
+    const best = bestPeer(systems, "p99Ms");
+    for (const name of EDGEROOMS) {
+      const r = systems[name];
+      if (!r || r.error) continue;
+      row(`Typing ${key}: p99 no worse than the best peer`, name, `${v(r.p99Ms, 1)} ms vs ${v(best, 1)} ms`, typeof r.p99Ms === "number" && best !== null ? r.p99Ms <= best : null);
+    }
+  }
+  const tickMs = 50;
+  for (const name of EDGEROOMS) {
+    const r = results.game?.["100"]?.[name];
+    if (r && !r.error) row("Game tick at 100 players: tick p99 under a third of the interval (16.7 ms)", name, `server CPU ${v(r.serverCpuMsPerTick, 1)} ms per tick; state interval p99 ${v(r.stateIntervalP99Ms, 1)} ms`, typeof r.serverCpuMsPerTick === "number" ? r.serverCpuMsPerTick < tickMs / 3 : null);
+    const join = results.gameJoin?.[name];
+    const colyseus = results.gameJoin?.colyseus;
+    if (join && !join.error) row(`Joining ${join.clients} players: faster than Colyseus`, name, `${v(join.joinAllMs, 0)} ms vs ${v(colyseus?.joinAllMs, 0)} ms`, both(join.joinAllMs, colyseus?.joinAllMs, (a, b) => a < b));
+  }
+  return ["## Targets, checked against this run", "", "| target | system | measured | |", "| --- | --- | --- | --- |", ...rows];
 }

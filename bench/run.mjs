@@ -138,7 +138,7 @@ for (const name of config.systems) {
         console.log(scenario, name, results[scenario][name]);
       }
     } finally {
-      await stop(server);
+      await stopAndClean(server);
     }
   }
 }
