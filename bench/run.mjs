@@ -49,7 +49,10 @@ const config = quick
     };
 const only = process.argv.find((a) => a.startsWith("--only="))?.slice("--only=".length);
 if (only) config.systems = only.split(",");
-const PORT = 9870;
+/** Each server gets the next port of 9870-9879: a killed server's port may take a moment to free. */
+let portIndex = 0;
+const nextPort = () => 9870 + (portIndex++ % 10);
+const stormOnly = process.argv.includes("--storm-only");
 
 /** Median of each numeric field over runs; booleans must hold in every run. */
 function summarize(results) {
@@ -75,11 +78,17 @@ async function repeat(runs, once, warmKey) {
   return summarize(results);
 }
 
-const results = { startedAt: new Date().toISOString(), quick, config, machine: machine(), versions: versions(), fanOut: {}, burst: {}, typing: {}, writers: {}, game: {}, gameJoin: {} };
+const file = new URL(`./results/${quick ? "quick" : "full"}.json`, import.meta.url);
+// --storm-only: runs the storm scenarios again into the last results file (each uses fresh servers).
+const results = stormOnly
+  ? { ...JSON.parse(readFileSync(file, "utf8")), stormRunAt: new Date().toISOString() }
+  : { startedAt: new Date().toISOString(), quick, config, machine: machine(), versions: versions(), fanOut: {}, burst: {}, typing: {}, writers: {}, game: {}, gameJoin: {} };
 // Edgeroom's typing writer is its own SDK, built the way users get it.
 spawnSync(process.execPath, [new URL("../scripts/build-sdk.mjs", import.meta.url).pathname], { stdio: "ignore" });
-results.burst.floor = await repeat(config.runs, async () => burstFloor(config), "floor");
-console.log("floor", results.burst.floor);
+if (!stormOnly) {
+  results.burst.floor = await repeat(config.runs, async () => burstFloor(config), "floor");
+  console.log("floor", results.burst.floor);
+}
 
 /** Repeats one scenario, keeps its summary under `path` in the results, and prints it. */
 async function measure(path, once) {
@@ -90,8 +99,9 @@ async function measure(path, once) {
   console.log(path.join(" / "), summary);
 }
 
-for (const name of config.systems) {
+for (const name of stormOnly ? [] : config.systems) {
   const system = SYSTEMS[name];
+  const PORT = nextPort();
   const server = system.start(PORT);
   try {
     await waitReady(system, server, PORT);
@@ -127,6 +137,7 @@ for (const name of config.systems) {
   if (system.protocol === "colyseus") continue;
   for (const scenario of config.storm) {
     if (scenario === "coldLoad" && !system.needsToken) continue;
+    const PORT = nextPort();
     const server = system.start(PORT);
     try {
       await waitReady(system, server, PORT);
@@ -144,7 +155,6 @@ for (const name of config.systems) {
 }
 
 mkdirSync(new URL("./results/", import.meta.url), { recursive: true });
-const file = new URL(`./results/${quick ? "quick" : "full"}.json`, import.meta.url);
 if (only) {
   console.log("--only: results printed, files left as they were");
   process.exit(0);
