@@ -11,7 +11,13 @@ export default defineConfig({
           cloudflareTest(async () => ({
             wrangler: { configPath: "./wrangler.toml" },
             miniflare: {
-              bindings: { TEST_MIGRATIONS: await readD1Migrations("persistence/migrations"), ADMIN_TOKEN: "test-admin-token" },
+              bindings: {
+                TEST_MIGRATIONS: await readD1Migrations("persistence/migrations"),
+                ADMIN_TOKEN: "test-admin-token",
+                // test/workers/fuzz.test.ts: replay a seed, or run the long mode.
+                FUZZ_SEED: process.env.FUZZ_SEED ?? "",
+                FUZZ_CASES: process.env.FUZZ_CASES ?? "",
+              },
             },
           })),
         ],

@@ -153,6 +153,9 @@ export class DocRoom extends RoomShell {
     this.telemetry.forget(connection.id);
     const state = DocConnectionState.safeParse(connection.state);
     if (state.success) {
+      for (const id of Object.keys(state.data.awareness)) {
+        if (this.#owners?.get(Number(id))?.connectionId === connection.id) this.#owners.delete(Number(id));
+      }
       const clocks = new Map(Object.entries(state.data.awareness).map(([id, clock]) => [Number(id), clock]));
       const removals = this.#awareness.removalsFor(clocks);
       if (removals.length > 0) this.sendToAll(encodeAwareness(removals), connection.id);
@@ -326,7 +329,23 @@ export class DocRoom extends RoomShell {
     if (applied || state.isSdk) this.#commits.push({ update: applied, origin: connection, ackSeq: state.isSdk ? seq : null });
   }
 
-  #handleAwareness(connection: Connection, state: DocConnectionState, entries: AwarenessEntry[]): void {
+  #handleAwareness(connection: Connection, state: DocConnectionState, incoming: AwarenessEntry[]): void {
+    // A connection speaks only for its own presence: an awareness client id that another user's
+    // open connection speaks for is not theirs to overwrite (a viewer could otherwise rename or
+    // move an editor's cursor). The same user reconnecting takes its ids over.
+    const owners = this.#awarenessOwners();
+    const entries = incoming.filter((entry) => {
+      const owner = owners.get(entry.clientId);
+      return !owner || owner.connectionId === connection.id || owner.sub === state.sub || !this.#isOpen(owner.connectionId);
+    });
+    if (entries.length < incoming.length) {
+      this.telemetry.refused("awareness_not_own");
+      logEvent("awareness_refused", { room: this.name, connection: connection.id, user: state.sub, clients: incoming.length - entries.length });
+    }
+    for (const entry of entries) {
+      if (entry.stateJson === "null") owners.delete(entry.clientId);
+      else owners.set(entry.clientId, { connectionId: connection.id, sub: state.sub });
+    }
     const clocks = { ...state.awareness };
     for (const entry of entries) {
       if (entry.stateJson === "null") delete clocks[entry.clientId];
@@ -371,6 +390,24 @@ export class DocRoom extends RoomShell {
 
   #compactIfLogged(): void {
     if (this.#store.stats().logUpdates > 0) this.compact();
+  }
+
+  /** Which connection speaks for each awareness client id; rebuilt from connection states after a wake. */
+  #owners: Map<number, { connectionId: string; sub: string }> | null = null;
+
+  #awarenessOwners(): Map<number, { connectionId: string; sub: string }> {
+    if (this.#owners) return this.#owners;
+    this.#owners = new Map();
+    for (const connection of this.openConnections()) {
+      const state = DocConnectionState.safeParse(connection.state);
+      if (!state.success) continue;
+      for (const id of Object.keys(state.data.awareness)) this.#owners.set(Number(id), { connectionId: connection.id, sub: state.data.sub });
+    }
+    return this.#owners;
+  }
+
+  #isOpen(connectionId: string): boolean {
+    return this.openConnections().some((c) => c.id === connectionId);
   }
 
   #bucketFor(connection: Connection): TokenBucket {
