@@ -27,6 +27,7 @@ export function writeReport(results) {
     "",
     `Machine: ${results.machine.cpus} x ${results.machine.model}, ${results.machine.memoryGiB} GiB, Node ${results.machine.node}; servers pinned to CPU 0 and the load generator to CPU 1: ${results.machine.pinned ? "yes" : "no (taskset missing)"}.`,
     `Versions: ${Object.entries(results.versions).map(([k, v]) => `${k} ${v}`).join(", ")}.`,
+    ...(results.recoveredFromLog ? ["", `Note on this run: ${results.recoveredFromLog}; the storm scenarios were run again on ${results.stormRunAt ?? "the same day"}, each on fresh servers as always.`] : []),
     "",
     "Method: each system is its own process on 127.0.0.1, started fresh, driven by the same client (bench/client.mjs): a Yjs peer over a raw WebSocket speaking each system's framing; `bare-ws` relays raw bytes and is the floor for the network path. Server CPU is read from /proc for the server's whole process tree (for Edgeroom: wrangler, its proxy and workerd). Edgeroom runs under `wrangler dev`, durability on: every update is in DO SQLite before it is relayed.",
     "",
