@@ -1,5 +1,5 @@
 // BENCHMARKS.md and SVG charts, generated from a results object.
-import { readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 
 const fmt = (v, digits = 1) => (v === null || v === undefined ? "n/a" : typeof v === "number" ? v.toFixed(digits) : String(v));
 const ratio = (a, b) => (typeof a === "number" && typeof b === "number" && b > 0 ? `${(a / b).toFixed(2)}x` : "n/a");
@@ -18,8 +18,10 @@ function barChart(title, unit, bars) {
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${40 + bars.length * rowHeight}" font-family="sans-serif"><text x="0" y="16" font-size="14" font-weight="bold">${title}</text>${rows}</svg>\n`;
 }
 
+/** The full run writes BENCHMARKS.md and bench/results/*.svg; a quick run writes bench/results/quick/ and leaves them alone. */
 export function writeReport(results) {
-  const dir = new URL("./results/", import.meta.url);
+  const dir = new URL(results.quick ? "./results/quick/" : "./results/", import.meta.url);
+  mkdirSync(dir, { recursive: true });
   const lines = [
     "# Benchmarks",
     "",
@@ -71,7 +73,7 @@ export function writeReport(results) {
   lines.push("", "Charts: `bench/results/*.svg`. Raw numbers: `bench/results/*.json`.", "");
   // What the numbers mean, the durability window and what bounds Edgeroom: written by people, from these runs.
   lines.push(readFileSync(new URL("./findings.md", import.meta.url), "utf8"));
-  writeFileSync(new URL("../BENCHMARKS.md", import.meta.url), lines.join("\n"));
+  writeFileSync(results.quick ? new URL("BENCHMARKS.md", dir) : new URL("../BENCHMARKS.md", import.meta.url), lines.join("\n"));
 }
 
 const PEERS_OF_EDGEROOM = (name) => !name.startsWith("edgeroom");
