@@ -31,7 +31,7 @@ export function writeReport(results) {
     `Versions: ${Object.entries(results.versions).map(([k, v]) => `${k} ${v}`).join(", ")}.`,
     ...(results.recoveredFromLog ? ["", `Note on this run: ${results.recoveredFromLog}; the storm scenarios were run again on ${results.stormRunAt ?? "the same day"}, each on fresh servers as always.`] : []),
     "",
-    "Method: each system is its own process on 127.0.0.1, started fresh, driven by the same client (bench/client.mjs): a Yjs peer over a raw WebSocket speaking each system's framing; `bare-ws` relays raw bytes and is the floor for the network path. Server CPU is read from /proc for the server's whole process tree (for Edgeroom: wrangler, its proxy and workerd). Edgeroom runs under `wrangler dev`, durability on: every update is in DO SQLite before it is relayed.",
+    "Method: each system is its own process on 127.0.0.1, started fresh, driven by the same client (bench/client.mjs): a Yjs peer over a raw WebSocket speaking each system's framing; `bare-ws` relays raw bytes and is the floor for the network path. Colyseus peers use its stock SDK. No client offers permessage-deflate (the Node peers never negotiate it; wrangler dev's local entry worker would). Server CPU and memory are read from /proc for the server's whole process tree (for `edgeroom`: wrangler, its dev proxy and workerd; for `edgeroom-workerd`: one workerd process run by Miniflare with the deploy bundle and wrangler.toml's bindings, no proxy). Edgeroom runs with durability on: every update is in DO SQLite before it is relayed or acknowledged.",
     "",
     "## Fan-out",
     "",
