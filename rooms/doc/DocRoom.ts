@@ -14,7 +14,7 @@ import {
 import { admitConnection } from "../admission.ts";
 import { RoomShell, type ConnectionIdentity } from "../RoomShell.ts";
 import { logEvent } from "../log.ts";
-import { AwarenessRelay } from "./awarenessRelay.ts";
+import { AwarenessOwners, AwarenessRelay } from "./awarenessRelay.ts";
 import { DocConnectionState } from "./connectionState.ts";
 import { DocHistory, RestoreOrigin } from "./docHistory.ts";
 import { renderDocument } from "./restore.ts";
@@ -153,9 +153,7 @@ export class DocRoom extends RoomShell {
     this.telemetry.forget(connection.id);
     const state = DocConnectionState.safeParse(connection.state);
     if (state.success) {
-      for (const id of Object.keys(state.data.awareness)) {
-        if (this.#owners?.get(Number(id))?.connectionId === connection.id) this.#owners.delete(Number(id));
-      }
+      this.#owners?.release(connection.id, Object.keys(state.data.awareness).map(Number));
       const clocks = new Map(Object.entries(state.data.awareness).map(([id, clock]) => [Number(id), clock]));
       const removals = this.#awareness.removalsFor(clocks);
       if (removals.length > 0) this.sendToAll(encodeAwareness(removals), connection.id);
@@ -330,21 +328,12 @@ export class DocRoom extends RoomShell {
   }
 
   #handleAwareness(connection: Connection, state: DocConnectionState, incoming: AwarenessEntry[]): void {
-    // A connection speaks only for its own presence: an awareness client id that another user's
-    // open connection speaks for is not theirs to overwrite (a viewer could otherwise rename or
-    // move an editor's cursor). The same user reconnecting takes its ids over.
-    const owners = this.#awarenessOwners();
-    const entries = incoming.filter((entry) => {
-      const owner = owners.get(entry.clientId);
-      return !owner || owner.connectionId === connection.id || owner.sub === state.sub || !this.#isOpen(owner.connectionId);
-    });
+    const entries = this.#awarenessOwners().admit({ connectionId: connection.id, sub: state.sub }, incoming, (id) =>
+      this.openConnections().some((c) => c.id === id),
+    );
     if (entries.length < incoming.length) {
       this.telemetry.refused("awareness_not_own");
       logEvent("awareness_refused", { room: this.name, connection: connection.id, user: state.sub, clients: incoming.length - entries.length });
-    }
-    for (const entry of entries) {
-      if (entry.stateJson === "null") owners.delete(entry.clientId);
-      else owners.set(entry.clientId, { connectionId: connection.id, sub: state.sub });
     }
     const clocks = { ...state.awareness };
     for (const entry of entries) {
@@ -392,22 +381,18 @@ export class DocRoom extends RoomShell {
     if (this.#store.stats().logUpdates > 0) this.compact();
   }
 
-  /** Which connection speaks for each awareness client id; rebuilt from connection states after a wake. */
-  #owners: Map<number, { connectionId: string; sub: string }> | null = null;
+  /** Who speaks for each awareness client id; null until first needed after a start or wake. */
+  #owners: AwarenessOwners | null = null;
 
-  #awarenessOwners(): Map<number, { connectionId: string; sub: string }> {
-    if (this.#owners) return this.#owners;
-    this.#owners = new Map();
-    for (const connection of this.openConnections()) {
-      const state = DocConnectionState.safeParse(connection.state);
-      if (!state.success) continue;
-      for (const id of Object.keys(state.data.awareness)) this.#owners.set(Number(id), { connectionId: connection.id, sub: state.data.sub });
-    }
+  #awarenessOwners(): AwarenessOwners {
+    this.#owners ??= new AwarenessOwners(
+      this.openConnections().flatMap((connection) => {
+        const state = DocConnectionState.safeParse(connection.state);
+        if (!state.success) return [];
+        return [{ speaker: { connectionId: connection.id, sub: state.data.sub }, clientIds: Object.keys(state.data.awareness).map(Number) }];
+      }),
+    );
     return this.#owners;
-  }
-
-  #isOpen(connectionId: string): boolean {
-    return this.openConnections().some((c) => c.id === connectionId);
   }
 
   #bucketFor(connection: Connection): TokenBucket {
