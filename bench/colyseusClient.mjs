@@ -2,27 +2,14 @@
 // stock @colyseus/sdk (which uses Node 22's global WebSocket), shaped like client.mjs's Peer.
 // That WebSocket offers permessage-deflate, but the ws-transport server declines it by default,
 // so Colyseus frames are uncompressed, like every other system's (see client.mjs BenchWebSocket).
-import { spawn, spawnSync } from "node:child_process";
-import { fileURLToPath } from "node:url";
 import { Client, Protocol } from "@colyseus/sdk";
+import { nodeServer } from "./pinning.mjs";
 
 /** Fan-out payloads travel as message type 0: one byte of type header, like a raw relay's none. */
 const RELAY = 0;
 /** The low bits of a frame's first byte are its Protocol code; the high ones are modifiers (PROTOCOL_CODE_MASK). */
 const PROTOCOL_CODE_MASK = 0x1f;
 
-const serverFile = fileURLToPath(new URL("./servers/colyseus.mjs", import.meta.url));
-const hasTaskset = spawnSync("taskset", ["-c", "0", "true"]).status === 0;
-
-/**
- * The same spawn as systems.mjs's nodeServer (own process group, CPU 0 where taskset exists),
- * repeated here rather than imported so that systems.mjs can import this module without a cycle.
- */
-function startServer(port) {
-  const options = { stdio: ["ignore", "pipe", "inherit"], detached: true };
-  const args = [serverFile, String(port)];
-  return hasTaskset ? spawn("taskset", ["-c", "0", process.execPath, ...args], options) : spawn(process.execPath, args, options);
-}
 
 /**
  * A fan-out peer: joins the "fanout" room keyed by `room` (joinOrCreate, so every peer of a run
@@ -67,7 +54,7 @@ export class ColyseusPeer {
 /** For SYSTEMS in systems.mjs. `Peer` is the client class to use instead of client.mjs's Peer. */
 export const colyseusSystem = {
   protocol: "colyseus",
-  start: startServer,
+  start: (port) => nodeServer("colyseus.mjs", port),
   url: (port) => `http://127.0.0.1:${port}`,
   Peer: ColyseusPeer,
 };

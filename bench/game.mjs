@@ -3,14 +3,14 @@
 // with a seq; a state message whose ack covers the seq acknowledges it. Bounded in count and time.
 //
 // Standalone: node bench/game.mjs --system=edgeroom|colyseus --players=8 [--seconds=10] [--storm=500] [--port=9880]
-import { spawnSync } from "node:child_process";
 import { loadavg } from "node:os";
 import { pathToFileURL } from "node:url";
 import { colyseusSystem } from "./colyseusClient.mjs";
 import { treeCpuSeconds } from "./cpu.mjs";
 import { ColyseusPlayer, EdgeroomPlayer, gameToken } from "./gamePlayers.mjs";
 import { percentile } from "./stats.mjs";
-import { SYSTEMS, hasTaskset, stop, waitReady } from "./systems.mjs";
+import { pinLoadGenerator } from "./pinning.mjs";
+import { SYSTEMS, stop, waitReady } from "./systems.mjs";
 
 /** Both rooms tick at 20 Hz; players send one input per tick. */
 const TICK_MS = 50;
@@ -273,14 +273,7 @@ async function main() {
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1]).href) {
-  // Like run.mjs: the load generator on CPU 1, the server on CPU 0.
-  if (hasTaskset && !process.env.EDGEROOM_BENCH_PINNED) {
-    const { status } = spawnSync("taskset", ["-c", "1", process.execPath, ...process.argv.slice(1)], {
-      stdio: "inherit",
-      env: { ...process.env, EDGEROOM_BENCH_PINNED: "1" },
-    });
-    process.exit(status ?? 1);
-  }
+  pinLoadGenerator();
   await main();
   process.exit(0);
 }

@@ -7,19 +7,13 @@ import { gameTick, joinStorm } from "./game.mjs";
 import { STORM_SCENARIOS, stormOptions } from "./storm.mjs";
 import { burst, burstFloor, fanOut, isYjs } from "./scenarios.mjs";
 import { manyWriters, typing } from "./typing.mjs";
+import { pinLoadGenerator } from "./pinning.mjs";
 import { SYSTEMS, hasTaskset, stop, waitReady } from "./systems.mjs";
 import { median } from "./stats.mjs";
 import { writeReport } from "./report.mjs";
 
 const quick = process.argv.includes("--quick");
-// The load generator runs on CPU 1, the servers on CPU 0.
-if (hasTaskset && !process.env.EDGEROOM_BENCH_PINNED) {
-  const { status } = spawnSync("taskset", ["-c", "1", process.execPath, ...process.argv.slice(1)], {
-    stdio: "inherit",
-    env: { ...process.env, EDGEROOM_BENCH_PINNED: "1" },
-  });
-  process.exit(status ?? 1);
-}
+pinLoadGenerator();
 
 const config = quick
   ? {

@@ -2,9 +2,9 @@
 // connection, the cost of 1,000 idle rooms, and Edgeroom's cold load after its room was evicted.
 // Each scenario takes a started system and returns plain numbers, like scenarios.mjs.
 // Standalone: `node bench/storm.mjs --system=edgeroom,hocuspocus --only=connectionStorm [--quick]`.
-import { spawnSync } from "node:child_process";
 import { rmSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import { pinLoadGenerator } from "./pinning.mjs";
 import * as encoding from "lib0/encoding";
 import * as syncProtocol from "y-protocols/sync";
 import * as Y from "yjs";
@@ -385,11 +385,8 @@ async function main() {
   const quick = process.argv.includes("--quick");
   const verbose = process.argv.includes("--verbose");
   // Like run.mjs: the load generator on CPU 1, the servers (systems.mjs) on CPU 0.
-  const { SYSTEMS, hasTaskset, stop, waitReady } = await import("./systems.mjs");
-  if (hasTaskset && !process.env.EDGEROOM_BENCH_PINNED) {
-    const { status } = spawnSync("taskset", ["-c", "1", process.execPath, ...process.argv.slice(1)], { stdio: "inherit", env: { ...process.env, EDGEROOM_BENCH_PINNED: "1" } });
-    process.exit(status ?? 1);
-  }
+  const { SYSTEMS, stop, waitReady } = await import("./systems.mjs");
+  pinLoadGenerator();
   // Document systems only (a game server in SYSTEMS has no `url` for a document room).
   const documentSystems = Object.keys(SYSTEMS).filter((name) => ["raw", "yjs", "hocuspocus"].includes(SYSTEMS[name].protocol) && SYSTEMS[name].url);
   const systems = (arg("system") ?? documentSystems.join(",")).split(",");

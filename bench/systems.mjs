@@ -1,22 +1,12 @@
 // The systems under test: each a separate process on 127.0.0.1, pinned to CPU 0 where taskset exists.
-import { spawn, spawnSync } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { applyLocalMigrations, offlineEnv, projectRoot } from "../scripts/wrangler.mjs";
 import { colyseusSystem } from "./colyseusClient.mjs";
+import { nodeServer, pinned } from "./pinning.mjs";
 
-const here = fileURLToPath(new URL(".", import.meta.url));
-export const hasTaskset = spawnSync("taskset", ["-c", "0", "true"]).status === 0;
-
-function pinned(command, args, options) {
-  return hasTaskset ? spawn("taskset", ["-c", "0", command, ...args], options) : spawn(command, args, options);
-}
-
-export function nodeServer(file, port, args = []) {
-  return pinned(process.execPath, [join(here, "servers", file), String(port), ...args], { stdio: ["ignore", "pipe", "inherit"], detached: true });
-}
+export { hasTaskset } from "./pinning.mjs";
 
 /**
  * `protocol`: how clients talk to it. `raw` relays bytes; `yjs` speaks y-protocols; `hocuspocus`
