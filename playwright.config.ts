@@ -1,6 +1,7 @@
 import { defineConfig } from "@playwright/test";
 
-export const E2E_PORT = 8799;
+/** E2E_PORT moves the suite's service, so two runs on one machine do not share a port or state. */
+export const E2E_PORT = Number(process.env.E2E_PORT ?? 8799);
 export const E2E_BASE_URL = `http://127.0.0.1:${E2E_PORT}`;
 
 /** Debian's Chromium, kept off every network but loopback (Playwright cannot download browsers here). */

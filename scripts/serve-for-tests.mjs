@@ -5,7 +5,7 @@ import { rm } from "node:fs/promises";
 import { applyLocalMigrations, projectRoot, spawnWranglerDev } from "./wrangler.mjs";
 
 const port = Number(process.env.E2E_PORT ?? 8799);
-const persistTo = ".wrangler/e2e-state";
+const persistTo = `.wrangler/e2e-state-${port}`;
 await rm(new URL(`../${persistTo}`, import.meta.url), { recursive: true, force: true });
 execFileSync(process.execPath, ["scripts/build-demo.mjs"], { cwd: projectRoot, stdio: "inherit" });
 applyLocalMigrations({ persistTo });
