@@ -1,55 +1,11 @@
-// Seeded fuzzing of the socket entry points: y-protocols frames and the handshake of document
-// rooms, and the messages of game rooms. Each case comes from its own seed (FUZZ_SEED + case
-// number), so a failure names the case that replays it. FUZZ_CASES raises the count (long mode).
-import { env } from "cloudflare:workers";
-import * as decoding from "lib0/decoding";
+// Seeded fuzzing of the socket entry points: y-protocols frames of document rooms, the
+// handshake of both room kinds, and the messages of game rooms (harness in fuzzKit.ts).
 import * as Y from "yjs";
 import { describe, expect, it } from "vitest";
 import { CloseCode } from "../../protocol/closeCodes.ts";
-import { nextRandom } from "../../protocol/match.ts";
 import { openGame } from "./gameHelpers.ts";
-import { type TestSocket, devToken, editFrame, encodeSyncStep1, openDoc } from "./helpers.ts";
-
-const SEED = Number(env.FUZZ_SEED || 20261123);
-const CASES = Number(env.FUZZ_CASES || 150);
-
-/** A seeded generator: uniform floats, integers and choices. */
-function generator(seed: number) {
-  let state = seed >>> 0;
-  const float = () => {
-    const next = nextRandom(state);
-    state = next.rngState;
-    return next.value;
-  };
-  const int = (max: number) => Math.floor(float() * max);
-  const pick = <T>(items: readonly T[]): T => items[int(items.length)]!;
-  const bytes = (length: number) => Uint8Array.from({ length }, () => int(256));
-  return { float, int, pick, bytes };
-}
-type Gen = ReturnType<typeof generator>;
-
-/** Byte-level mutations of a valid frame: flips, truncation, insertion, duplication. */
-function mutate(g: Gen, frame: Uint8Array): Uint8Array {
-  const out = [...frame];
-  for (let n = 1 + g.int(4); n > 0; n--) {
-    const at = g.int(out.length + 1);
-    switch (g.int(4)) {
-      case 0:
-        if (out.length) out[Math.min(at, out.length - 1)] = g.int(256);
-        break;
-      case 1:
-        out.length = at;
-        break;
-      case 2:
-        out.splice(at, 0, ...g.bytes(1 + g.int(8)));
-        break;
-      case 3:
-        out.splice(at, 0, ...out.slice(0, g.int(out.length + 1)));
-        break;
-    }
-  }
-  return Uint8Array.from(out);
-}
+import { devToken, editFrame, encodeSyncStep1, openDoc } from "./helpers.ts";
+import { CASES, type Gen, SEED, Tally, expectServiceServes, fuzzTimeout, generator, leakIn, mutate, outcome } from "./fuzzKit.ts";
 
 const validDocFrames = (() => {
   const doc = new Y.Doc();
@@ -63,26 +19,31 @@ const validDocFrames = (() => {
   ];
 })();
 
-/** A hostile document frame: random bytes, a mutated valid frame, or a text frame that is not a hello. */
-function docCase(g: Gen): string | Uint8Array {
-  switch (g.int(4)) {
+/** A hostile document frame: random bytes or a mutated valid frame. */
+function docCase(g: Gen): Uint8Array {
+  return g.chance(0.3) ? g.bytes(g.int(64)) : mutate(g, g.pick(validDocFrames));
+}
+
+/** A hello, valid or not, and whether a room must welcome it. */
+function helloCase(g: Gen, game: boolean): { frame: string; isValid: boolean | null } {
+  const protocol = g.pick<unknown>([1, 1, 1, 0, 2, 99, -1, 1.5, "1", null, 2 ** 53]);
+  const resume = g.pick<unknown>([undefined, undefined, "", "x".repeat(64), "x".repeat(65), g.text(20), 5, null]);
+  const hello: Record<string, unknown> = { type: g.pick(["hello", "hello", "hello", "HELLO", "welcome", "ping", ""]), protocol };
+  if (game && resume !== undefined) hello.resume = resume;
+  if (g.chance(0.1)) delete hello[g.pick(["type", "protocol"])];
+  if (g.chance(0.1)) hello[g.pick(["extra", "__proto__", "constructor"])] = g.text(g.int(200));
+  const text = JSON.stringify(hello);
+  switch (g.int(8)) {
     case 0:
-      return g.bytes(g.int(64));
+      return { frame: text.slice(0, g.int(text.length)), isValid: false };
     case 1:
-    case 2:
-      return mutate(g, g.pick(validDocFrames));
-    default:
-      return g.pick([
-        "",
-        "{",
-        "null",
-        JSON.stringify({ type: "hello" }),
-        JSON.stringify({ type: "hello", protocol: g.int(5) - 1 }),
-        JSON.stringify({ type: "hello", protocol: "1" }),
-        JSON.stringify({ type: g.pick(["saved", "welcome", "x"]), protocol: 1 }),
-        JSON.stringify({ type: "hello", protocol: 1, extra: "x".repeat(g.int(200)) }),
-        "\u0000".repeat(g.int(10)),
-      ]);
+      return { frame: g.pick(["", "{", "null", "[]", "\u0000".repeat(1 + g.int(10)), g.text(g.int(100))]), isValid: false };
+    default: {
+      const isResumeOk = !game || resume === undefined || (typeof resume === "string" && resume.length <= 64);
+      const isShapeOk = hello.type === "hello" && typeof hello.protocol === "number" && Number.isInteger(hello.protocol) && hello.protocol >= 0 && isResumeOk;
+      const hasExtra = Object.keys(hello).some((k) => !["type", "protocol", "resume"].includes(k));
+      return { frame: text, isValid: isShapeOk ? (hasExtra ? null : hello.protocol === 1) : false };
+    }
   }
 }
 
@@ -106,83 +67,92 @@ function gameCase(g: Gen): string | Uint8Array {
 
 /** The codes a hostile frame may earn. Anything else (1006, 1011, 4500) means the room broke. */
 const DOCUMENTED = new Set<number>([CloseCode.BAD_MESSAGE, CloseCode.MESSAGE_TOO_LARGE, CloseCode.VERSION_MISMATCH, CloseCode.RATE_LIMITED, CloseCode.DOCUMENT_TOO_LARGE]);
+const GAME_DOCUMENTED = new Set<number>([...DOCUMENTED, CloseCode.ROOM_FULL, CloseCode.REPLACED]);
 
-/** Sends `frame`, then a probe the room answers; resolves with the close, or null if the socket lives on. */
-async function outcome(socket: TestSocket, frame: string | Uint8Array, probe: string | Uint8Array, isAnswer: (f: string | Uint8Array) => boolean) {
-  const seen = socket.frames.length;
-  socket.send(frame);
-  socket.send(probe);
-  const answered = socket.next((f): f is string | Uint8Array => isAnswer(f), seen).then(() => null);
-  return Promise.race([socket.closed, answered]);
+function closeProblem(closed: { code: number; reason: string }, allowed: Set<number>): string | null {
+  if (!allowed.has(closed.code)) return `closed with undocumented ${closed.code} "${closed.reason}"`;
+  const leak = leakIn(closed.reason);
+  return leak ? `close reason leaks "${leak}"` : null;
 }
 
-function expectCleanClose(closed: { code: number; reason: string }, which: string) {
-  expect(DOCUMENTED.has(closed.code), `${which}: close ${closed.code} "${closed.reason}"`).toBe(true);
-  expect(closed.reason, which).not.toMatch(/\bat .*\.(ts|js):\d+|Error:/);
-}
+const isType = (f: string | Uint8Array, ...types: string[]) => typeof f === "string" && types.includes(JSON.parse(f).type);
 
 describe("fuzzed socket input", () => {
-  it(`document rooms answer ${CASES} hostile frames with a documented close or keep serving, and the room keeps working`, async () => {
+  it(`document rooms answer ${CASES} hostile frames with a documented close or keep serving, and the room keeps working`, { timeout: fuzzTimeout(300) }, async () => {
+    const tally = new Tally("doc frames");
     const room = `fuzz-doc-${SEED}`;
     const token = await devToken({ sub: "fuzzer", room: `doc/${room}`, role: "editor" });
-    const writerDoc = new Y.Doc();
-    const writer = await openDoc(room, token);
-    const reader = await openDoc(room, token);
     const probe = encodeSyncStep1(new Y.Doc());
     const isStep2 = (f: string | Uint8Array) => typeof f !== "string" && f[0] === 0 && f[1] === 1;
-    let closes = 0;
     for (let n = 0; n < CASES; n++) {
-      const which = `case ${n} (FUZZ_SEED=${SEED}, seed ${SEED + n})`;
       const socket = await openDoc(room, token);
       const closed = await outcome(socket, docCase(generator(SEED + n)), probe, isStep2);
-      if (closed) {
-        closes += 1;
-        expectCleanClose(closed, which);
-      } else socket.close();
+      tally.count(closed ? closed.code : "served");
+      if (closed) tally.check(n, closeProblem(closed, DOCUMENTED));
+      else socket.close();
     }
+    tally.report();
     // Hostile input is refused, not swallowed: most cases must have closed their socket.
-    expect(closes).toBeGreaterThan(CASES / 3);
-    // The room still serves its other clients.
-    const seen = reader.frames.length;
-    writer.send(editFrame(writerDoc, (d) => d.getText("after").insert(0, "still here")));
-    const update = await reader.next((f): f is Uint8Array => typeof f !== "string" && f[0] === 0 && f[1] === 2, seen);
-    const decoder = decoding.createDecoder(update);
-    decoding.readVarUint(decoder); // sync
-    decoding.readVarUint(decoder); // update
-    const check = new Y.Doc();
-    Y.applyUpdate(check, decoding.readVarUint8Array(decoder));
-    expect(check.getText("after").toString()).toBe("still here");
-    writer.close();
-    reader.close();
+    expect(CASES - (tally.outcomes.served ?? 0)).toBeGreaterThan(CASES / 3);
+    await expectServiceServes("doc");
   });
 
-  it(`game rooms answer ${CASES} hostile messages with an error or a documented close, and the match keeps ticking`, async () => {
+  it(`document and game rooms answer ${CASES} fuzzed hellos with a welcome only when valid, else a documented close`, { timeout: fuzzTimeout(300) }, async () => {
+    const tally = new Tally("handshake");
+    const docRoom = `fuzz-hello-${SEED}`;
+    const docToken = await devToken({ sub: "fuzzer", room: `doc/${docRoom}`, role: "editor" });
+    for (let n = 0; n < CASES; n++) {
+      const g = generator(SEED + n);
+      const isGame = g.chance(0.5);
+      const { frame, isValid } = helloCase(g, isGame);
+      // A fresh game room every 4 cases keeps seats free, so a valid hello can be welcomed.
+      const socket = isGame ? await openGame("arena", `fuzz-hello-${SEED}-${n >> 2}`, `fuzzer-${n}`, g.pick(["player", "spectator"])) : await openDoc(docRoom, docToken);
+      const seen = socket.frames.length;
+      socket.send(frame);
+      const answer = await Promise.race([socket.closed, socket.next((f): f is string => isType(f, "welcome", "error"), seen)]);
+      const kind = isGame ? "game" : "doc";
+      if (typeof answer === "string") {
+        const type: string = JSON.parse(answer).type;
+        tally.count(`${kind} ${type}`);
+        if (type === "welcome" && isValid === false) tally.check(n, `welcomed an invalid hello: ${frame.slice(0, 200)}`);
+        if (type === "error" && isValid === true) tally.check(n, `refused a valid hello: ${answer}`);
+        socket.close();
+      } else {
+        tally.count(`${kind} ${answer.code}`);
+        if (tally.check(n, closeProblem(answer, isGame ? GAME_DOCUMENTED : DOCUMENTED))) continue;
+        if (isValid === true && answer.code !== CloseCode.ROOM_FULL) tally.check(n, `closed ${answer.code} on a valid hello: ${frame}`);
+      }
+    }
+    tally.report();
+    await expectServiceServes("hello");
+  });
+
+  it(`game rooms answer ${CASES} hostile messages with an error or a documented close, and the match keeps ticking`, { timeout: fuzzTimeout(300) }, async () => {
+    const tally = new Tally("game messages");
     const room = `fuzz-game-${SEED}`;
     const player = await openGame("arena", room, "steady");
     player.send(JSON.stringify({ type: "hello", protocol: 1 }));
-    await player.next((f): f is string => typeof f === "string" && JSON.parse(f).type === "welcome");
+    await player.next((f): f is string => isType(f, "welcome"));
     const probe = JSON.stringify({ type: "ping", t: 7 });
-    const isPongOrError = (f: string | Uint8Array) => typeof f === "string" && ["pong", "error"].includes(JSON.parse(f).type);
-    let closes = 0;
-    let errors = 0;
     for (let n = 0; n < CASES; n++) {
-      const which = `case ${n} (FUZZ_SEED=${SEED}, seed ${SEED + n})`;
-      const socket = await openGame("arena", room, `fuzzer-${n % 4}`, n % 3 === 0 ? "spectator" : "player");
+      const g = generator(SEED + n);
+      const socket = await openGame("arena", room, `fuzzer-${g.int(4)}`, g.chance(0.33) ? "spectator" : "player");
       socket.send(JSON.stringify({ type: "hello", protocol: 1 }));
-      const closed = await outcome(socket, gameCase(generator(SEED + n)), probe, isPongOrError);
+      const closed = await outcome(socket, gameCase(g), probe, (f) => isType(f, "pong", "error"));
       if (closed) {
-        closes += 1;
-        expect([...DOCUMENTED, CloseCode.ROOM_FULL, CloseCode.REPLACED]).toContain(closed.code);
-        expect(closed.reason, which).not.toMatch(/\bat .*\.(ts|js):\d+|Error:/);
+        tally.count(closed.code);
+        tally.check(n, closeProblem(closed, GAME_DOCUMENTED));
       } else {
-        errors += socket.frames.some((f) => typeof f === "string" && JSON.parse(f).type === "error") ? 1 : 0;
+        tally.count(socket.frames.some((f) => isType(f, "error")) ? "error" : "served");
         socket.close();
       }
     }
-    expect(closes + errors).toBeGreaterThan(CASES / 3);
+    tally.report();
+    expect(CASES - (tally.outcomes.served ?? 0)).toBeGreaterThan(CASES / 3);
     // The steady player still gets ticks.
     const seen = player.frames.length;
-    await player.next((f): f is string => typeof f === "string" && ["delta", "full"].includes(JSON.parse(f).type), seen);
+    await player.next((f): f is string => isType(f, "delta", "full"), seen);
     player.close();
+    await expectServiceServes("game");
   });
 });
