@@ -5,13 +5,16 @@ const Cursor = z.tuple([z.number(), z.string()]);
 export type Cursor = z.infer<typeof Cursor>;
 
 export function encodeCursor(cursor: Cursor): string {
-  return btoa(JSON.stringify(cursor)).replaceAll("+", "-").replaceAll("/", "_").replaceAll("=", "");
+  // btoa() takes Latin-1 only, and a cursor holds a player id, which may be any text: encode UTF-8 bytes.
+  const bytes = new TextEncoder().encode(JSON.stringify(cursor));
+  return btoa(String.fromCharCode(...bytes)).replaceAll("+", "-").replaceAll("/", "_").replaceAll("=", "");
 }
 
 /** The cursor, or null for anything this service did not issue. */
 export function decodeCursor(text: string): Cursor | null {
   try {
-    const parsed = Cursor.safeParse(JSON.parse(atob(text.replaceAll("-", "+").replaceAll("_", "/"))));
+    const bytes = Uint8Array.from(atob(text.replaceAll("-", "+").replaceAll("_", "/")), (c) => c.charCodeAt(0));
+    const parsed = Cursor.safeParse(JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(bytes)));
     return parsed.success ? parsed.data : null;
   } catch {
     return null;

@@ -10,12 +10,17 @@ import { timed } from "../timing.ts";
 
 /** Entries one page returns at most. */
 const MAX_PAGE = 100;
+/**
+ * Longest cursor this route issues, in characters: base64 of `[score, playerId]` where a player id
+ * is up to 128 UTF-16 units, each at most 6 bytes of JSON (`\u001f`), plus the score (24).
+ */
+const MAX_CURSOR_CHARS = 1100;
 
 const Query = z
   .object({
     period: z.string().max(16).optional(),
     limit: z.coerce.number().int().min(1).max(MAX_PAGE).default(20),
-    cursor: z.string().max(200).optional(),
+    cursor: z.string().max(MAX_CURSOR_CHARS).optional(),
     around: z.string().min(1).max(128).optional(),
   })
   .strict()
