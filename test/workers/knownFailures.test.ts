@@ -1,9 +1,17 @@
 // Regression tests for ways room servers are known to lose data or leak authority, numbered as
 // in the reliability issue. Each names what it guards against.
+import { env } from "cloudflare:workers";
+import { evictDurableObject, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import * as decoding from "lib0/decoding";
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
+import * as Y from "yjs";
+import { SqliteDocStore } from "../../persistence/index.ts";
+import { GameLimits, applyPatch, type PatchOp } from "../../protocol/index.ts";
+import { DocRoom } from "../../rooms/doc/DocRoom.ts";
 import { encodeAwareness, encodeQueryAwareness } from "../../rooms/doc/frames.ts";
-import { devToken, openDoc } from "./helpers.ts";
+import { GameRoom } from "../../rooms/game/GameRoom.ts";
+import { inRoom, join, message, openGame, room, send } from "./gameHelpers.ts";
+import { devToken, editFrame, openDoc, openSdkDoc, type TestSocket } from "./helpers.ts";
 
 /** The awareness states a frame carries, by client id. */
 function awarenessIn(frame: Uint8Array): Map<number, string> {
@@ -53,5 +61,103 @@ describe("known failure modes", () => {
     second.send(encodeAwareness([{ clientId: 333, clock: 2, stateJson: JSON.stringify({ at: 2 }) }]));
     await watcher.next((f): f is Uint8Array => typeof f !== "string" && awarenessIn(f).get(333)?.includes('"at":2') === true);
     for (const s of [first, second, watcher]) s.close();
+  });
+});
+
+const editor = (sub: string) => devToken({ sub, room: "doc/*", role: "editor" });
+const docRoom = (roomId: string) => env.DocRoom.getByName(roomId);
+const docText = (roomId: string) => runInDurableObject(docRoom(roomId), (r: DocRoom) => r.document.getText("t").toString());
+const isSaved = (seq: number) => (f: string | Uint8Array): f is string => typeof f === "string" && f === JSON.stringify({ type: "saved", seq });
+
+/** Sends an edit on an SDK connection and waits for the `saved` of that seq. */
+async function save(socket: TestSocket, doc: Y.Doc, seq: number, text: string): Promise<void> {
+  socket.send(editFrame(doc, (d) => d.getText("t").insert(d.getText("t").length, text)));
+  await socket.next(isSaved(seq));
+}
+
+/** Fails instead of hanging when an object cannot be evicted (something keeps it alive). */
+async function evictWithin(stub: DurableObjectStub, ms: number): Promise<void> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`not evictable within ${ms} ms: something keeps the room alive`)), ms)));
+  try {
+    await Promise.race([evictDurableObject(stub), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** A game client's view after the frames it received since `from` (a full view, then deltas). */
+function viewOf(socket: TestSocket, from: number): unknown {
+  let view: unknown = null;
+  for (const frame of socket.frames.slice(from)) {
+    if (typeof frame !== "string") continue;
+    const m = JSON.parse(frame) as { type: string; view?: unknown; patch?: PatchOp[] };
+    if (m.type === "full") view = m.view;
+    if (m.type === "delta" && view !== null) view = applyPatch(view, m.patch!);
+  }
+  return view;
+}
+
+describe("[1] hibernation", () => {
+  it("[1] rooms are declared hibernatable", () => {
+    expect(DocRoom.options.hibernate).toBe(true);
+    expect(GameRoom.options.hibernate).toBe(true);
+  });
+
+  // Fails if hibernation were off: the room would not hold its sockets as hibernatable
+  // (getWebSockets() lists only those), and eviction would drop every client.
+  it("[1] a document room's sockets survive eviction, and the woken room has its whole state", async () => {
+    const roomId = "hibernate-doc";
+    const writer = await openSdkDoc(roomId, await editor("ed"));
+    const reader = await openSdkDoc(roomId, await devToken({ sub: "vi", room: "doc/*", role: "viewer" }));
+    const doc = new Y.Doc();
+    await save(writer, doc, 1, "before sleep");
+    expect(await runInDurableObject(docRoom(roomId), (_r, state) => state.getWebSockets().length)).toBe(2);
+
+    await evictDurableObject(docRoom(roomId));
+    let isClosed = false;
+    void writer.closed.then(() => (isClosed = true));
+    // Woken by the next frame: the document is whole, identities and roles come back from the sockets.
+    const seen = reader.frames.length;
+    await save(writer, doc, 2, ", after");
+    expect(await docText(roomId)).toBe("before sleep, after");
+    await reader.next((f): f is Uint8Array => typeof f !== "string", seen); // the edit reached the other client
+    reader.send(editFrame(new Y.Doc(), (d) => d.getText("t").insert(0, "vandal")));
+    expect(JSON.parse(await reader.control("refused"))).toMatchObject({ reason: "read_only" });
+    expect(await runInDurableObject(docRoom(roomId), (r: DocRoom) => r.connectionsInfo().map((c) => [c.user, c.role]).sort())).toEqual([
+      ["ed", "editor"],
+      ["vi", "viewer"],
+    ]);
+    expect(isClosed).toBe(false);
+    writer.close();
+    reader.close();
+  });
+
+  it("[1] a game room's sockets, seats and match survive eviction", async () => {
+    const roomId = "hibernate-game";
+    const x = await join("tictactoe", roomId, "xavier");
+    const o = await join("tictactoe", roomId, "olga");
+    const watcher = await join("tictactoe", roomId, "wanda", { role: "spectator" });
+    send(x.socket, 1, { type: "place", cell: 4 });
+    await message(o.socket, "delta", (m) => m.patch.length > 0);
+    for (const { socket } of [x, o]) {
+      socket.close();
+      await socket.closed;
+    }
+    // Only the spectator is connected: the room stops ticking and may hibernate.
+    await expect.poll(() => inRoom("tictactoe", roomId, (r) => r.isTicking)).toBe(false);
+    expect(await runInDurableObject(room("tictactoe", roomId), (_r, state) => state.getWebSockets().length)).toBe(1);
+    await evictDurableObject(room("tictactoe", roomId));
+
+    const back = await join("tictactoe", roomId, "xavier", { resume: x.welcome.resumeToken! });
+    expect(back.welcome).toMatchObject({ seat: 0, ack: 1, view: { board: ["", "", "", "", "X", "", "", "", ""], turn: "O" } });
+    const seen = watcher.socket.frames.length;
+    const olga = await join("tictactoe", roomId, "olga", { resume: o.welcome.resumeToken! });
+    send(olga.socket, 1, { type: "place", cell: 0 });
+    // The spectator's socket from before the eviction is served by the woken room: a full view
+    // first (what it last saw lived in the evicted instance's memory), then deltas.
+    await message(olga.socket, "delta", (m) => m.ack === 1);
+    await expect.poll(() => (viewOf(watcher.socket, seen) as { board?: string[] } | null)?.board?.[0]).toBe("O");
+    for (const s of [back.socket, olga.socket, watcher.socket]) s.close();
   });
 });
