@@ -1,8 +1,12 @@
 // Seeded fuzzing of every HTTP route: crafted path segments, queries and bodies, with valid
 // tokens so the fuzz reaches past auth, and the admin API with and without its token.
-import { exports } from "cloudflare:workers";
+import { env, exports } from "cloudflare:workers";
 import * as Y from "yjs";
 import { beforeAll, describe, expect, it } from "vitest";
+import { D1LeaderboardStore } from "../../persistence/d1LeaderboardStore.ts";
+import { bumpBoardGeneration } from "../../persistence/leaderboardCache.ts";
+import { periodKey } from "../../protocol/leaderboards.ts";
+import { findBoard } from "../../rooms/game/registry.ts";
 import { openGame } from "./gameHelpers.ts";
 import { devToken, openDoc } from "./helpers.ts";
 import { CASES, type Gen, SEED, Tally, checkAnswer, expectServiceServes, fuzzTimeout, generator } from "./fuzzKit.ts";
@@ -40,7 +44,19 @@ beforeAll(async () => {
   await touchDoc(world.doomedDoc);
   await touchGame(world.adminGame);
   await touchGame(world.doomedGame);
+  await seedLeaderboards();
 });
+
+/** Entries on every board, player ids of any text among them, so fuzzed pages end on them and issue cursors. */
+async function seedLeaderboards() {
+  const players = ["日本", "zoë", "'; DROP TABLE leaderboard_entry; --", "日".repeat(128), "\u0001", ...Array.from({ length: 30 }, (_, n) => `player-${n}`)];
+  for (const id of ["arena.gems", "arena.gems-daily", "tictactoe.wins", "tictactoe.wins-weekly"]) {
+    const board = findBoard(id)!;
+    const writes = players.map((playerId, n) => ({ board: id, periodKey: periodKey(board.period, Date.now()), playerId, score: n % 7, operator: "set" as const, order: board.order }));
+    await new D1LeaderboardStore(env.DB).apply(`fuzz-seed-${id}-${SEED}`, writes);
+    await bumpBoardGeneration(id);
+  }
+}
 
 /** Runs `CASES` requests built by `build`, each checked against what its input deserves. */
 async function fuzzRoutes(entryPoint: string, build: (g: Gen) => FuzzRequest): Promise<Tally> {
