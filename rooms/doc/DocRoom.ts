@@ -56,17 +56,28 @@ export class DocRoom extends RoomShell {
   readonly #commits: GroupCommit<PendingUpdate>;
   /** The update the document emitted while applying a connection's frame (null: nothing new). */
   #applied: Uint8Array | null = null;
+  /**
+   * Set when the stored document could not be read at start. The room then serves no one and
+   * writes nothing, so a document that failed to load is never saved over the stored one; the
+   * next instance (after this one is evicted) tries again.
+   */
+  #loadError: unknown = null;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     // DO SQLite is synchronous, so the document is whole before any entry point runs:
     // a socket message, an RPC from the admin API or a test.
     this.#store = new SqliteDocStore(ctx.storage);
-    const { snapshot, updates } = this.#store.load();
-    this.#doc.transact(() => {
-      if (snapshot) Y.applyUpdate(this.#doc, snapshot);
-      for (const update of updates) Y.applyUpdate(this.#doc, update);
-    });
+    try {
+      const { snapshot, updates } = this.#store.load();
+      this.#doc.transact(() => {
+        if (snapshot) Y.applyUpdate(this.#doc, snapshot);
+        for (const update of updates) Y.applyUpdate(this.#doc, update);
+      });
+    } catch (error) {
+      this.#loadError = error;
+      logEvent("load_failed", { room: ctx.id.name, error });
+    }
     this.#history = new DocHistory(ctx.storage, env.ARCHIVE, ctx.id.name ?? "", this.#doc, this.outbox, () => void this.scheduleAlarm());
     this.#commits = new GroupCommit<PendingUpdate>(
       (batch) => this.#writeBatch(batch),
@@ -84,6 +95,10 @@ export class DocRoom extends RoomShell {
   }
 
   onStart(): void {
+    if (this.#loadError) {
+      for (const connection of this.openConnections()) this.#refuseUnloaded(connection);
+      return;
+    }
     // Presence lived in memory only; after a wake, ask the connected clients to announce themselves.
     if (this.openConnections().length > 0) this.sendToAll(encodeQueryAwareness());
   }
@@ -118,6 +133,7 @@ export class DocRoom extends RoomShell {
 
   onConnect(connection: Connection, { request }: ConnectionContext): void {
     this.rememberConnection(connection);
+    if (this.#loadError) return this.#refuseUnloaded(connection);
     const admitted = admitConnection(connection, request, {
       roomPath: this.roomPath,
       roles: DocRole,
@@ -159,7 +175,7 @@ export class DocRoom extends RoomShell {
       if (removals.length > 0) this.sendToAll(encodeAwareness(removals), connection.id);
     }
     const others = this.openConnections().filter((c) => c.id !== connection.id);
-    if (others.length === 0) {
+    if (others.length === 0 && !this.#loadError) {
       this.#compactIfLogged();
       this.#history.snapshot();
     }
@@ -172,6 +188,7 @@ export class DocRoom extends RoomShell {
 
   /** Folds the update log into the snapshot now. Used when the room empties, by tests and by operators. */
   compact(): void {
+    this.#assertLoaded();
     this.#commits.flush();
     this.#store.compact(Y.encodeStateAsUpdate(this.#doc));
   }
@@ -199,11 +216,13 @@ export class DocRoom extends RoomShell {
 
   /** Exports a version now if the document changed since the last one; returns its id or null. */
   snapshotVersion(): string | null {
+    this.#assertLoaded();
     return this.#history.snapshot();
   }
 
   /** Restores a version as a new update that every client merges; false for an unknown version. */
   restoreVersion(versionId: string): Promise<boolean> {
+    this.#assertLoaded();
     return this.#history.restore(versionId);
   }
 
@@ -221,11 +240,13 @@ export class DocRoom extends RoomShell {
 
   /** The whole document as one Yjs update. */
   exportDocument(): Uint8Array {
+    this.#assertLoaded();
     return Y.encodeStateAsUpdate(this.#doc);
   }
 
   /** Merges a Yjs update into the document, as if an editor had sent it; refuses garbage and oversize. */
   importDocument(update: Uint8Array): { ok: true } | { ok: false; message: string } {
+    this.#assertLoaded();
     try {
       Y.decodeUpdate(update);
     } catch {
@@ -248,6 +269,7 @@ export class DocRoom extends RoomShell {
   protected handleMessage(connection: Connection, message: WSMessage): void {
     // Frames already queued when the room closed this socket are dropped, not answered.
     if (connection.readyState !== WebSocket.OPEN) return;
+    if (this.#loadError) return this.#refuseUnloaded(connection);
     this.noteActivity();
     const bytes = typeof message === "string" ? new TextEncoder().encode(message).byteLength : message.byteLength;
     if (bytes > DocLimits.MAX_MESSAGE_BYTES) {
@@ -406,6 +428,15 @@ export class DocRoom extends RoomShell {
 
   #sendControl(connection: Connection, message: ServerControl): void {
     this.send(connection, encodeServerControl(message));
+  }
+
+  #refuseUnloaded(connection: Connection): void {
+    this.#close(connection, CloseCode.INTERNAL, "the document could not be loaded; it was not changed");
+  }
+
+  /** Operator and version operations on a document that failed to load would act on an empty one. */
+  #assertLoaded(): void {
+    if (this.#loadError) throw new Error("the document could not be loaded; the room refuses to act on it");
   }
 
   #close(connection: Connection, code: CloseCode, reason: string): void {

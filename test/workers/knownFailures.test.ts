@@ -161,3 +161,82 @@ describe("[1] hibernation", () => {
     for (const s of [back.socket, olga.socket, watcher.socket]) s.close();
   });
 });
+
+describe("[3] a failed load never overwrites the stored document", () => {
+  const restores: (() => void)[] = [];
+  afterEach(() => restores.splice(0).forEach((restore) => restore()));
+
+  /** Every stored row of the document, as hex, to compare before and after. */
+  const storedRows = (roomId: string) =>
+    runInDurableObject(docRoom(roomId), (_r, state) =>
+      ["doc_snapshot_chunk", "doc_update_log"].flatMap((table) =>
+        state.storage.sql.exec<{ data: ArrayBuffer }>(`SELECT data FROM ${table}`).toArray().map((row) => `${table}:${[...new Uint8Array(row.data)].map((b) => b.toString(16)).join("")}`),
+      ),
+    );
+
+  /** A room with a compacted snapshot and a logged update, an SDK client still connected. */
+  async function storedDocument(roomId: string): Promise<TestSocket> {
+    const first = await openSdkDoc(roomId, await editor("ed"));
+    await save(first, new Y.Doc(), 1, "kept");
+    first.close();
+    await first.closed;
+    await expect.poll(async () => (await runInDurableObject(docRoom(roomId), (r: DocRoom) => r.describe())).logUpdates).toBe(0);
+    const socket = await openSdkDoc(roomId, await editor("ed"));
+    const doc = new Y.Doc();
+    Y.applyUpdate(doc, await runInDurableObject(docRoom(roomId), (r: DocRoom) => r.exportDocument()));
+    await save(socket, doc, 1, " safe");
+    return socket;
+  }
+
+  /** What a client sees: a socket closed with 4500, or an upgrade refused with a 5xx. */
+  async function connectTo(roomId: string): Promise<{ code: number; reason: string }> {
+    try {
+      const socket = await openDoc(roomId, await editor("late"));
+      return await socket.closed;
+    } catch (error) {
+      return { code: 0, reason: String(error) };
+    }
+  }
+
+  async function expectRefusedAndIntact(roomId: string, connected: TestSocket, rowsBefore: string[]): Promise<void> {
+    // A client connected from before the wake is closed too: its next edit must not be merged
+    // into an empty document and written over the stored one.
+    connected.send(editFrame(new Y.Doc(), (d) => d.getText("t").insert(0, "overwrite?")));
+    expect(await connected.closed).toMatchObject({ code: 4500 });
+    expect(await connectTo(roomId)).toMatchObject({ code: 4500 });
+    // Leaving (the room empties) and an operator's compaction write nothing either.
+    expect(await storedRows(roomId)).toEqual(rowsBefore);
+  }
+
+  it("[3] a storage read that throws at wake closes clients with 4500 and keeps the stored document", async () => {
+    const roomId = "load-throws";
+    const socket = await storedDocument(roomId);
+    const rowsBefore = await storedRows(roomId);
+    const original = SqliteDocStore.prototype.load;
+    SqliteDocStore.prototype.load = () => {
+      throw new Error("storage read failed");
+    };
+    restores.push(() => (SqliteDocStore.prototype.load = original));
+    await evictDurableObject(docRoom(roomId));
+    await expectRefusedAndIntact(roomId, socket, rowsBefore);
+    await expect(runInDurableObject(docRoom(roomId), (r: DocRoom) => r.compact())).rejects.toThrow("could not be loaded");
+    expect(await storedRows(roomId)).toEqual(rowsBefore);
+
+    // Once storage reads again, the next instance loads the document whole.
+    restores.splice(0).forEach((restore) => restore());
+    await evictDurableObject(docRoom(roomId));
+    expect(await docText(roomId)).toBe("kept safe");
+  });
+
+  it("[3] a stored update that is cut short closes clients with 4500 and is left as it is", async () => {
+    const roomId = "load-garbage";
+    const socket = await storedDocument(roomId);
+    await runInDurableObject(docRoom(roomId), (_r, state) => {
+      // Cut short, as a torn write would leave it.
+      state.storage.sql.exec("UPDATE doc_update_log SET data = substr(data, 1, length(data) - 4)");
+    });
+    const rowsBefore = await storedRows(roomId);
+    await evictDurableObject(docRoom(roomId));
+    await expectRefusedAndIntact(roomId, socket, rowsBefore);
+  });
+});
