@@ -240,3 +240,73 @@ describe("[3] a failed load never overwrites the stored document", () => {
     await expectRefusedAndIntact(roomId, socket, rowsBefore);
   });
 });
+
+describe("[6] seat reservations", () => {
+  const seats = (roomId: string) => inRoom("tictactoe", roomId, (r) => r.describe().seats);
+  /** Moves the dropped seats' clocks back, as if `ms` had passed since the drop. */
+  const age = (roomId: string, ms: number) =>
+    runInDurableObject(room("tictactoe", roomId), (_r, state) => void state.storage.sql.exec("UPDATE game_seat SET dropped_at = dropped_at - ? WHERE dropped_at IS NOT NULL", ms));
+
+  async function dropped(roomId: string) {
+    const x = await join("tictactoe", roomId, "xavier");
+    const o = await join("tictactoe", roomId, "olga");
+    send(x.socket, 1, { type: "place", cell: 4 });
+    await message(o.socket, "delta", (m) => m.patch.length > 0);
+    x.socket.close();
+    await x.socket.closed;
+    await expect.poll(async () => (await seats(roomId)).find((s) => s.playerId === "xavier")?.droppedAt).not.toBeNull();
+    return { x, o };
+  }
+
+  it("[6] a seat held for a reconnect inside the window is not given away, even when the alarm runs late in it", async () => {
+    const roomId = "seat-kept";
+    const { x, o } = await dropped(roomId);
+    await age(roomId, GameLimits.SEAT_HOLD_MS - 1_000);
+    expect(await runDurableObjectAlarm(room("tictactoe", roomId))).toBe(true);
+    expect((await seats(roomId)).map((s) => s.playerId)).toEqual(["xavier", "olga"]);
+    const back = await join("tictactoe", roomId, "xavier", { resume: x.welcome.resumeToken! });
+    expect(back.welcome).toMatchObject({ seat: 0, ack: 1, view: { seats: { X: "xavier", O: "olga" }, phase: "playing" } });
+    // Back in its seat, the player's reservation no longer expires, however late the alarm.
+    await age(roomId, GameLimits.SEAT_HOLD_MS * 10);
+    await runDurableObjectAlarm(room("tictactoe", roomId));
+    expect((await seats(roomId)).map((s) => [s.playerId, s.droppedAt])).toEqual([["xavier", null], ["olga", null]]);
+    for (const s of [back.socket, o.socket]) s.close();
+  });
+
+  it("[6] a forged or stolen resume token neither takes the seat nor keeps it past the window", async () => {
+    const roomId = "seat-forged";
+    const { x, o } = await dropped(roomId);
+    const droppedAt = (await seats(roomId)).find((s) => s.playerId === "xavier")!.droppedAt;
+    // Another user with a made-up token, and with the real one (stolen): the room is full for them.
+    for (const resume of ["forged-token-000000000000", x.welcome.resumeToken!]) {
+      const mallory = await openGame("tictactoe", roomId, "mallory");
+      mallory.send(JSON.stringify({ type: "hello", protocol: 1, resume }));
+      expect((await mallory.closed).code).toBe(4409);
+    }
+    // None of it took the seat or restarted the reservation's clock.
+    expect((await seats(roomId)).map((s) => [s.playerId, s.droppedAt])).toEqual([["xavier", droppedAt], ["olga", null]]);
+
+    // At the window's end the seat is freed, and a newcomer is seated in it.
+    await age(roomId, GameLimits.SEAT_HOLD_MS);
+    expect(await runDurableObjectAlarm(room("tictactoe", roomId))).toBe(true);
+    expect((await seats(roomId)).map((s) => s.playerId)).toEqual(["olga"]);
+    await message(o.socket, "match_over");
+    const newcomer = await join("tictactoe", roomId, "nina");
+    expect(newcomer.welcome.seat).toBe(0);
+    for (const s of [newcomer.socket, o.socket]) s.close();
+  });
+
+  it("[6] a second connection of a seated player without the token is refused and does not touch the seat", async () => {
+    const roomId = "seat-live";
+    const x = await join("tictactoe", roomId, "xavier");
+    const o = await join("tictactoe", roomId, "olga");
+    const impostor = await openGame("tictactoe", roomId, "xavier");
+    impostor.send(JSON.stringify({ type: "hello", protocol: 1, resume: "forged-token-000000000000" }));
+    expect((await impostor.closed).code).toBe(4409);
+    // The refused connection's close does not drop the real one's seat.
+    expect((await seats(roomId)).map((s) => [s.playerId, s.droppedAt])).toEqual([["xavier", null], ["olga", null]]);
+    send(x.socket, 1, { type: "place", cell: 0 });
+    await message(x.socket, "delta", (m) => m.ack === 1);
+    for (const s of [x.socket, o.socket]) s.close();
+  });
+});
