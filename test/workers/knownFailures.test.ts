@@ -310,3 +310,91 @@ describe("[6] seat reservations", () => {
     for (const s of [x.socket, o.socket]) s.close();
   });
 });
+
+describe("[7] empty rooms unload; a join racing the last close is served", () => {
+  /** Makes every pending alarm duty due now, runs the alarm until none is set; returns the rounds it took. */
+  async function drainAlarms(stub: () => DurableObjectStub): Promise<number> {
+    for (let round = 1; round <= 6; round++) {
+      await runInDurableObject(stub(), (_r, state) => {
+        state.storage.sql.exec("UPDATE directory_state SET last_report_at = 0");
+        state.storage.sql.exec("UPDATE outbox SET next_attempt_at = 0");
+        if (state.storage.sql.exec("SELECT name FROM sqlite_master WHERE name = 'game_seat'").toArray().length > 0) {
+          state.storage.sql.exec("UPDATE game_seat SET dropped_at = 0 WHERE dropped_at IS NOT NULL");
+        }
+      });
+      await runDurableObjectAlarm(stub());
+      if ((await runInDurableObject(stub(), (_r, state) => state.storage.getAlarm())) === null) return round;
+    }
+    throw new Error("the empty room keeps setting its alarm");
+  }
+
+  it("[7] an empty document room finishes its work, sets no more alarms and can be unloaded", async () => {
+    const roomId = "zombie-doc";
+    const socket = await openSdkDoc(roomId, await editor("ed"));
+    await save(socket, new Y.Doc(), 1, "last words");
+    socket.close();
+    await socket.closed;
+    await drainAlarms(() => docRoom(roomId));
+    const after = await runInDurableObject(docRoom(roomId), (r: DocRoom) => r.describe());
+    expect(after).toMatchObject({ connections: 0, logUpdates: 0, outbox: { backlog: 0 } });
+    expect(await runDurableObjectAlarm(docRoom(roomId))).toBe(false);
+    await evictWithin(docRoom(roomId), 5_000);
+    expect(await docText(roomId)).toBe("last words");
+  });
+
+  it("[7] an empty game room stops ticking, frees its seats, sets no more alarms and can be unloaded", async () => {
+    const roomId = "zombie-game";
+    const x = await join("tictactoe", roomId, "xavier");
+    const o = await join("tictactoe", roomId, "olga");
+    for (const { socket } of [x, o]) {
+      socket.close();
+      await socket.closed;
+    }
+    await expect.poll(() => inRoom("tictactoe", roomId, (r) => r.isTicking)).toBe(false);
+    await drainAlarms(() => room("tictactoe", roomId));
+    expect(await inRoom("tictactoe", roomId, (r) => ({ seats: r.describe().seats, backlog: r.describe().outbox.backlog }))).toEqual({ seats: [], backlog: 0 });
+    expect(await runDurableObjectAlarm(room("tictactoe", roomId))).toBe(false);
+    await evictWithin(room("tictactoe", roomId), 5_000);
+  });
+
+  it("[7] a document client joining while the last one leaves gets the whole document and is saved", async () => {
+    const roomId = "race-doc";
+    const expected: string[] = [];
+    for (let round = 0; round < 5; round++) {
+      const leaving = await openSdkDoc(roomId, await editor("ed"));
+      const leavingDoc = new Y.Doc();
+      Y.applyUpdate(leavingDoc, await runInDurableObject(docRoom(roomId), (r: DocRoom) => r.exportDocument()));
+      await save(leaving, leavingDoc, 1, `a${round} `);
+      expected.push(`a${round} `);
+      // No await between the last close and the next join: the room sees them in either order.
+      leaving.close();
+      const joining = openSdkDoc(roomId, await editor("jo"));
+      const joined = await joining;
+      const doc = new Y.Doc();
+      Y.applyUpdate(doc, await runInDurableObject(docRoom(roomId), (r: DocRoom) => r.exportDocument()));
+      expect(doc.getText("t").toString()).toBe(expected.join(""));
+      await save(joined, doc, 1, `b${round} `);
+      expected.push(`b${round} `);
+      joined.close();
+      await joined.closed;
+    }
+    await evictDurableObject(docRoom(roomId));
+    expect(await docText(roomId)).toBe(expected.join(""));
+  });
+
+  it("[7] a player joining while the last one leaves is welcomed and ticked", async () => {
+    const roomId = "race-game";
+    let last = await join("arena", roomId, "p0");
+    for (let round = 1; round <= 5; round++) {
+      last.socket.close();
+      const next = await join("arena", roomId, `p${round}`);
+      send(next.socket, 1, { type: "move", dx: 1, dy: 0 });
+      await message(next.socket, "delta", (m) => m.ack === 1);
+      expect(await inRoom("arena", roomId, (r) => r.isTicking)).toBe(true);
+      last = next;
+    }
+    last.socket.close();
+    await last.socket.closed;
+    await expect.poll(() => inRoom("arena", roomId, (r) => r.isTicking)).toBe(false);
+  });
+});
