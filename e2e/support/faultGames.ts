@@ -74,29 +74,32 @@ export class MatchLoop {
       }
     }
     const connections = [x];
-    const xDone = this.#watch(x, "X", 0, subs);
+    const match = { isSettled: false };
+    const xDone = this.#watch(x, "X", 0, subs, match);
     const oDone = (async () => {
       // Seats go in order of arrival (T1): O connects once X sits.
       await x.whenStatus("joined");
       const o = clientFor(subs.O).game<typeof tictactoe>("tictactoe", x.roomId);
       connections.push(o);
-      await this.#watch(o, "O", 1, subs);
+      await this.#watch(o, "O", 1, subs, match);
     })();
     try {
       // X closing for good is recorded by its watch, which then resolves.
       await Promise.race([xDone, oDone.catch(() => xDone)]);
     } finally {
+      match.isSettled = true;
       for (const conn of connections) conn.destroy();
     }
   }
 
   /** Plays one side; resolves when the room says the match is over, or the match times out. */
-  #watch(conn: TicTacToe, mark: "X" | "O", seat: number, subs: { X: string; O: string }): Promise<void> {
+  #watch(conn: TicTacToe, mark: "X" | "O", seat: number, subs: { X: string; O: string }, match: { isSettled: boolean }): Promise<void> {
     const playerId = subs[mark];
     const sent = new Set<number>();
     let droppedAt: number | null = null;
     return new Promise<void>((resolve) => {
       const timer = setTimeout(() => {
+        if (match.isSettled) return; // the other side saw the end
         this.record.failures.push(`match in ${conn.roomId} (${playerId}) not over after ${MATCH_TIMEOUT_MS} ms`);
         resolve();
       }, MATCH_TIMEOUT_MS);
