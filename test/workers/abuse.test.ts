@@ -1,0 +1,183 @@
+// Abuse: floods, oversized frames, a thousand bad tokens, crafted room ids, and admin routes
+// called without authority. In each case the offender gets its documented code or a 4xx with a
+// message, leaves no trace, and everyone else in the room keeps being served.
+import { env, exports } from "cloudflare:workers";
+import { listDurableObjectIds, runInDurableObject } from "cloudflare:test";
+import { SignJWT } from "jose";
+import { describe, expect, it } from "vitest";
+import * as Y from "yjs";
+import { R2ReplayArchive, replayPrefix } from "../../persistence/index.ts";
+import { DocLimits, GameLimits, REPLAY_FORMAT, type ReplayRecord } from "../../protocol/index.ts";
+import type { DocRoom } from "../../rooms/doc/DocRoom.ts";
+import { encodeQueryAwareness } from "../../rooms/doc/frames.ts";
+import { ADMIN_ROUTES } from "../../server/admin/routes.ts";
+import { inRoom, join, message, room, send } from "./gameHelpers.ts";
+import { BASE, devToken, editFrame, openDoc, openSdkDoc, type TestSocket } from "./helpers.ts";
+
+const editor = (sub: string, scope = "doc/*") => devToken({ sub, room: scope, role: "editor" });
+const docText = (roomId: string) => runInDurableObject(env.DocRoom.getByName(roomId), (r: DocRoom) => r.document.getText("t").toString());
+const isSaved = (seq: number) => (f: string | Uint8Array): f is string => typeof f === "string" && f === JSON.stringify({ type: "saved", seq });
+const isBinary = (f: string | Uint8Array): f is Uint8Array => typeof f !== "string";
+
+async function save(socket: TestSocket, doc: Y.Doc, seq: number, text: string): Promise<void> {
+  socket.send(editFrame(doc, (d) => d.getText("t").insert(d.getText("t").length, text)));
+  await socket.next(isSaved(seq));
+}
+
+/** The HTTP answer to a refused upgrade: its status and error body. */
+async function refusal(response: Response) {
+  expect(response.webSocket).toBeNull();
+  const body = await response.json<{ error: { code: string; message: string } }>();
+  expect(body.error.message.length).toBeGreaterThan(0);
+  expect(JSON.stringify(body)).not.toMatch(/\n\s+at /); // no stack trace
+  return { status: response.status, code: body.error.code };
+}
+
+const upgrade = (path: string, headers: Record<string, string> = {}) =>
+  exports.default.fetch(`${BASE}${path}`, { headers: { Upgrade: "websocket", ...headers } });
+
+describe("floods", () => {
+  it("a flooding document client is closed with 4429 while the others' edits are saved and relayed", async () => {
+    const roomId = "flood-doc";
+    const steady = await openSdkDoc(roomId, await editor("steady"));
+    const reader = await openDoc(roomId, await editor("reader"));
+    const flooder = await openSdkDoc(roomId, await editor("flooder"));
+    const flooderDoc = new Y.Doc();
+    const query = encodeQueryAwareness();
+    for (let i = 0; i < DocLimits.MESSAGE_BURST * 2; i++) {
+      flooder.send(i % 10 === 0 ? editFrame(flooderDoc, (d) => d.getText("f").insert(0, "x")) : query);
+    }
+    const doc = new Y.Doc();
+    for (let seq = 1; seq <= 20; seq++) await save(steady, doc, seq, `${seq},`);
+    expect(await flooder.closed).toMatchObject({ code: 4429, reason: expect.stringContaining("per second") });
+    const seen = reader.frames.length;
+    await save(steady, doc, 21, "after");
+    await reader.next(isBinary, seen);
+    expect(await docText(roomId)).toBe(doc.getText("t").toString());
+    steady.close();
+    reader.close();
+  });
+
+  it("a flooding player is answered rate_limited, then closed with 4429, while the other player's inputs are applied", async () => {
+    const roomId = "flood-game";
+    const flooder = await join("arena", roomId, "flooder");
+    const steady = await join("arena", roomId, "steady");
+    for (let seq = 1; seq <= GameLimits.MESSAGE_BURST * 10; seq++) send(flooder.socket, seq, { type: "move", dx: 0, dy: 0 });
+    for (let seq = 1; seq <= 10; seq++) {
+      send(steady.socket, seq, { type: "move", dx: 1, dy: 0 });
+      await message(steady.socket, "delta", (m) => m.ack === seq);
+    }
+    expect(await message(flooder.socket, "error")).toMatchObject({ code: "rate_limited" });
+    expect((await flooder.socket.closed).code).toBe(4429);
+    send(steady.socket, 11, { type: "move", dx: 0, dy: 1 });
+    await message(steady.socket, "delta", (m) => m.ack === 11);
+    steady.socket.close();
+  });
+});
+
+describe("oversized frames", () => {
+  it(`a document frame over ${DocLimits.MAX_MESSAGE_BYTES} bytes gets 4413 and the room serves the others`, async () => {
+    const roomId = "big-frame";
+    const steady = await openSdkDoc(roomId, await editor("steady"));
+    const offender = await openSdkDoc(roomId, await editor("big"));
+    offender.send(new Uint8Array(DocLimits.MAX_MESSAGE_BYTES + 1));
+    expect(await offender.closed).toMatchObject({ code: 4413, reason: expect.stringContaining("bytes") });
+    await save(steady, new Y.Doc(), 1, "fine");
+    expect(await docText(roomId)).toBe("fine");
+    steady.close();
+  });
+
+  it(`a game message over ${GameLimits.MAX_INPUT_BYTES} bytes gets 4413 and the room serves the others`, async () => {
+    const roomId = "big-input";
+    const steady = await join("arena", roomId, "steady");
+    const offender = await join("arena", roomId, "big");
+    offender.socket.send(JSON.stringify({ type: "input", seq: 1, input: { type: "move", dx: 0, dy: 0, pad: "x".repeat(GameLimits.MAX_INPUT_BYTES) } }));
+    expect(await offender.socket.closed).toMatchObject({ code: 4413, reason: expect.stringContaining("bytes") });
+    send(steady.socket, 1, { type: "move", dx: 1, dy: 0 });
+    await message(steady.socket, "delta", (m) => m.ack === 1);
+    steady.socket.close();
+  });
+
+  it(`an update growing the document past ${DocLimits.MAX_DOCUMENT_BYTES} bytes gets 4507 and the stored document is unchanged`, async () => {
+    const roomId = "too-big";
+    const stub = () => env.DocRoom.getByName(roomId);
+    const socket = await openSdkDoc(roomId, await editor("ed"));
+    // Filled close to the bound in one import, rather than eight 1 MB frames.
+    const filler = new Y.Doc();
+    filler.getText("t").insert(0, "f".repeat(DocLimits.MAX_DOCUMENT_BYTES - DocLimits.MAX_MESSAGE_BYTES / 2));
+    expect(await runInDurableObject(stub(), (r: DocRoom) => r.importDocument(Y.encodeStateAsUpdate(filler)))).toEqual({ ok: true });
+    /** The document as storage holds it, decoded afresh (not the room's memory). */
+    const stored = () =>
+      runInDurableObject(stub(), (_r, state) => {
+        const fromStorage = new Y.Doc();
+        const rows = (table: string, order: string) =>
+          state.storage.sql.exec<{ data: ArrayBuffer }>(`SELECT data FROM ${table} ORDER BY ${order}`).toArray().map((r) => new Uint8Array(r.data));
+        const chunks = rows("doc_snapshot_chunk", "idx");
+        if (chunks.length > 0) {
+          const snapshot = new Uint8Array(chunks.reduce((n, c) => n + c.byteLength, 0));
+          chunks.reduce((offset, c) => (snapshot.set(c, offset), offset + c.byteLength), 0);
+          Y.applyUpdate(fromStorage, snapshot);
+        }
+        for (const update of rows("doc_update_log", "seq")) Y.applyUpdate(fromStorage, update);
+        const text = fromStorage.getText("t").toString();
+        return { length: text.length, hasG: text.includes("g") };
+      });
+    const before = await stored();
+    const doc = new Y.Doc();
+    Y.applyUpdate(doc, Y.encodeStateAsUpdate(filler));
+    socket.send(editFrame(doc, (d) => d.getText("t").insert(0, "g".repeat(DocLimits.MAX_MESSAGE_BYTES - 1024))));
+    expect(await socket.closed).toMatchObject({ code: 4507, reason: expect.stringContaining("grow past") });
+    expect(before).toEqual({ length: DocLimits.MAX_DOCUMENT_BYTES - DocLimits.MAX_MESSAGE_BYTES / 2, hasG: false });
+    expect(await stored()).toEqual(before);
+  }, 20_000);
+});
+
+describe("a thousand connection attempts with bad tokens", () => {
+  it("are each refused with their documented status and code, create no room, and leave the service serving", async () => {
+    const signedElsewhere = await new SignJWT({ sub: "mallory", room: "doc/*", role: "editor" })
+      .setProtectedHeader({ alg: "HS256" })
+      .setExpirationTime(Math.floor(Date.now() / 1000) + 600)
+      .sign(new TextEncoder().encode("not-the-service-secret"));
+    const otherRoom = await editor("mallory", "doc/someone-elses-room");
+    const otherGame = await devToken({ sub: "mallory", room: "game/arena/someone-elses-room", role: "player" });
+    // [query, expected status, expected code], cycled through doc and game rooms.
+    const kinds: [string, number, string][] = [
+      ["", 401, "missing_token"],
+      ["?token=garbage", 401, "malformed_token"],
+      ["?token=eyJhbGciOiJIUzI1NiJ9.e30.AAAA", 401, "bad_signature"],
+      [`?token=${signedElsewhere}`, 401, "bad_signature"],
+      [`?token=${otherRoom}`, 403, "room_out_of_scope"],
+      [`?token=${otherGame}`, 403, "room_out_of_scope"],
+      [`?token=${"x".repeat(5000)}`, 401, "malformed_token"],
+    ];
+    const docIdsBefore = (await listDurableObjectIds(env.DocRoom)).length;
+    const gameIdsBefore = (await listDurableObjectIds(env.GameRoom)).length;
+    const started = Date.now();
+    const outcomes = new Map<string, number>();
+    const ATTEMPTS = 1000;
+    const BATCH = 50;
+    for (let first = 0; first < ATTEMPTS; first += BATCH) {
+      await Promise.all(
+        Array.from({ length: BATCH }, async (_, j) => {
+          const n = first + j;
+          const [query, status, code] = kinds[n % kinds.length]!;
+          const path = n % 2 === 0 ? `/v1/doc/bad-token-target${query}` : `/v1/game/arena/bad-token-target${query}`;
+          const refused = await refusal(await upgrade(path));
+          expect(refused, path.slice(0, 80)).toEqual({ status, code });
+          outcomes.set(`${status} ${code}`, (outcomes.get(`${status} ${code}`) ?? 0) + 1);
+        }),
+      );
+    }
+    const elapsedMs = Date.now() - started;
+    console.log(`${ATTEMPTS} bad-token attempts refused in ${elapsedMs} ms (${(elapsedMs / ATTEMPTS).toFixed(2)} ms each): ${JSON.stringify(Object.fromEntries(outcomes))}`);
+    // Refused at the edge: no Durable Object was created, nothing reached the directory.
+    expect((await listDurableObjectIds(env.DocRoom)).length).toBe(docIdsBefore);
+    expect((await listDurableObjectIds(env.GameRoom)).length).toBe(gameIdsBefore);
+    expect(await env.DB.prepare("SELECT count(*) AS n FROM room_directory WHERE room_id = 'bad-token-target'").first<{ n: number }>()).toEqual({ n: 0 });
+    // Bounded work: refusing is cheap (a token check, no storage), far under a second per attempt.
+    expect(elapsedMs / ATTEMPTS).toBeLessThan(50);
+    const legit = await openSdkDoc("bad-token-target", await editor("ada"));
+    await save(legit, new Y.Doc(), 1, "served");
+    legit.close();
+  }, 60_000);
+});
