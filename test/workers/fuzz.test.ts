@@ -143,7 +143,9 @@ describe("fuzzed socket input", () => {
         tally.count(closed.code);
         tally.check(n, closeProblem(closed, GAME_DOCUMENTED));
       } else {
-        tally.count(socket.frames.some((f) => isType(f, "error")) ? "error" : "served");
+        const errors = socket.frames.filter((f): f is string => isType(f, "error"));
+        tally.count(errors.length ? "error" : "served");
+        tally.check(n, errors.map((f) => leakIn(f) && `error frame leaks "${leakIn(f)}": ${f.slice(0, 200)}`).find(Boolean) ?? null);
         socket.close();
       }
     }
