@@ -4,15 +4,16 @@
 import { env, exports } from "cloudflare:workers";
 import { listDurableObjectIds, runInDurableObject } from "cloudflare:test";
 import { SignJWT } from "jose";
+import * as decoding from "lib0/decoding";
 import { describe, expect, it } from "vitest";
 import * as Y from "yjs";
 import { R2ReplayArchive, replayPrefix } from "../../persistence/index.ts";
 import { DocLimits, GameLimits, REPLAY_FORMAT, type ReplayRecord } from "../../protocol/index.ts";
 import type { DocRoom } from "../../rooms/doc/DocRoom.ts";
-import { encodeQueryAwareness } from "../../rooms/doc/frames.ts";
+import { encodeQueryAwareness, encodeSyncStep1 } from "../../rooms/doc/frames.ts";
 import { ADMIN_ROUTES } from "../../server/admin/routes.ts";
-import { inRoom, join, message, room, send } from "./gameHelpers.ts";
-import { BASE, devToken, editFrame, openDoc, openSdkDoc, type TestSocket } from "./helpers.ts";
+import { inRoom, join, message, send } from "./gameHelpers.ts";
+import { BASE, TestSocket, devToken, editFrame, openDoc, openSdkDoc } from "./helpers.ts";
 
 const editor = (sub: string, scope = "doc/*") => devToken({ sub, room: scope, role: "editor" });
 const docText = (roomId: string) => runInDurableObject(env.DocRoom.getByName(roomId), (r: DocRoom) => r.document.getText("t").toString());
@@ -180,4 +181,162 @@ describe("a thousand connection attempts with bad tokens", () => {
     await save(legit, new Y.Doc(), 1, "served");
     legit.close();
   }, 60_000);
+});
+
+/** The text a client receives when it syncs from nothing: exactly what the room it reached holds. */
+async function syncedText(socket: TestSocket): Promise<string> {
+  const seen = socket.frames.length;
+  socket.send(encodeSyncStep1(new Y.Doc()));
+  const frame = await socket.next((f): f is Uint8Array => isBinary(f) && f[0] === 0 && f[1] === 1, seen);
+  const decoder = decoding.createDecoder(frame);
+  decoding.readVarUint(decoder);
+  decoding.readVarUint(decoder);
+  const doc = new Y.Doc();
+  Y.applyUpdate(doc, decoding.readVarUint8Array(decoder));
+  return doc.getText("t").toString();
+}
+
+describe("crafted room ids", () => {
+  // Each crafted id, as typed into a URL. The Worker sees it after URL parsing (dot segments
+  // resolved) and percent-decoding; ids equal to "victim" after that are the same URL, so they
+  // are left out: the question is whether a *different* id can reach victim's storage.
+  const CRAFTED = [
+    "..", ".", "%2e%2e", "%2E%2E%2Fvictim", "%2F", "%2Fvictim", "x%2F..%2Fvictim", "victim%2F", "victim%2F..",
+    "victim%00", "victim%0A", "victim%0D%0A", "victim%09", "victim%20", "%20victim", "victim.", "victim~",
+    "Victim", "VICTIM", "v%C4%B1ctim", "victi%CC%81m", "vict%C3%ADm", "%EF%BD%96%EF%BD%89%EF%BD%83%EF%BD%94%EF%BD%89%EF%BD%8D",
+    "doc%2Fvictim", "game%2Farena%2Fvictim", "arena%3Avictim", "victim%3Ax", "%252Fvictim", "victim%25", "%", "%ZZ",
+    "__proto__", "constructor", "x".repeat(65), "v".repeat(10_000), "victim;x", "victim?", "victim%23x",
+  ];
+
+  it("is refused with a 4xx and a message, or reaches a room of its own, never another room's storage", async () => {
+    const token = await editor("crafty");
+    const victim = await openSdkDoc("victim", token);
+    await save(victim, new Y.Doc(), 1, "secret");
+    const idsBefore = (await listDurableObjectIds(env.DocRoom)).length;
+    let ownRooms = 0;
+    const accepted: string[] = [];
+    for (const id of CRAFTED) {
+      const response = await upgrade(`/v1/doc/${id}?token=${token}`);
+      if (!response.webSocket) {
+        const refused = await refusal(response);
+        expect(refused.status, id.slice(0, 40)).toBeGreaterThanOrEqual(400);
+        expect(refused.status, id.slice(0, 40)).toBeLessThan(500);
+        continue;
+      }
+      const socket = new TestSocket(response.webSocket);
+      expect(await syncedText(socket), id).toBe("");
+      socket.close();
+      ownRooms += 1;
+      accepted.push(id);
+    }
+    console.log(`crafted ids: ${CRAFTED.length - ownRooms} refused, ${ownRooms} reached rooms of their own: ${accepted.join(" ")}`);
+    // Whatever was accepted got rooms of its own; the victim's document is as it was.
+    expect((await listDurableObjectIds(env.DocRoom)).length).toBeLessThanOrEqual(idsBefore + ownRooms);
+    expect(await docText("victim")).toBe("secret");
+    expect(await syncedText(victim)).toBe("secret");
+    victim.close();
+  });
+
+  it("a token scoped to one room cannot reach another through dot segments or encoded slashes", async () => {
+    const scoped = await editor("scoped", "doc/a");
+    for (const path of ["/v1/doc/a/../victim", "/v1/doc/a/%2e%2e/victim", "/v1/doc/a%2F..%2Fvictim", "/v1/doc/a%2Fvictim", "/v1/doc/victim"]) {
+      const { status } = await refusal(await upgrade(`${path}?token=${scoped}`));
+      expect([400, 403, 404], path).toContain(status);
+    }
+  });
+
+  it("game names and game room ids are checked the same way", async () => {
+    const token = await devToken({ sub: "crafty", room: "game/*", role: "player" });
+    for (const path of ["Arena/r", "__proto__/r", "constructor/r", "toString/r", "arena%3Ar/r", "arena%2F..%2Fr/r", "arena/r%3Ax", "arena/..%2Fr", "arena/r%00"]) {
+      const { status } = await refusal(await upgrade(`/v1/game/${path}?token=${token}`));
+      expect([400, 404], path).toContain(status);
+    }
+  });
+
+  it("replays in R2 and document versions cannot be addressed across rooms", async () => {
+    const archive = new R2ReplayArchive(env.ARCHIVE);
+    const record = (roomId: string, matchId: string): ReplayRecord => ({
+      format: REPLAY_FORMAT,
+      header: { game: "tictactoe", version: "1", roomId, matchId, seed: 1, players: ["a"], startedAt: 1, endedAt: 2, finalTick: 1, finalStateHash: "00000000", result: { isOver: true, scores: { a: 1 }, winners: ["a"] } },
+      entries: [],
+    });
+    const mine = crypto.randomUUID();
+    const theirs = crypto.randomUUID();
+    await archive.put(record("pre", mine));
+    await archive.put(record("pre-x", theirs));
+    const listed = await (await exports.default.fetch(`${BASE}/v1/replays/tictactoe/pre`)).json<{ matches: { matchId: string }[] }>();
+    expect(listed.matches.map((m) => m.matchId)).toEqual([mine]);
+    expect((await exports.default.fetch(`${BASE}/v1/replays/tictactoe/pre/${theirs}`)).status).toBe(404);
+    for (const path of [`pre%2F..%2Fpre-x/${theirs}`, `pre-x%2F..%2Fpre/${mine}`, `pre/..%2Fpre-x%2F${theirs}`, "pre%2F", "%2E%2E"]) {
+      const { status } = await refusal(await exports.default.fetch(`${BASE}/v1/replays/tictactoe/${path}`));
+      expect([400, 404], path).toContain(status);
+    }
+    expect((await env.ARCHIVE.list({ prefix: replayPrefix("tictactoe", "pre") })).objects).toHaveLength(1);
+
+    // A version of one document is not readable through another's route, even with a token for both.
+    const token = await editor("versions");
+    const other = await openSdkDoc("versioned-other", token);
+    await save(other, new Y.Doc(), 1, "private");
+    const versionId = await runInDurableObject(env.DocRoom.getByName("versioned-other"), (r: DocRoom) => r.snapshotVersion());
+    expect(versionId).not.toBeNull();
+    const mineDoc = await openSdkDoc("versioned-mine", token);
+    for (const id of [versionId!, `..%2F..%2Fversioned-other%2Fversions%2F${versionId}`, "..%2F..", "%2e%2e"]) {
+      const { status } = await refusal(await exports.default.fetch(`${BASE}/v1/doc/versioned-mine/versions/${id}?token=${token}`));
+      expect([400, 404], id).toContain(status);
+    }
+    const scoped = await editor("versions", "doc/versioned-mine");
+    expect((await refusal(await exports.default.fetch(`${BASE}/v1/doc/versioned-other/versions?token=${scoped}`))).status).toBe(403);
+    other.close();
+    mineDoc.close();
+  });
+});
+
+describe("admin routes without authority", () => {
+  it("every admin route refuses no token, a wrong token and a user's token with 401 and a message, and does nothing", async () => {
+    const docClient = await openSdkDoc("guarded", await editor("owner"));
+    const doc = new Y.Doc();
+    await save(docClient, doc, 1, "precious");
+    const player = await join("arena", "guarded", "owner");
+    const userToken = await devToken({ sub: "owner", room: "*", role: "editor" });
+    const credentials: [string, Record<string, string>, string][] = [
+      ["no token", {}, ""],
+      ["a wrong token", { Authorization: "Bearer test-admin-tokeN" }, ""],
+      ["a user's token", { Authorization: `Bearer ${userToken}` }, ""],
+      ["a user's token as a query", {}, `?token=${userToken}`],
+      ["the admin token as a query", {}, "?token=test-admin-token"],
+      ["the admin token without Bearer", { Authorization: "test-admin-token" }, ""],
+      ["Basic auth", { Authorization: `Basic ${btoa("admin:test-admin-token")}` }, ""],
+    ];
+    const bodies: Record<string, BodyInit> = {
+      kick: JSON.stringify({ userId: "owner", reason: "pwned" }),
+      broadcast: JSON.stringify({ message: "pwned" }),
+      lock: JSON.stringify({ locked: true }),
+      import: editFrame(new Y.Doc(), (d) => d.getText("t").insert(0, "pwned")),
+    };
+    let tried = 0;
+    for (const route of ADMIN_ROUTES) {
+      const path = route.path.replace(":roomId", "guarded").replace(":gameName", "arena").replace(":versionId", "000000000000001-00000000");
+      const suffix = path.split("/").at(-1)!;
+      for (const [what, headers, query] of credentials) {
+        const response = await exports.default.fetch(`${BASE}${path}${query}`, { method: route.method.toUpperCase(), headers, body: route.method === "get" ? undefined : (bodies[suffix] ?? "{}") });
+        const { status } = await refusal(response);
+        expect(status, `${route.method} ${path} with ${what}`).toBe(401);
+        tried += 1;
+      }
+    }
+    expect(tried).toBe(ADMIN_ROUTES.length * credentials.length);
+    // Nothing happened: nobody kicked or told anything, nothing locked, imported or deleted.
+    await save(docClient, doc, 2, " still mine");
+    expect(await docText("guarded")).toBe("precious still mine");
+    expect(docClient.frames.some((f) => typeof f === "string" && f.includes('"system"'))).toBe(false);
+    send(player.socket, 1, { type: "move", dx: 1, dy: 0 });
+    await message(player.socket, "delta", (m) => m.ack === 1);
+    expect(await inRoom("arena", "guarded", (r) => r.isLocked)).toBe(false);
+    expect(player.socket.frames.some((f) => typeof f === "string" && f.includes('"system"'))).toBe(false);
+    const inspected = await exports.default.fetch(`${BASE}/v1/admin/rooms/doc/guarded`, { headers: { Authorization: "Bearer test-admin-token" } });
+    expect(inspected.status).toBe(200);
+    expect(await inspected.json()).toMatchObject({ connections: 1, isLocked: false, document: { json: { t: "precious still mine" } } });
+    docClient.close();
+    player.socket.close();
+  }, 30_000);
 });

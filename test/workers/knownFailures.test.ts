@@ -82,7 +82,7 @@ async function evictWithin(stub: DurableObjectStub, ms: number): Promise<void> {
   try {
     await Promise.race([evictDurableObject(stub), timeout]);
   } finally {
-    clearTimeout(timer);
+    if (timer !== undefined) clearTimeout(timer);
   }
 }
 
