@@ -131,6 +131,10 @@ describe("fuzzed socket input", () => {
     const tally = new Tally("game messages");
     const room = `fuzz-game-${SEED}`;
     const player = await openGame("arena", room, "steady");
+    // A reading client echoes the room's read probes; one that never does is closed, in a long run too.
+    player.ws.addEventListener("message", (event) => {
+      if (typeof event.data === "string" && isType(event.data, "probe")) player.send(JSON.stringify({ type: "probe" }));
+    });
     player.send(JSON.stringify({ type: "hello", protocol: 1 }));
     await player.next((f): f is string => isType(f, "welcome"));
     const probe = JSON.stringify({ type: "ping", t: 7 });
