@@ -38,7 +38,13 @@ export class GameRoom extends RoomShell {
   readonly #roomId: string;
   readonly #store: SqliteGameStore;
   readonly #seats: SeatBook;
-  readonly #match: MatchRunner;
+  readonly #match!: MatchRunner;
+  /**
+   * Set when the stored match could not be read at start. The room then serves no one and
+   * writes nothing (its clients are closed with 4500 instead of waiting on a room that cannot
+   * answer); the next instance, after this one is evicted, tries again.
+   */
+  #loadError: unknown = null;
   readonly #exports: ExportTargets;
   readonly #views = new ViewSync();
   /** Inputs since the last tick. Bounded by the input gate: each connection's rate, times the seats. */
@@ -55,7 +61,12 @@ export class GameRoom extends RoomShell {
     this.game = game;
     this.#roomId = roomId;
     this.#store = new SqliteGameStore(ctx.storage.sql);
-    this.#match = new MatchRunner(game, this.#store);
+    try {
+      this.#match = new MatchRunner(game, this.#store);
+    } catch (error) {
+      this.#loadError = error;
+      logEvent("load_failed", { room: ctx.id.name, error });
+    }
     this.#seats = new SeatBook(this.#store, game.maxPlayers);
     this.#exports = {
       game,
@@ -79,6 +90,7 @@ export class GameRoom extends RoomShell {
     return deliverMatchExport(entry, this.#exports);
   }
   protected onAlarmWork(now: number): void {
+    if (this.#loadError) return;
     this.#expireSeats(now);
   }
   protected nextAlarmWork(): number | null {
@@ -96,12 +108,17 @@ export class GameRoom extends RoomShell {
   }
 
   onStart(): void {
+    if (this.#loadError) {
+      for (const connection of this.openConnections()) this.#refuseUnloaded(connection);
+      return;
+    }
     // After a wake with players still connected (hibernated sockets), resume ticking.
     this.#ensureTicking();
   }
 
   onConnect(connection: Connection, { request }: ConnectionContext): void {
     this.rememberConnection(connection);
+    if (this.#loadError) return this.#refuseUnloaded(connection);
     const admitted = admitConnection(connection, request, {
       roomPath: roomPath("game", `${this.game.name}/${this.#roomId}`),
       roles: GameRole,
@@ -122,6 +139,7 @@ export class GameRoom extends RoomShell {
     this.#states.forget(connection.id);
     this.#views.forget(connection.id);
     this.telemetry.forget(connection.id);
+    if (this.#loadError) return;
     this.noteDirectoryChange();
     const state = GameConnectionState.safeParse(connection.state);
     if (!state.success || state.data.role !== "player" || !state.data.isReady) return;
@@ -191,6 +209,7 @@ export class GameRoom extends RoomShell {
   protected handleMessage(connection: Connection, message: WSMessage): void {
     // Frames already queued when the room closed this socket are dropped, not answered.
     if (connection.readyState !== WebSocket.OPEN) return;
+    if (this.#loadError) return this.#refuseUnloaded(connection);
     const now = Date.now();
     let gate = this.#gates.get(connection.id);
     if (!gate) this.#gates.set(connection.id, (gate = new InputGate(now)));
@@ -393,6 +412,10 @@ export class GameRoom extends RoomShell {
   #broadcast(message: ServerGameMessage): void {
     const text = encodeGameMessage(message);
     for (const { connection } of this.#readyConnections()) this.send(connection, text);
+  }
+
+  #refuseUnloaded(connection: Connection): void {
+    this.#close(connection, CloseCode.INTERNAL, "the room's match could not be loaded; it was not changed");
   }
 
   #close(connection: Connection, code: CloseCode, reason: string): void {
