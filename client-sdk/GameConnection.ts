@@ -183,6 +183,8 @@ export class GameConnection<G extends AnyGame = AnyGame> extends Emitter<GameCon
       case "pong":
         this.#rttMs = Date.now() - message.t;
         return;
+      case "probe":
+        return this.#sendMessage({ type: "probe" });
     }
   }
 

@@ -12,6 +12,11 @@ export const CloseCode = {
   FORBIDDEN: 4403,
   /** No such room. */
   NOT_FOUND: 4404,
+  /**
+   * The client did not keep up: more than its MAX_UNREAD_BYTES went out after a probe it never
+   * answered (see rooms/readProof.ts). Transient: a reconnect syncs what it missed in one step.
+   */
+  SLOW_CONSUMER: 4408,
   /** The room has no free connection slot. */
   ROOM_FULL: 4409,
   /** The same player connected again elsewhere; this older connection gave up its seat. */

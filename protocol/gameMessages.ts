@@ -10,6 +10,8 @@ export const ClientGameMessage = z.discriminatedUnion("type", [
   z.object({ type: z.literal("hello"), protocol: z.number().int().nonnegative(), resume: z.string().max(64).optional() }),
   z.object({ type: z.literal("input"), seq: z.number().int().positive(), input: z.unknown() }),
   z.object({ type: z.literal("ping"), t: z.number() }),
+  /** The answer to the room's probe: proof that this client reads what it is sent. */
+  z.object({ type: z.literal("probe") }),
 ]);
 export type ClientGameMessage = z.infer<typeof ClientGameMessage>;
 
@@ -40,6 +42,8 @@ export const ServerGameMessage = z.discriminatedUnion("type", [
   z.object({ type: z.literal("match_over"), matchId: z.string(), result: MatchResultSchema }),
   z.object({ type: z.literal("error"), code: GameErrorCode, message: z.string(), seq: z.number().int().optional() }),
   z.object({ type: z.literal("pong"), t: z.number() }),
+  /** Echo it at once: a client that does not is closed with 4408 once MAX_UNREAD_BYTES more went out. */
+  z.object({ type: z.literal("probe") }),
   /** A message from the operators, to show the user. */
   z.object({ type: z.literal("system"), message: z.string() }),
 ]);
@@ -61,6 +65,10 @@ export const GameLimits = {
   MAX_STRIKES: 20,
   /** How long a dropped player's seat is held, in ms. */
   SEAT_HOLD_MS: 20_000,
+  /** Bytes sent to a connection before the room asks it to prove it reads (a `probe` it must echo). */
+  PROBE_AFTER_BYTES: 64 * 1024,
+  /** Bytes sent after an unanswered probe before the connection is closed (close 4408). */
+  MAX_UNREAD_BYTES: 1024 * 1024,
   /** A delta larger than this, in bytes of JSON, is sent as a full view instead. */
   MAX_DELTA_BYTES: 8 * 1024,
   /** Spectators per room (close 4409). */

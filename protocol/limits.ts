@@ -15,6 +15,10 @@ export const DocLimits = {
   MAX_CONNECTIONS: 1000,
   /** Awareness client ids one connection may speak for; a provider normally has exactly one (close 4400). */
   MAX_AWARENESS_CLIENTS_PER_CONNECTION: 4,
+  /** Bytes sent to a connection before the room asks it to prove it reads (a sync step 1 it must answer). */
+  PROBE_AFTER_BYTES: 256 * 1024,
+  /** Bytes sent after an unanswered probe before the connection is closed (close 4408). */
+  MAX_UNREAD_BYTES: 4 * 1024 * 1024,
   /** Update-log entries before the log is folded into the snapshot. */
   COMPACT_AFTER_UPDATES: 500,
   /** Update-log bytes before the log is folded into the snapshot. */

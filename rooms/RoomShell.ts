@@ -4,6 +4,7 @@ import { CloseCode, type DirectoryEntry } from "../protocol/index.ts";
 import { closeConnection } from "./admission.ts";
 import { DirectoryReporter, deliverDirectoryReport } from "./directory.ts";
 import { logEvent } from "./log.ts";
+import { ReadProof, type ReadProofLimits } from "./readProof.ts";
 import { RoomTelemetry } from "./telemetry.ts";
 
 /** Who a connection is, as every room kind can say it. */
@@ -32,6 +33,7 @@ export abstract class RoomShell extends Server<Env> {
    * the room most of its CPU per delivered message at a few hundred clients.
    */
   #connections: Connection[] | null = null;
+  #readProof: ReadProof | null = null;
   /** Set by purge(): the storage is gone, and the instance is about to be dropped. */
   #isDeleted = false;
 
@@ -59,6 +61,9 @@ export abstract class RoomShell extends Server<Env> {
   /** Whether this connection can read JSON control messages. */
   protected abstract readsControl(connection: Connection): boolean;
   protected abstract encodeSystemMessage(message: string): string;
+  /** How much may go to a connection unread, and the probe every reading client of this kind answers. */
+  protected abstract readonly readLimits: ReadProofLimits;
+  protected abstract probeFrame(): string | Uint8Array;
 
   /** Handles one frame; the shell turns anything it throws into a logged 4500 close. */
   protected abstract handleMessage(connection: Connection, message: WSMessage): void;
@@ -92,6 +97,21 @@ export abstract class RoomShell extends Server<Env> {
   /** Call at every close. */
   protected forgetConnection(connection: Connection): void {
     if (this.#connections) this.#connections = this.#connections.filter((c) => c.id !== connection.id);
+    this.#readProof?.forget(connection.id);
+  }
+
+  /** The client answered a probe (or something sent outside the budget, see expectAnswer). */
+  protected proofOfReading(connection: Connection): void {
+    this.#proofs.answered(connection.id);
+  }
+
+  /** Something just sent asks for an answer that proves nothing about the budget (a sync step 1 at connect). */
+  protected expectAnswer(connection: Connection): void {
+    this.#proofs.expectAnswer(connection.id);
+  }
+
+  get #proofs(): ReadProof {
+    return (this.#readProof ??= new ReadProof(this.readLimits));
   }
 
   /** A change the directory shows (connections, lock, activity): reported within DIRECTORY_REPORT_INTERVAL_MS. */
@@ -124,9 +144,21 @@ export abstract class RoomShell extends Server<Env> {
     await this.ctx.storage.setAlarm(Math.max(Math.min(...times), Date.now() + 1));
   }
 
+  /** Sends a frame; probes a client that has not proven it reads, and closes one that never answers (4408). */
   protected send(connection: Connection, data: string | ArrayBufferView): void {
+    const bytes = frameBytes(data);
     connection.send(data);
-    this.telemetry.sent(connection.id, typeof data === "string" ? data.length : data.byteLength);
+    this.telemetry.sent(connection.id, bytes);
+    const verdict = this.#proofs.sent(connection.id, bytes);
+    if (verdict === "probe") {
+      const probe = this.probeFrame();
+      connection.send(probe);
+      this.telemetry.sent(connection.id, frameBytes(probe));
+      this.#proofs.probed(connection.id, frameBytes(probe));
+    } else if (verdict === "close") {
+      this.telemetry.refused("slow_consumer");
+      this.close(connection, CloseCode.SLOW_CONSUMER, `over ${this.readLimits.maxUnreadBytes} bytes sent without proof of reading`);
+    }
   }
 
   protected sendToAll(data: string | ArrayBufferView, without?: string): void {
@@ -210,3 +242,5 @@ export abstract class RoomShell extends Server<Env> {
     };
   }
 }
+
+const frameBytes = (data: string | ArrayBufferView): number => (typeof data === "string" ? data.length : data.byteLength);

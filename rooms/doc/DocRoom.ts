@@ -130,6 +130,11 @@ export class DocRoom extends RoomShell {
   protected encodeSystemMessage(message: string): string {
     return encodeServerControl({ type: "system", message });
   }
+  protected readonly readLimits = { probeAfterBytes: DocLimits.PROBE_AFTER_BYTES, maxUnreadBytes: DocLimits.MAX_UNREAD_BYTES };
+  /** Every y-protocols client answers a sync step 1 with a step 2. */
+  protected probeFrame(): Uint8Array {
+    return encodeSyncStep1(this.#doc);
+  }
 
   onConnect(connection: Connection, { request }: ConnectionContext): void {
     this.rememberConnection(connection);
@@ -157,6 +162,7 @@ export class DocRoom extends RoomShell {
     };
     connection.setState(state);
     this.send(connection, encodeSyncStep1(this.#doc));
+    this.expectAnswer(connection);
     const present = this.#awareness.states();
     if (present.length > 0) this.send(connection, encodeAwareness(present));
     this.noteDirectoryChange();
@@ -298,6 +304,7 @@ export class DocRoom extends RoomShell {
       case "sync_step1":
         return this.send(connection, encodeSyncStep2(this.#doc, frame.stateVector));
       case "update":
+        if (frame.isSyncReply) this.proofOfReading(connection);
         return this.#handleUpdate(connection, state, frame.update);
       case "awareness":
         return this.#handleAwareness(connection, state, frame.entries);

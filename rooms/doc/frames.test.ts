@@ -18,7 +18,7 @@ describe("y-protocols frames", () => {
     const step1 = decodeFrame(encodeSyncStep1(doc));
     expect(step1.type).toBe("sync_step1");
     const step2 = decodeFrame(encodeSyncStep2(doc, new Uint8Array([0])));
-    expect(step2.type).toBe("update");
+    expect(step2).toMatchObject({ type: "update", isSyncReply: true });
     const mirror = new Y.Doc();
     if (step2.type === "update") Y.applyUpdate(mirror, step2.update);
     expect(mirror.getText("t").toString()).toBe("abc");
@@ -58,6 +58,6 @@ describe("y-protocols frames", () => {
 
   it("wraps an update so a stock client can read it", () => {
     const frame = decodeFrame(encodeUpdate(new Uint8Array([0, 0])));
-    expect(frame).toEqual({ type: "update", update: new Uint8Array([0, 0]) });
+    expect(frame).toEqual({ type: "update", update: new Uint8Array([0, 0]), isSyncReply: false });
   });
 });

@@ -19,7 +19,8 @@ export interface AwarenessEntry {
 
 export type DocFrame =
   | { type: "sync_step1"; stateVector: Uint8Array }
-  | { type: "update"; update: Uint8Array }
+  /** `isSyncReply`: a sync step 2, which clients send only to answer the room's step 1 (see rooms/readProof.ts). */
+  | { type: "update"; update: Uint8Array; isSyncReply: boolean }
   | { type: "awareness"; entries: AwarenessEntry[] }
   | { type: "query_awareness" };
 
@@ -51,7 +52,7 @@ function readFrame(decoder: decoding.Decoder): DocFrame {
       if (step === SyncStep.STEP2 || step === SyncStep.UPDATE) {
         // Decoding the whole update refuses garbage before it can reach the document.
         Y.decodeUpdate(payload);
-        return { type: "update", update: payload };
+        return { type: "update", update: payload, isSyncReply: step === SyncStep.STEP2 };
       }
       throw new FrameError(`unknown sync step ${step}`);
     }

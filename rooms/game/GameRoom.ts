@@ -106,6 +106,10 @@ export class GameRoom extends RoomShell {
   protected encodeSystemMessage(message: string): string {
     return encodeGameMessage({ type: "system", message });
   }
+  protected readonly readLimits = { probeAfterBytes: GameLimits.PROBE_AFTER_BYTES, maxUnreadBytes: GameLimits.MAX_UNREAD_BYTES };
+  protected probeFrame(): string {
+    return PROBE;
+  }
 
   onStart(): void {
     if (this.#loadError) {
@@ -235,6 +239,7 @@ export class GameRoom extends RoomShell {
     if (msg.type === "hello") return this.#handleHello(connection, state, msg.protocol, msg.resume);
     if (!state.isReady) return this.#close(connection, CloseCode.BAD_MESSAGE, "say hello first");
     if (msg.type === "ping") return this.#send(connection, { type: "pong", t: msg.t });
+    if (msg.type === "probe") return this.proofOfReading(connection);
 
     if (state.role !== "player") return this.#refuse(connection, gate, "spectator", "spectators cannot send inputs", msg.seq);
     const input = this.game.input.safeParse(msg.input);
@@ -422,3 +427,5 @@ export class GameRoom extends RoomShell {
     this.close(connection, code, reason);
   }
 }
+
+const PROBE = encodeGameMessage({ type: "probe" });
