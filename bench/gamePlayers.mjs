@@ -52,6 +52,7 @@ export class EdgeroomPlayer {
         this.onFrame(at, bytes);
         const head = STATE_HEAD.exec(text.slice(0, 160));
         if (head) return this.onState(at, bytes, Number(head[2]), Number(head[3]), head[1] === "full");
+        if (text === PROBE) return this.#socket.send(PROBE); // proof of reading, as every client gives it
         if (text.startsWith('{"type":"welcome"')) resolve({ at, roomId: null });
         else if (text.startsWith('{"type":"error"')) this.errors += 1;
       };
@@ -116,3 +117,5 @@ export class ColyseusPlayer {
     return this.#room?.leave().catch(() => {});
   }
 }
+
+const PROBE = JSON.stringify({ type: "probe" });
