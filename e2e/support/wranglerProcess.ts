@@ -3,9 +3,13 @@ import type { ChildProcess } from "node:child_process";
 import { applyLocalMigrations, spawnWranglerDev } from "../../scripts/wrangler.mjs";
 import { eventually } from "./service.ts";
 
-/** Starts a private `wrangler dev` on `port` with its own state directory, migrations applied. */
-export async function startService(port: number, persistTo: string): Promise<ChildProcess> {
-  applyLocalMigrations({ persistTo });
+/**
+ * Starts a private `wrangler dev` on `port` with its own state directory, migrations applied.
+ * A restart on the same directory may skip them (`migrate: false`): applying them blocks this
+ * process for seconds, which would hold back every client timer of a test.
+ */
+export async function startService(port: number, persistTo: string, { migrate = true } = {}): Promise<ChildProcess> {
+  if (migrate) applyLocalMigrations({ persistTo });
   const child: ChildProcess = spawnWranglerDev({ port, persistTo, stdio: "ignore", detached: true });
   const deadline = Date.now() + 60_000;
   for (;;) {
