@@ -109,7 +109,7 @@ export const EDITS = "edits";
 /**
  * One editor of a document room. Every edit is a unique tag `name:seq` appended to one Y.Array;
  * `made[0..savedCount)` are the edits the SDK said were saved: each time the provider turns
- * `saved`, every edit made before that moment is durable.
+ * `saved`, or stays `saved` through an edit, every edit made before that moment is durable.
  */
 export class Editor {
   readonly made: string[] = [];
@@ -146,6 +146,8 @@ export class Editor {
     const tag = `${this.name}:${this.made.length}`;
     this.made.push(tag);
     this.provider.doc.getArray<string>(EDITS).push([tag]);
+    // A provider still `saved` right after the edit tells the app it is durable already.
+    if (this.provider.status === "saved") this.savedCount = this.made.length;
     return tag;
   }
 
