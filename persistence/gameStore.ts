@@ -110,6 +110,12 @@ export class SqliteGameStore {
     this.sql.exec("DELETE FROM game_snapshot WHERE match_id = ?", matchId);
   }
 
+  /** The latest match, running or ended, if any. */
+  latestMatch(): MatchRow | null {
+    const row = this.sql.exec<MatchSqlRow>("SELECT * FROM game_match ORDER BY started_at DESC LIMIT 1").toArray()[0];
+    return row ? toMatch(row) : null;
+  }
+
   /** The match still running, if any. */
   currentMatch(): MatchRow | null {
     const row = this.sql.exec<MatchSqlRow>("SELECT * FROM game_match WHERE ended_at IS NULL ORDER BY started_at DESC LIMIT 1").toArray()[0];

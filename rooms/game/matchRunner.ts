@@ -93,7 +93,12 @@ export class MatchRunner {
 
   #restore(): void {
     const match = this.store.currentMatch();
-    if (!match) return;
+    if (!match) {
+      // Unloaded in the pause after a match (a deploy, a crash): the next one is still due (R5).
+      const ended = this.store.latestMatch()?.endedAt ?? null;
+      if (ended !== null) this.restartAt = ended + GameLimits.RESTART_DELAY_MS;
+      return;
+    }
     const saved = this.store.loadSnapshot(match.id);
     const engine = new MatchEngine(this.game, match.seed, match.players, saved?.snapshot);
     for (const { entry } of this.store.entries(match.id)) {
