@@ -189,6 +189,9 @@ export class DocProvider extends Emitter<DocProviderEvents> {
     // Sent even before the first sync completes: Yjs ignores what the room already has.
     if (origin === this) return;
     if (this.#session.isOpen) this.#outbound.update(update);
+    // A socket still closing is not open, and its close event is yet to come: the edit waits for
+    // the next sync, so the provider must not keep saying `saved`.
+    else if (this.#status === "saved") this.#setStatus("synced");
     this.#updateSyncStatus();
   };
 
