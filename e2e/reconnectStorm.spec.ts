@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as decoding from "lib0/decoding";
 import * as Y from "yjs";
-import { reconnectDelayMs, resolveReconnectOptions } from "../client-sdk/backoff.ts";
+import { resolveReconnectOptions } from "../client-sdk/backoff.ts";
 import { createClient, type DocProvider, type GameConnection } from "../client-sdk/index.ts";
 import type { arena } from "../rooms/game/games/arena.ts";
 import { devToken, eventually } from "./support/service.ts";
@@ -45,12 +45,15 @@ const RECONNECT_BOUND_MS = BACKOFF.connectTimeoutMs + BACKOFF.maxDelayMs + 5_000
 const HERD_WINDOW_MS = 100;
 const HERD_MAX_FRACTION = 0.2;
 
-/** The most connection attempts a client can make within `ms` of its drop: the backoff's shortest waits, summed. */
+/**
+ * The most connection attempts a client can make within `ms` of its drop: the shortest waits the
+ * options promise (half of a window that starts at minDelayMs and doubles up to maxDelayMs), summed.
+ */
 function maxAttemptsWithin(ms: number): number {
   let attempts = 0;
   let earliest = 0;
   for (let k = 0; ; k++) {
-    earliest += reconnectDelayMs(k, BACKOFF, () => 0);
+    earliest += Math.min(BACKOFF.maxDelayMs, BACKOFF.minDelayMs * 2 ** k) / 2;
     if (earliest > ms) return attempts;
     attempts += 1;
   }
