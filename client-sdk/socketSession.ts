@@ -30,6 +30,9 @@ export interface SessionHandlers {
   onFatal(reason: CloseReason): void;
 }
 
+/** How long the HTTP question "why was the upgrade refused?" may take before the refusal counts as transient. */
+export const EXPLAIN_REFUSAL_TIMEOUT_MS = 5_000;
+
 /** WebSocket.OPEN, spelled out so an injected WebSocket class without statics works too. */
 const SOCKET_OPEN = 1;
 
@@ -136,8 +139,11 @@ export class SocketSession {
 
   /** A refusal that reconnecting cannot fix, or null when the failure looks transient. */
   async #explainRefusal(socketUrl: string): Promise<CloseReason | null> {
+    // A server that never answers must not stall the reconnect loop.
+    const abort = new AbortController();
+    const timer = setTimeout(() => abort.abort(), EXPLAIN_REFUSAL_TIMEOUT_MS);
     try {
-      const response = await this.context.fetch(socketUrl.replace(/^ws/, "http"));
+      const response = await this.context.fetch(socketUrl.replace(/^ws/, "http"), { signal: abort.signal });
       if (response.status === 426 || response.status >= 500) return null;
       const body = ErrorBody.safeParse(await response.json().catch(() => null));
       const error = body.success ? body.data.error : { code: "unknown", message: response.statusText };
@@ -146,6 +152,8 @@ export class SocketSession {
       return { code: response.status, reason: error.message };
     } catch {
       return null;
+    } finally {
+      clearTimeout(timer);
     }
   }
 
