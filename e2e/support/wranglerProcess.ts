@@ -18,7 +18,10 @@ export async function startService(port: number, persistTo: string, { migrate = 
     } catch {
       // not listening yet
     }
-    if (Date.now() > deadline) throw new Error("wrangler dev did not become ready in 60 s");
+    if (Date.now() > deadline) {
+      await killTree(child); // never leave a service behind that no test will stop
+      throw new Error("wrangler dev did not become ready in 60 s");
+    }
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
 }
