@@ -28,8 +28,9 @@ export async function startService(port: number, persistTo: string, { migrate = 
 
 /** SIGKILL to the whole process group: wrangler and the workerd it started get no chance to flush. */
 export async function killTree(child: ChildProcess): Promise<void> {
-  const exited = new Promise((resolve) => child.once("exit", resolve));
-  process.kill(-child.pid!, "SIGKILL");
+  const hasExited = child.exitCode !== null || child.signalCode !== null;
+  const exited = hasExited ? Promise.resolve() : new Promise((resolve) => child.once("exit", resolve));
+  if (isAlive(-child.pid!)) process.kill(-child.pid!, "SIGKILL"); // the group may outlive wrangler (workerd)
   await exited;
   await eventually(() => !isAlive(-child.pid!), 10_000, "the process group to die");
 }
