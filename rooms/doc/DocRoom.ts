@@ -16,7 +16,8 @@ import { RoomShell, type ConnectionIdentity } from "../RoomShell.ts";
 import { logEvent } from "../log.ts";
 import { AwarenessOwners, AwarenessRelay } from "./awarenessRelay.ts";
 import { DocConnectionState } from "./connectionState.ts";
-import { DocHistory, RestoreOrigin } from "./docHistory.ts";
+import { DocHistory } from "./docHistory.ts";
+import { DocWrites } from "./docWrites.ts";
 import { renderDocument } from "./restore.ts";
 import {
   FrameError,
@@ -25,11 +26,10 @@ import {
   encodeQueryAwareness,
   encodeSyncStep1,
   encodeSyncStep2,
-  encodeUpdate,
   isEmptyUpdate,
+  toBytes,
   type AwarenessEntry,
 } from "./frames.ts";
-import { GroupCommit } from "./groupCommit.ts";
 import { TokenBucket } from "./tokenBucket.ts";
 
 /**
@@ -52,10 +52,7 @@ export class DocRoom extends RoomShell {
   readonly #awareness = new AwarenessRelay();
   /** Rate buckets are in memory on purpose: a room that hibernated was not being flooded. */
   readonly #buckets = new Map<string, TokenBucket>();
-  /** Updates from connections, written, relayed and acknowledged in batches (see groupCommit.ts). */
-  readonly #commits: GroupCommit<PendingUpdate>;
-  /** The update the document emitted while applying a connection's frame (null: nothing new). */
-  #applied: Uint8Array | null = null;
+  readonly #writes: DocWrites;
   /**
    * Set when the stored document could not be read at start. The room then serves no one and
    * writes nothing, so a document that failed to load is never saved over the stored one; the
@@ -79,18 +76,10 @@ export class DocRoom extends RoomShell {
       logEvent("load_failed", { room: ctx.id.name, error });
     }
     this.#history = new DocHistory(ctx.storage, env.ARCHIVE, ctx.id.name ?? "", this.#doc, this.outbox, () => void this.scheduleAlarm());
-    this.#commits = new GroupCommit<PendingUpdate>(
-      (batch) => this.#writeBatch(batch),
-      () => ctx.storage.sync(),
-      (error) => logEvent("commit_failed", { room: this.name, error }),
-    );
-    this.#doc.on("update", (update: Uint8Array, origin: unknown) => {
-      if (isConnection(origin)) this.#applied = update;
-      else {
-        // The room's own writes (import, restore) are durable before the call returns.
-        this.#commits.flush();
-        this.#writeBatch([{ update, origin, ackSeq: null }]);
-      }
+    this.#writes = new DocWrites(this.#doc, this.#store, this.#history, ctx.storage, {
+      relay: (frame, without) => this.sendToAll(frame, without),
+      saved: (connection, seq) => this.#sendControl(connection, { type: "saved", seq }),
+      commitFailed: (error) => logEvent("commit_failed", { room: this.name, error }),
     });
   }
 
@@ -148,7 +137,7 @@ export class DocRoom extends RoomShell {
     if (!admitted) return;
     const { identity, role } = admitted;
     if (this.openConnections().length > DocLimits.MAX_CONNECTIONS) {
-      return this.#close(connection, CloseCode.ROOM_FULL, `room is full (${DocLimits.MAX_CONNECTIONS} connections)`);
+      return this.close(connection, CloseCode.ROOM_FULL, `room is full (${DocLimits.MAX_CONNECTIONS} connections)`);
     }
 
     const state: DocConnectionState = {
@@ -182,7 +171,7 @@ export class DocRoom extends RoomShell {
     }
     const others = this.openConnections().filter((c) => c.id !== connection.id);
     if (others.length === 0 && !this.#loadError) {
-      this.#compactIfLogged();
+      this.#writes.compactIfLogged();
       this.#history.snapshot();
     }
     this.noteDirectoryChange();
@@ -195,13 +184,12 @@ export class DocRoom extends RoomShell {
   /** Folds the update log into the snapshot now. Used when the room empties, by tests and by operators. */
   compact(): void {
     this.#assertLoaded();
-    this.#commits.flush();
-    this.#store.compact(Y.encodeStateAsUpdate(this.#doc));
+    this.#writes.compact();
   }
 
   /** Storage sizes and placement, for tests and the admin API. */
   describe() {
-    this.#commits.flush();
+    this.#writes.flush();
     return {
       ...this.#store.stats(),
       outbox: this.outbox.status(),
@@ -234,7 +222,7 @@ export class DocRoom extends RoomShell {
 
   /** Everything an operator sees of this room. */
   inspect() {
-    this.#commits.flush();
+    this.#writes.flush();
     return {
       ...this.directoryEntry(),
       connectionList: this.connectionsInfo(),
@@ -280,15 +268,15 @@ export class DocRoom extends RoomShell {
     const bytes = typeof message === "string" ? new TextEncoder().encode(message).byteLength : message.byteLength;
     if (bytes > DocLimits.MAX_MESSAGE_BYTES) {
       this.telemetry.refused("too_large");
-      return this.#close(connection, CloseCode.MESSAGE_TOO_LARGE, `frame of ${bytes} bytes is over ${DocLimits.MAX_MESSAGE_BYTES}`);
+      return this.close(connection, CloseCode.MESSAGE_TOO_LARGE, `frame of ${bytes} bytes is over ${DocLimits.MAX_MESSAGE_BYTES}`);
     }
     this.telemetry.received(connection.id, bytes);
     if (!this.#bucketFor(connection).take(Date.now())) {
       this.telemetry.refused("rate_limited");
-      return this.#close(connection, CloseCode.RATE_LIMITED, `over ${DocLimits.MESSAGES_PER_SECOND} messages per second`);
+      return this.close(connection, CloseCode.RATE_LIMITED, `over ${DocLimits.MESSAGES_PER_SECOND} messages per second`);
     }
     const parsedState = DocConnectionState.safeParse(connection.state);
-    if (!parsedState.success) return this.#close(connection, CloseCode.UNAUTHENTICATED, "connection has no identity");
+    if (!parsedState.success) return this.close(connection, CloseCode.UNAUTHENTICATED, "connection has no identity");
     const state = parsedState.data;
 
     if (typeof message === "string") return this.#handleControl(connection, state, message);
@@ -298,7 +286,7 @@ export class DocRoom extends RoomShell {
       frame = decodeFrame(toBytes(message));
     } catch (error) {
       if (!(error instanceof FrameError)) throw error;
-      return this.#close(connection, CloseCode.BAD_MESSAGE, error.message);
+      return this.close(connection, CloseCode.BAD_MESSAGE, error.message);
     }
     switch (frame.type) {
       case "sync_step1":
@@ -315,11 +303,11 @@ export class DocRoom extends RoomShell {
 
   #handleControl(connection: Connection, state: DocConnectionState, text: string): void {
     const decoded = decodeClientControl(text);
-    if (!decoded.ok) return this.#close(connection, CloseCode.BAD_MESSAGE, `bad control message: ${decoded.error}`);
+    if (!decoded.ok) return this.close(connection, CloseCode.BAD_MESSAGE, `bad control message: ${decoded.error}`);
     const hello = decoded.value;
     if (hello.protocol !== PROTOCOL_VERSION) {
       const older = hello.protocol < PROTOCOL_VERSION ? "client" : "server";
-      return this.#close(
+      return this.close(
         connection,
         CloseCode.VERSION_MISMATCH,
         `${older} is older: client speaks protocol ${hello.protocol}, server ${PROTOCOL_VERSION}`,
@@ -340,20 +328,14 @@ export class DocRoom extends RoomShell {
       return;
     }
     const stats = this.#store.stats();
-    const waiting = this.#commits.pending.reduce((sum, p) => sum + (p.update?.byteLength ?? 0), 0);
-    if (stats.snapshotBytes + stats.logBytes + waiting + update.byteLength > DocLimits.MAX_DOCUMENT_BYTES) {
-      return this.#close(
+    if (stats.snapshotBytes + stats.logBytes + this.#writes.pendingBytes + update.byteLength > DocLimits.MAX_DOCUMENT_BYTES) {
+      return this.close(
         connection,
         CloseCode.DOCUMENT_TOO_LARGE,
         `document would grow past ${DocLimits.MAX_DOCUMENT_BYTES} bytes`,
       );
     }
-    // Written, relayed and acknowledged by #writeBatch: now, or with the next group commit.
-    this.#applied = null;
-    Y.applyUpdate(this.#doc, update, connection);
-    const applied = this.#applied as Uint8Array | null;
-    this.#applied = null;
-    if (applied || state.isSdk) this.#commits.push({ update: applied, origin: connection, ackSeq: state.isSdk ? seq : null });
+    this.#writes.apply(connection, update, state.isSdk ? seq : null);
   }
 
   #handleAwareness(connection: Connection, state: DocConnectionState, incoming: AwarenessEntry[]): void {
@@ -370,7 +352,7 @@ export class DocRoom extends RoomShell {
       else clocks[entry.clientId] = entry.clock;
     }
     if (Object.keys(clocks).length > DocLimits.MAX_AWARENESS_CLIENTS_PER_CONNECTION) {
-      return this.#close(
+      return this.close(
         connection,
         CloseCode.BAD_MESSAGE,
         `one connection may speak for at most ${DocLimits.MAX_AWARENESS_CLIENTS_PER_CONNECTION} awareness clients`,
@@ -379,35 +361,6 @@ export class DocRoom extends RoomShell {
     connection.setState({ ...state, awareness: clocks });
     const accepted = this.#awareness.apply(entries);
     if (accepted.length > 0) this.sendToAll(encodeAwareness(accepted), connection.id);
-  }
-
-  /**
-   * Appends a batch to SQLite, then relays and acknowledges it, in one event: the output gate
-   * holds every frame below until the write is durable.
-   */
-  #writeBatch(batch: PendingUpdate[]): void {
-    const updates = batch.filter((p): p is PendingUpdate & { update: Uint8Array } => p.update !== null);
-    for (const { update, origin } of updates) {
-      this.#store.appendUpdate(update);
-      this.#history.noteUpdate(editorOf(origin));
-    }
-    if (updates.length > 0) {
-      // One frame per batch. An origin that gets its own edit back applies nothing (Yjs is idempotent).
-      const origins = new Set(updates.map((p) => (isConnection(p.origin) ? p.origin.id : undefined)));
-      const only = origins.size === 1 ? [...origins][0] : undefined;
-      this.sendToAll(encodeUpdate(updates.length === 1 ? updates[0]!.update : Y.mergeUpdates(updates.map((p) => p.update))), only);
-    }
-    for (const { origin, ackSeq } of batch) {
-      if (ackSeq !== null && isConnection(origin) && origin.readyState === WebSocket.OPEN) this.#sendControl(origin, { type: "saved", seq: ackSeq });
-    }
-    const stats = this.#store.stats();
-    if (stats.logUpdates >= DocLimits.COMPACT_AFTER_UPDATES || stats.logBytes >= DocLimits.COMPACT_AFTER_BYTES) {
-      this.compact();
-    }
-  }
-
-  #compactIfLogged(): void {
-    if (this.#store.stats().logUpdates > 0) this.compact();
   }
 
   /** Who speaks for each awareness client id; null until first needed after a start or wake. */
@@ -426,10 +379,7 @@ export class DocRoom extends RoomShell {
 
   #bucketFor(connection: Connection): TokenBucket {
     let bucket = this.#buckets.get(connection.id);
-    if (!bucket) {
-      bucket = new TokenBucket(DocLimits.MESSAGE_BURST, DocLimits.MESSAGES_PER_SECOND, Date.now());
-      this.#buckets.set(connection.id, bucket);
-    }
+    if (!bucket) this.#buckets.set(connection.id, (bucket = new TokenBucket(DocLimits.MESSAGE_BURST, DocLimits.MESSAGES_PER_SECOND, Date.now())));
     return bucket;
   }
 
@@ -438,40 +388,11 @@ export class DocRoom extends RoomShell {
   }
 
   #refuseUnloaded(connection: Connection): void {
-    this.#close(connection, CloseCode.INTERNAL, "the document could not be loaded; it was not changed");
+    this.close(connection, CloseCode.INTERNAL, "the document could not be loaded; it was not changed");
   }
 
   /** Operator and version operations on a document that failed to load would act on an empty one. */
   #assertLoaded(): void {
     if (this.#loadError) throw new Error("the document could not be loaded; the room refuses to act on it");
   }
-
-  #close(connection: Connection, code: CloseCode, reason: string): void {
-    this.close(connection, code, reason);
-  }
-}
-
-/** An update on its way to storage, and the `saved` it owes its sender. */
-interface PendingUpdate {
-  update: Uint8Array | null;
-  origin: unknown;
-  ackSeq: number | null;
-}
-
-/** Who made an update, for the version's editor list. */
-function editorOf(origin: unknown): string {
-  if (origin instanceof RestoreOrigin) return `restore:${origin.versionId}`;
-  if (origin === "import") return "import";
-  if (!isConnection(origin)) return "room";
-  const state = DocConnectionState.safeParse(origin.state);
-  return state.success ? state.data.sub : "unknown";
-}
-
-function isConnection(origin: unknown): origin is Connection {
-  return typeof origin === "object" && origin !== null && "id" in origin && "send" in origin;
-}
-
-function toBytes(message: ArrayBuffer | ArrayBufferView): Uint8Array {
-  if (message instanceof ArrayBuffer) return new Uint8Array(message);
-  return new Uint8Array(message.buffer, message.byteOffset, message.byteLength);
 }

@@ -26,6 +26,12 @@ export type DocFrame =
 
 export class FrameError extends Error {}
 
+/** A binary WebSocket message as bytes, without copying. */
+export function toBytes(message: ArrayBuffer | ArrayBufferView): Uint8Array {
+  if (message instanceof ArrayBuffer) return new Uint8Array(message);
+  return new Uint8Array(message.buffer, message.byteOffset, message.byteLength);
+}
+
 /** Decodes one binary frame from a client; throws FrameError on anything malformed. */
 export function decodeFrame(bytes: Uint8Array): DocFrame {
   try {
