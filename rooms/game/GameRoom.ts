@@ -225,19 +225,19 @@ export class GameRoom extends RoomShell {
     if (!verdict.ok) {
       if ("reply" in verdict) return this.#sendError(connection, "rate_limited", "slow down");
       if (verdict.close === "too_large") {
-        return this.#close(connection, CloseCode.MESSAGE_TOO_LARGE, `message over ${GameLimits.MAX_INPUT_BYTES} bytes`);
+        return this.close(connection, CloseCode.MESSAGE_TOO_LARGE, `message over ${GameLimits.MAX_INPUT_BYTES} bytes`);
       }
-      return this.#close(connection, CloseCode.RATE_LIMITED, `over ${GameLimits.MESSAGES_PER_SECOND} messages per second`);
+      return this.close(connection, CloseCode.RATE_LIMITED, `over ${GameLimits.MESSAGES_PER_SECOND} messages per second`);
     }
     const state = this.#states.get(connection);
-    if (!state) return this.#close(connection, CloseCode.UNAUTHENTICATED, "connection has no identity");
+    if (!state) return this.close(connection, CloseCode.UNAUTHENTICATED, "connection has no identity");
     if (typeof message !== "string") return this.#refuse(connection, gate, "bad_message", "game rooms speak JSON text frames");
     const decoded = decodeClientGameMessage(message);
     if (!decoded.ok) return this.#refuse(connection, gate, "bad_message", decoded.error);
     const msg = decoded.value;
 
     if (msg.type === "hello") return this.#handleHello(connection, state, msg.protocol, msg.resume);
-    if (!state.isReady) return this.#close(connection, CloseCode.BAD_MESSAGE, "say hello first");
+    if (!state.isReady) return this.close(connection, CloseCode.BAD_MESSAGE, "say hello first");
     if (msg.type === "ping") return this.#send(connection, { type: "pong", t: msg.t });
     if (msg.type === "probe") return this.proofOfReading(connection);
 
@@ -260,19 +260,19 @@ export class GameRoom extends RoomShell {
     if (state.isReady) return;
     if (protocol !== PROTOCOL_VERSION) {
       const older = protocol < PROTOCOL_VERSION ? "client" : "server";
-      return this.#close(connection, CloseCode.VERSION_MISMATCH, `${older} is older: client speaks protocol ${protocol}, server ${PROTOCOL_VERSION}`);
+      return this.close(connection, CloseCode.VERSION_MISMATCH, `${older} is older: client speaks protocol ${protocol}, server ${PROTOCOL_VERSION}`);
     }
     let seat: Seat | null = null;
     if (state.role === "player") {
       const claimed = this.#claimSeat(connection, state, resume);
-      if (claimed === "full") return this.#close(connection, CloseCode.ROOM_FULL, `room is full (${this.game.maxPlayers} players)`);
-      if (claimed === "locked") return this.#close(connection, CloseCode.FORBIDDEN, "room is locked: no new players");
+      if (claimed === "full") return this.close(connection, CloseCode.ROOM_FULL, `room is full (${this.game.maxPlayers} players)`);
+      if (claimed === "locked") return this.close(connection, CloseCode.FORBIDDEN, "room is locked: no new players");
       if (claimed === "taken") {
-        return this.#close(connection, CloseCode.ROOM_FULL, "you are seated from another connection; resume with its token");
+        return this.close(connection, CloseCode.ROOM_FULL, "you are seated from another connection; resume with its token");
       }
       seat = claimed;
     } else if (this.#readyConnections().filter((c) => c.state.role === "spectator").length >= GameLimits.MAX_SPECTATORS) {
-      return this.#close(connection, CloseCode.ROOM_FULL, `room has its ${GameLimits.MAX_SPECTATORS} spectators`);
+      return this.close(connection, CloseCode.ROOM_FULL, `room has its ${GameLimits.MAX_SPECTATORS} spectators`);
     }
     this.#states.set(connection, { ...state, isReady: true });
     const view = this.#viewFor(state.role === "player" ? state.sub : null);
@@ -301,7 +301,7 @@ export class GameRoom extends RoomShell {
     const older = this.#otherConnectionOf(state.sub, connection.id);
     const claim = this.#seats.claim(state, resume, older !== undefined, this.isLocked);
     if (claim.outcome !== "held" && claim.outcome !== "new") return claim.outcome;
-    if (older) this.#close(older, CloseCode.REPLACED, "this seat was taken by a newer connection");
+    if (older) this.close(older, CloseCode.REPLACED, "this seat was taken by a newer connection");
     if (claim.outcome === "new") {
       // A restored pause between matches (engine gone, restart due) starts at the tick, with every seat.
       if (this.#match.engine === null && this.#match.restartAt === null) this.#match.start([state.sub], now);
@@ -403,7 +403,7 @@ export class GameRoom extends RoomShell {
 
   #refuse(connection: Connection, gate: InputGate, code: GameErrorCode, message: string, seq?: number): void {
     this.telemetry.refused(code);
-    if (gate.strike()) return this.#close(connection, CloseCode.BAD_MESSAGE, `too many refused messages (last: ${message})`);
+    if (gate.strike()) return this.close(connection, CloseCode.BAD_MESSAGE, `too many refused messages (last: ${message})`);
     this.#sendError(connection, code, message, seq);
   }
 
@@ -421,11 +421,7 @@ export class GameRoom extends RoomShell {
   }
 
   #refuseUnloaded(connection: Connection): void {
-    this.#close(connection, CloseCode.INTERNAL, "the room's match could not be loaded; it was not changed");
-  }
-
-  #close(connection: Connection, code: CloseCode, reason: string): void {
-    this.close(connection, code, reason);
+    this.close(connection, CloseCode.INTERNAL, "the room's match could not be loaded; it was not changed");
   }
 }
 
