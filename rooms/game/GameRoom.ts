@@ -303,8 +303,7 @@ export class GameRoom extends RoomShell {
     if (claim.outcome !== "held" && claim.outcome !== "new") return claim.outcome;
     if (older) this.close(older, CloseCode.REPLACED, "this seat was taken by a newer connection");
     if (claim.outcome === "new") {
-      // A restored pause between matches (engine gone, restart due) starts at the tick, with every seat.
-      if (this.#match.engine === null && this.#match.restartAt === null) this.#match.start([state.sub], now);
+      if (this.#match.engine === null) this.#match.start([state.sub], now);
       else this.#match.join(state.sub);
       this.#reportSeats();
     }

@@ -92,13 +92,10 @@ export class MatchRunner {
   }
 
   #restore(): void {
-    const match = this.store.currentMatch();
-    if (!match) {
-      // Unloaded in the pause after a match (a deploy, a crash): the next one is still due (R5).
-      const ended = this.store.latestMatch()?.endedAt ?? null;
-      if (ended !== null) this.restartAt = ended + GameLimits.RESTART_DELAY_MS;
-      return;
-    }
+    // The running match; or, unloaded in the pause after one (a deploy, a crash), the match that
+    // ended: its final state shows until the next match starts, when it was due (R5).
+    const match = this.store.currentMatch() ?? this.store.latestMatch();
+    if (!match) return;
     const saved = this.store.loadSnapshot(match.id);
     const engine = new MatchEngine(this.game, match.seed, match.players, saved?.snapshot);
     for (const { entry } of this.store.entries(match.id)) {
@@ -110,6 +107,10 @@ export class MatchRunner {
       this.#lastEntryId = id;
     }
     this.#lastEntryId = Math.max(this.#lastEntryId, saved?.lastEntryId ?? 0);
+    if (match.endedAt !== null) {
+      while (engine.tick < (match.finalTick ?? 0)) engine.step();
+      this.restartAt = match.endedAt + GameLimits.RESTART_DELAY_MS;
+    }
     engine.drainEvents();
     this.engine = engine;
     this.matchId = match.id;

@@ -25,4 +25,22 @@ describe("a game room restarted between matches", () => {
     xBack.socket.close();
     oBack.socket.close();
   });
+
+  it("[9] shows the ended match's final board while the pause lasts, as a room that was not restarted does", async () => {
+    const { over, x, o } = await playTicTacToeWin("between-shown");
+    for (const { socket } of [x, o]) {
+      socket.close();
+      await socket.closed;
+    }
+    await expect.poll(() => inRoom("tictactoe", "between-shown", (r) => r.isTicking)).toBe(false);
+    await evictDurableObject(room("tictactoe", "between-shown"));
+    const xBack = await join("tictactoe", "between-shown", "xavier", { resume: x.welcome.resumeToken! });
+    expect(xBack.welcome.matchId).toBe(over.matchId);
+    expect(xBack.welcome.view).toMatchObject({ phase: "over", winner: "X", board: ["X", "X", "X", "O", "O", "", "", "", ""] });
+    // The restored state is the final one the match record names, not a replay stopped short.
+    const [live, record] = await inRoom("tictactoe", "between-shown", (r) => [r.liveState(), r.matchRecord(over.matchId)] as const);
+    expect(live.hash).toBe(record?.finalHash);
+    expect(live.tick).toBe(record?.finalTick);
+    xBack.socket.close();
+  });
 });
