@@ -34,6 +34,7 @@ export abstract class RoomShell extends Server<Env> {
    */
   #connections: Connection[] | null = null;
   #readProof: ReadProof | null = null;
+  #isDropping = false;
   /** Set by purge(): the storage is gone, and the instance is about to be dropped. */
   #isDeleted = false;
 
@@ -144,20 +145,26 @@ export abstract class RoomShell extends Server<Env> {
     await this.ctx.storage.setAlarm(Math.max(Math.min(...times), Date.now() + 1));
   }
 
-  /** Sends a frame; probes a client that has not proven it reads, and closes one that never answers (4408). */
+  /**
+   * Sends a frame; probes a client that has not proven it reads, and closes one that never answers
+   * (4408) instead of sending it more. A connection closed earlier in this turn gets nothing.
+   */
   protected send(connection: Connection, data: string | ArrayBufferView): void {
+    if (connection.readyState !== WebSocket.OPEN) return;
     const bytes = frameBytes(data);
+    const verdict = this.#proofs.sent(connection.id, bytes);
+    if (verdict === "close") {
+      this.telemetry.refused("slow_consumer");
+      this.close(connection, CloseCode.SLOW_CONSUMER, `over ${this.readLimits.maxUnreadBytes} bytes sent without proof of reading`);
+      return;
+    }
     connection.send(data);
     this.telemetry.sent(connection.id, bytes);
-    const verdict = this.#proofs.sent(connection.id, bytes);
     if (verdict === "probe") {
       const probe = this.probeFrame();
       connection.send(probe);
       this.telemetry.sent(connection.id, frameBytes(probe));
       this.#proofs.probed(connection.id, frameBytes(probe));
-    } else if (verdict === "close") {
-      this.telemetry.refused("slow_consumer");
-      this.close(connection, CloseCode.SLOW_CONSUMER, `over ${this.readLimits.maxUnreadBytes} bytes sent without proof of reading`);
     }
   }
 
@@ -172,6 +179,18 @@ export abstract class RoomShell extends Server<Env> {
 
   protected close(connection: Connection, code: CloseCode, reason: string): void {
     closeConnection(connection, this.roomPath, code, reason);
+  }
+
+  /**
+   * For a room whose stored state failed to load: closes the connection with 4500, then drops
+   * this instance once the turn ends, so the next connection builds a new one that loads again.
+   * A failed instance kept warm by clients reconnecting to it would never retry.
+   */
+  protected refuseUnloaded(connection: Connection, what: string): void {
+    this.close(connection, CloseCode.INTERNAL, `${what} could not be loaded; it was not changed`);
+    if (this.#isDropping) return;
+    this.#isDropping = true;
+    setTimeout(() => this.ctx.abort(`${what} could not be loaded`), 0);
   }
 
   // ---- admin operations shared by every room kind ----

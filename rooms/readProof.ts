@@ -2,11 +2,13 @@
  * Bounds what a room sends to a client that does not read. A room cannot see a socket's send
  * buffer, so it asks for proof instead: after `probeAfterBytes` unproven bytes it sends a probe
  * that every reading client answers (a y-protocols sync step 1, answered by a step 2; a game
- * `probe`, echoed). Bytes before an answered probe are proven read. A connection with a probe
- * outstanding for more than `maxUnreadBytes` of later sends is due to close (4408); what may sit
- * unread for one connection is then at most probeAfterBytes + one frame + maxUnreadBytes.
+ * `probe`, echoed). Bytes before an answered probe are proven read. A frame that would take a
+ * connection more than `maxUnreadBytes` past its outstanding probe is not sent: the connection is
+ * closed (4408). What may sit unread for one connection is at most probeAfterBytes + one frame +
+ * maxUnreadBytes.
  *
- * Clients answer probes in order, once each, so answers are counted rather than matched.
+ * Clients answer probes in order, once each, so answers are counted rather than matched. This
+ * bounds stalled sockets, not hostile clients: one that answers without reading passes.
  * In memory only: after the room hibernates (it was idle) every connection starts afresh.
  */
 export interface ReadProofLimits {
@@ -36,7 +38,7 @@ export class ReadProof {
     this.#budget(connectionId).outstanding.push(null);
   }
 
-  /** Records a frame sent; says whether to probe now, or close the connection. */
+  /** Records a frame about to be sent; says whether to send it and probe after it, or close instead. */
   sent(connectionId: string, bytes: number): SendVerdict {
     const budget = this.#budget(connectionId);
     budget.sent += bytes;

@@ -42,7 +42,7 @@ export class GameRoom extends RoomShell {
   /**
    * Set when the stored match could not be read at start. The room then serves no one and
    * writes nothing (its clients are closed with 4500 instead of waiting on a room that cannot
-   * answer); the next instance, after this one is evicted, tries again.
+   * answer); the next instance tries again (see refuseUnloaded).
    */
   #loadError: unknown = null;
   readonly #exports: ExportTargets;
@@ -113,7 +113,7 @@ export class GameRoom extends RoomShell {
 
   onStart(): void {
     if (this.#loadError) {
-      for (const connection of this.openConnections()) this.#refuseUnloaded(connection);
+      for (const connection of this.openConnections()) this.refuseUnloaded(connection, "the room's match");
       return;
     }
     // After a wake with players still connected (hibernated sockets), resume ticking.
@@ -122,7 +122,7 @@ export class GameRoom extends RoomShell {
 
   onConnect(connection: Connection, { request }: ConnectionContext): void {
     this.rememberConnection(connection);
-    if (this.#loadError) return this.#refuseUnloaded(connection);
+    if (this.#loadError) return this.refuseUnloaded(connection, "the room's match");
     const admitted = admitConnection(connection, request, {
       roomPath: roomPath("game", `${this.game.name}/${this.#roomId}`),
       roles: GameRole,
@@ -213,13 +213,15 @@ export class GameRoom extends RoomShell {
   protected handleMessage(connection: Connection, message: WSMessage): void {
     // Frames already queued when the room closed this socket are dropped, not answered.
     if (connection.readyState !== WebSocket.OPEN) return;
-    if (this.#loadError) return this.#refuseUnloaded(connection);
+    if (this.#loadError) return this.refuseUnloaded(connection, "the room's match");
     const now = Date.now();
     let gate = this.#gates.get(connection.id);
     if (!gate) this.#gates.set(connection.id, (gate = new InputGate(now)));
     const bytes = typeof message === "string" ? new TextEncoder().encode(message).byteLength : message.byteLength;
     this.noteActivity();
     this.telemetry.received(connection.id, bytes);
+    // The echo of the room's own probe passes the rate gate: a dropped echo would end in 4408.
+    if (message === PROBE) return this.proofOfReading(connection);
     const verdict = gate.admit(bytes, now);
     if (!verdict.ok) this.telemetry.refused(verdict.ok === false && "reply" in verdict ? "rate_limited" : verdict.close);
     if (!verdict.ok) {
@@ -419,9 +421,6 @@ export class GameRoom extends RoomShell {
     for (const { connection } of this.#readyConnections()) this.send(connection, text);
   }
 
-  #refuseUnloaded(connection: Connection): void {
-    this.close(connection, CloseCode.INTERNAL, "the room's match could not be loaded; it was not changed");
-  }
 }
 
 const PROBE = encodeGameMessage({ type: "probe" });
