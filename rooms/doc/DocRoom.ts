@@ -56,7 +56,7 @@ export class DocRoom extends RoomShell {
   /**
    * Set when the stored document could not be read at start. The room then serves no one and
    * writes nothing, so a document that failed to load is never saved over the stored one; the
-   * next instance (after this one is evicted) tries again.
+   * next instance tries again (see refuseUnloaded).
    */
   #loadError: unknown = null;
 
@@ -85,7 +85,7 @@ export class DocRoom extends RoomShell {
 
   onStart(): void {
     if (this.#loadError) {
-      for (const connection of this.openConnections()) this.#refuseUnloaded(connection);
+      for (const connection of this.openConnections()) this.refuseUnloaded(connection, "the document");
       return;
     }
     // Presence lived in memory only; after a wake, ask the connected clients to announce themselves.
@@ -127,7 +127,7 @@ export class DocRoom extends RoomShell {
 
   onConnect(connection: Connection, { request }: ConnectionContext): void {
     this.rememberConnection(connection);
-    if (this.#loadError) return this.#refuseUnloaded(connection);
+    if (this.#loadError) return this.refuseUnloaded(connection, "the document");
     const admitted = admitConnection(connection, request, {
       roomPath: this.roomPath,
       roles: DocRole,
@@ -263,7 +263,7 @@ export class DocRoom extends RoomShell {
   protected handleMessage(connection: Connection, message: WSMessage): void {
     // Frames already queued when the room closed this socket are dropped, not answered.
     if (connection.readyState !== WebSocket.OPEN) return;
-    if (this.#loadError) return this.#refuseUnloaded(connection);
+    if (this.#loadError) return this.refuseUnloaded(connection, "the document");
     this.noteActivity();
     const bytes = typeof message === "string" ? new TextEncoder().encode(message).byteLength : message.byteLength;
     if (bytes > DocLimits.MAX_MESSAGE_BYTES) {
@@ -387,9 +387,6 @@ export class DocRoom extends RoomShell {
     this.send(connection, encodeServerControl(message));
   }
 
-  #refuseUnloaded(connection: Connection): void {
-    this.close(connection, CloseCode.INTERNAL, "the document could not be loaded; it was not changed");
-  }
 
   /** Operator and version operations on a document that failed to load would act on an empty one. */
   #assertLoaded(): void {
