@@ -1,17 +1,16 @@
 import type { ChildProcess } from "node:child_process";
 import { createClient, type DocProvider, type EdgeroomClient } from "../../client-sdk/index.ts";
+import { nextRandom } from "../../protocol/match.ts";
 import { devToken, eventually } from "./service.ts";
 import { killTree, startService } from "./wranglerProcess.ts";
 
-/** mulberry32: a small seeded source, so a run's kill moments and edit cadence replay from its seed. */
+/** The product's own seeded source (mulberry32), so a run's kill moments and edit cadence replay from its seed. */
 export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
+  let state = seed >>> 0;
   return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    const next = nextRandom(state);
+    state = next.rngState;
+    return next.value;
   };
 }
 
