@@ -9,8 +9,17 @@ import { eventually } from "./service.ts";
  * process for seconds, which would hold back every client timer of a test.
  */
 export async function startService(port: number, persistTo: string, { migrate = true } = {}): Promise<ChildProcess> {
+  // A service left on the port by an earlier run would answer the health check below, and the
+  // test would kill and restart its own while talking to that one.
+  if (await isServing(port)) throw new Error(`port ${port} already serves something; stop it first (a service left from an earlier run?)`);
   if (migrate) applyLocalMigrations({ persistTo });
   const child: ChildProcess = spawnWranglerDev({ port, persistTo, stdio: "ignore", detached: true });
+  // If the test process ends without killTree (an uncaught error), the service goes with it.
+  const killOnExit = () => {
+    if (isAlive(-child.pid!)) process.kill(-child.pid!, "SIGKILL");
+  };
+  process.once("exit", killOnExit);
+  child.once("exit", () => process.off("exit", killOnExit));
   const deadline = Date.now() + 60_000;
   for (;;) {
     try {
@@ -38,6 +47,15 @@ export async function killTree(child: ChildProcess): Promise<void> {
 function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function isServing(port: number): Promise<boolean> {
+  try {
+    await fetch(`http://127.0.0.1:${port}/v1/health`, { signal: AbortSignal.timeout(2_000) });
     return true;
   } catch {
     return false;
