@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { CloseCode, decodeClientControl, isFatalCloseCode, roomClaimCovers, truncateCloseReason } from "./index.ts";
+import { CloseCode, PROTOCOL_VERSION, decodeClientControl, isFatalCloseCode, roomClaimCovers, truncateCloseReason, versionMismatch } from "./index.ts";
 
 describe("room claims", () => {
   it.each([
@@ -35,5 +35,13 @@ describe("control messages", () => {
     expect(decodeClientControl('{"type":"hello","protocol":1}')).toEqual({ ok: true, value: { type: "hello", protocol: 1 } });
     expect(decodeClientControl("{")).toEqual({ ok: false, error: "not JSON" });
     expect(decodeClientControl('{"type":"nope"}').ok).toBe(false);
+  });
+});
+
+describe("protocol versions", () => {
+  it("serves its own version and says which side is older otherwise", () => {
+    expect(versionMismatch(PROTOCOL_VERSION)).toBeNull();
+    expect(versionMismatch(PROTOCOL_VERSION - 1)).toBe(`client is older: client speaks protocol ${PROTOCOL_VERSION - 1}, server ${PROTOCOL_VERSION}`);
+    expect(versionMismatch(PROTOCOL_VERSION + 1)).toMatch(/^server is older/);
   });
 });

@@ -9,6 +9,7 @@ import {
   decodeClientControl,
   encodeServerControl,
   roomPath,
+  versionMismatch,
   type ServerControl,
 } from "../../protocol/index.ts";
 import { admitConnection } from "../admission.ts";
@@ -305,14 +306,8 @@ export class DocRoom extends RoomShell {
     const decoded = decodeClientControl(text);
     if (!decoded.ok) return this.close(connection, CloseCode.BAD_MESSAGE, `bad control message: ${decoded.error}`);
     const hello = decoded.value;
-    if (hello.protocol !== PROTOCOL_VERSION) {
-      const older = hello.protocol < PROTOCOL_VERSION ? "client" : "server";
-      return this.close(
-        connection,
-        CloseCode.VERSION_MISMATCH,
-        `${older} is older: client speaks protocol ${hello.protocol}, server ${PROTOCOL_VERSION}`,
-      );
-    }
+    const mismatch = versionMismatch(hello.protocol);
+    if (mismatch) return this.close(connection, CloseCode.VERSION_MISMATCH, mismatch);
     connection.setState({ ...state, isSdk: true });
     this.#sendControl(connection, { type: "welcome", protocol: PROTOCOL_VERSION, connectionId: connection.id, role: state.role });
   }

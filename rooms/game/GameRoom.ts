@@ -9,6 +9,7 @@ import {
   encodeGameMessage,
   hashState,
   roomPath,
+  versionMismatch,
   type AnyGame,
   type GameErrorCode,
   type ServerGameMessage,
@@ -260,10 +261,8 @@ export class GameRoom extends RoomShell {
 
   #handleHello(connection: Connection, state: GameConnectionState, protocol: number, resume?: string): void {
     if (state.isReady) return;
-    if (protocol !== PROTOCOL_VERSION) {
-      const older = protocol < PROTOCOL_VERSION ? "client" : "server";
-      return this.close(connection, CloseCode.VERSION_MISMATCH, `${older} is older: client speaks protocol ${protocol}, server ${PROTOCOL_VERSION}`);
-    }
+    const mismatch = versionMismatch(protocol);
+    if (mismatch) return this.close(connection, CloseCode.VERSION_MISMATCH, mismatch);
     let seat: Seat | null = null;
     if (state.role === "player") {
       const claimed = this.#claimSeat(connection, state, resume);
@@ -420,7 +419,6 @@ export class GameRoom extends RoomShell {
     const text = encodeGameMessage(message);
     for (const { connection } of this.#readyConnections()) this.send(connection, text);
   }
-
 }
 
 const PROBE = encodeGameMessage({ type: "probe" });
