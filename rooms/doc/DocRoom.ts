@@ -330,7 +330,9 @@ export class DocRoom extends RoomShell {
         `document would grow past ${DocLimits.MAX_DOCUMENT_BYTES} bytes`,
       );
     }
-    this.#writes.apply(connection, update, state.isSdk ? seq : null);
+    if (!this.#writes.apply(connection, update, state.isSdk ? seq : null)) {
+      this.close(connection, CloseCode.BAD_MESSAGE, "the update could not be applied to the document");
+    }
   }
 
   #handleAwareness(connection: Connection, state: DocConnectionState, incoming: AwarenessEntry[]): void {

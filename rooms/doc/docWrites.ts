@@ -53,13 +53,23 @@ export class DocWrites {
   /**
    * Applies a connection's update; it is written, relayed and acknowledged (`ackSeq`, if any)
    * now or with the next group commit. An update that changes nothing is still acknowledged.
+   * Returns false for an update Yjs could not apply (nothing is acknowledged then).
    */
-  apply(connection: Connection, update: Uint8Array, ackSeq: number | null): void {
+  apply(connection: Connection, update: Uint8Array, ackSeq: number | null): boolean {
     this.#applied = null;
-    Y.applyUpdate(this.#doc, update, connection);
+    let isApplied = true;
+    try {
+      Y.applyUpdate(this.#doc, update, connection);
+    } catch {
+      isApplied = false;
+    }
     const applied = this.#applied as Uint8Array | null;
     this.#applied = null;
-    if (applied || ackSeq !== null) this.#commits.push({ update: applied, origin: connection, ackSeq });
+    // Yjs checks an update only as it applies it: one that fails part-way has still changed the
+    // document. What it changed is written and relayed like any update, so the document in
+    // memory, in storage and at the clients stays one.
+    if (applied || (isApplied && ackSeq !== null)) this.#commits.push({ update: applied, origin: connection, ackSeq: isApplied ? ackSeq : null });
+    return isApplied;
   }
 
   /** Bytes applied but waiting for the commit in flight. */

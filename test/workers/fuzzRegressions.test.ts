@@ -1,11 +1,40 @@
 // Defects the fuzz found, each replayed with its exact input.
 import { env, exports } from "cloudflare:workers";
+import * as encoding from "lib0/encoding";
+import * as Y from "yjs";
 import { describe, expect, it } from "vitest";
+import { CloseCode } from "../../protocol/closeCodes.ts";
+import { encodeUpdate } from "../../rooms/doc/frames.ts";
 import { D1LeaderboardStore } from "../../persistence/d1LeaderboardStore.ts";
 import { bumpBoardGeneration } from "../../persistence/leaderboardCache.ts";
-import { BASE } from "./helpers.ts";
+import { BASE, devToken, editFrame, openSdkDoc } from "./helpers.ts";
 
 describe("fuzz regressions", () => {
+  it("[fuzz] an update that Yjs refuses only while applying it closes its sender with 4400, and the room keeps serving", async () => {
+    // The long fuzz run FUZZ_SEED=49139769 (doc frames) got 4500 for an update that passed
+    // Y.decodeUpdate and threw in Y.applyUpdate (UpdateEncoderV2.writeDsLen). This update takes
+    // the same path: a delete range of length 0 for a client the document has not seen.
+    const update = encoding.createEncoder();
+    encoding.writeVarUint(update, 0); // no structs
+    encoding.writeVarUint(update, 1); // a delete set for one client
+    encoding.writeVarUint(update, 42); // client
+    encoding.writeVarUint(update, 1); // one range
+    encoding.writeVarUint(update, 5); // clock
+    encoding.writeVarUint(update, 0); // length 0
+    const bytes = encoding.toUint8Array(update);
+    expect(() => Y.decodeUpdate(bytes)).not.toThrow();
+
+    const token = await devToken({ sub: "fuzz-editor", room: "doc/fuzz-regression-empty-range", role: "editor" });
+    const bad = await openSdkDoc("fuzz-regression-empty-range", token);
+    bad.send(encodeUpdate(bytes));
+    expect((await bad.closed).code).toBe(CloseCode.BAD_MESSAGE);
+
+    const good = await openSdkDoc("fuzz-regression-empty-range", token);
+    good.send(editFrame(new Y.Doc(), (d) => d.getText("t").insert(0, "still served")));
+    await good.control("saved");
+    good.close();
+  });
+
   it("[fuzz] a leaderboard page whose last player id is not Latin-1 answers 200 with a cursor that pages on", async () => {
     // Player ids are token subjects: any text. btoa() throws on "日本", which made the page a 500.
     const board = "tictactoe.wins";
