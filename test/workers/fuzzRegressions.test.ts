@@ -11,9 +11,10 @@ import { BASE, devToken, editFrame, openSdkDoc } from "./helpers.ts";
 
 describe("fuzz regressions", () => {
   it("[fuzz] an update that Yjs refuses only while applying it closes its sender with 4400, and the room keeps serving", async () => {
-    // The long fuzz run FUZZ_SEED=49139769 (doc frames) got 4500 for an update that passed
-    // Y.decodeUpdate and threw in Y.applyUpdate (UpdateEncoderV2.writeDsLen). This update takes
-    // the same path: a delete range of length 0 for a client the document has not seen.
+    // The long fuzz run FUZZ_SEED=49139769 (doc frames, case 3587; `FUZZ_SEED=49143356 FUZZ_CASES=1`
+    // replays it) got 4500 for an update that passed Y.decodeUpdate and threw in Y.applyUpdate
+    // (UpdateEncoderV2.writeDsLen). This update takes the same path: a delete range of length 0
+    // for a client the document has not seen.
     const update = encoding.createEncoder();
     encoding.writeVarUint(update, 0); // no structs
     encoding.writeVarUint(update, 1); // a delete set for one client
