@@ -188,9 +188,14 @@ export abstract class RoomShell extends Server<Env> {
    */
   protected refuseUnloaded(connection: Connection, what: string): void {
     this.close(connection, CloseCode.INTERNAL, `${what} could not be loaded; it was not changed`);
+    this.#dropInstance(`${what} could not be loaded`);
+  }
+
+  /** Drops this instance once the current turn ends (its replies go out first); the next request builds a new one. */
+  #dropInstance(reason: string): void {
     if (this.#isDropping) return;
     this.#isDropping = true;
-    setTimeout(() => this.ctx.abort(`${what} could not be loaded`), 0);
+    setTimeout(() => this.ctx.abort(reason), 0);
   }
 
   // ---- admin operations shared by every room kind ----
@@ -240,7 +245,7 @@ export abstract class RoomShell extends Server<Env> {
     await this.ctx.storage.deleteAll();
     logEvent("admin_delete", { room: this.roomPath });
     // The in-memory room still holds the old state: drop the instance, so the next request starts empty.
-    setTimeout(() => this.ctx.abort("room deleted"), 0);
+    this.#dropInstance("room deleted");
   }
 
   /** This room as the directory lists it. */
