@@ -188,6 +188,9 @@ test(`[9] 300 clients in 30 rooms reconnect by themselves after a restart: all b
       timers.push(setInterval(() => player.game.send({ type: "move", dx: Math.random() < 0.5 ? -1 : 1, dy: 0 }), INPUT_EVERY_MS));
     }
     await new Promise((resolve) => setTimeout(resolve, WORK_BEFORE_RESTART_MS));
+    // Every editor has been told at least one edit is saved (on a slow machine 3 s may not do), so
+    // each one has something the restart must not lose; the typists keep typing meanwhile.
+    await eventually(() => editors.every((e) => e.savedClock > 0), 30_000, "every editor's first edit to be saved");
 
     // A deploy: every socket drops at once, and the service is back on the same storage.
     isRestarting = true;
