@@ -24,6 +24,8 @@ export default defineConfig({
   testDir: "e2e",
   timeout: 60_000,
   expect: { timeout: 15_000 },
+  // A `.only` left in a spec would run a fraction of the suite; CI (and `npm test`, by flag) refuses it.
+  forbidOnly: Boolean(process.env.CI),
   fullyParallel: false,
   workers: 1,
   reporter: [["list"], ["json", { outputFile: "test-results/playwright.json" }]],

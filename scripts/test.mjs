@@ -11,6 +11,8 @@ const env = { ...process.env, ...offlineEnv };
 const bin = (name) => join(projectRoot, "node_modules", ".bin", name);
 let passed = 0;
 let failed = 0;
+let skipped = 0; // skipped and todo tests: neither passed nor failed, but never silently dropped
+const flaky = []; // titles of tests that passed only on a retry
 
 function run(title, command, args) {
   console.log(`\n=== ${title}`);
@@ -24,7 +26,10 @@ function check(title, command, args) {
   else failed += 1;
 }
 
-/** A stage that reports many tests in a JSON file; a crash before the report counts as one failure. */
+/**
+ * A stage that reports many tests in a JSON file. A crash before the report, or a report that cannot be
+ * read as one (not JSON, a count missing or not a number), counts as one failure and the summary still prints.
+ */
 function suite(title, command, args, reportFile, count) {
   const ok = run(title, command, args);
   const path = join(results, reportFile);
@@ -33,10 +38,30 @@ function suite(title, command, args, reportFile, count) {
     console.log(`${title}: no report was written`);
     return;
   }
-  const counts = count(JSON.parse(readFileSync(path, "utf8")));
+  let counts;
+  try {
+    counts = count(JSON.parse(readFileSync(path, "utf8")));
+    for (const key of ["passed", "failed", "skipped"]) {
+      if (!Number.isInteger(counts[key]) || counts[key] < 0) throw new Error(`"${key}" is ${counts[key]}`);
+    }
+  } catch (error) {
+    failed += 1;
+    console.log(`${title}: the report ${reportFile} is unreadable (${error.message})`);
+    return;
+  }
   passed += counts.passed;
   failed += counts.failed;
+  skipped += counts.skipped;
+  flaky.push(...(counts.flaky ?? []));
   if (!ok && counts.failed === 0) failed += 1; // failed outside any test (a broken file, a setup error)
+}
+
+/** Titles of Playwright tests whose final outcome was "flaky" (failed, then passed on a retry). */
+function flakyTitles(suites = [], path = []) {
+  return suites.flatMap((s) => [
+    ...(s.specs ?? []).filter((spec) => spec.tests.some((t) => t.status === "flaky")).map((spec) => [...path, s.title, spec.title].filter(Boolean).join(" > ")),
+    ...flakyTitles(s.suites, [...path, s.title]),
+  ]);
 }
 
 check("type check", "npm", ["run", "-s", "typecheck"]);
@@ -47,14 +72,19 @@ check("production bundle (wrangler deploy --dry-run --env production)", process.
   join(projectRoot, "node_modules/wrangler/bin/wrangler.js"),
   "deploy", "--dry-run", "--env", "production", "--outdir", ".wrangler/dry-run",
 ]);
-suite("unit and in-workerd tests (vitest)", bin("vitest"), ["run"], "vitest.json", (report) => ({
+// `.only` left in a test would silently run a fraction of the suite: both runners refuse it here.
+suite("unit and in-workerd tests (vitest)", bin("vitest"), ["run", "--allowOnly=false"], "vitest.json", (report) => ({
   passed: report.numPassedTests,
   failed: report.numFailedTests,
+  skipped: report.numPendingTests + report.numTodoTests,
 }));
-suite("end-to-end tests (Playwright, Chromium)", bin("playwright"), ["test"], "playwright.json", (report) => ({
+suite("end-to-end tests (Playwright, Chromium)", bin("playwright"), ["test", "--forbid-only"], "playwright.json", (report) => ({
   passed: report.stats.expected + report.stats.flaky,
   failed: report.stats.unexpected,
+  skipped: report.stats.skipped,
+  flaky: flakyTitles(report.suites),
 }));
 
-console.log(`\n${passed} passed, ${failed} failed`);
+for (const title of flaky) console.log(`flaky (failed, then passed on a retry): ${title}`);
+console.log(`\n${passed} passed, ${failed} failed, ${skipped} skipped${flaky.length ? `, ${flaky.length} flaky` : ""}`);
 process.exit(failed === 0 ? 0 : 1);
