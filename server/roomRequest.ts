@@ -17,15 +17,23 @@ export async function checkRoomRequest(
   kind: RoomKind,
   path: string,
 ): Promise<{ claims: TokenClaims; hint: Region | undefined } | Response> {
-  const auth = await timed(c, "auth", () => authorize(c.env, tokenOf(c.req.raw), kind, path));
-  if (!auth.ok) {
-    logEvent("auth_refused", { room: path, status: auth.status, code: auth.code });
-    return jsonError(c, auth.status, auth.code, auth.message);
-  }
+  const claims = await authorizeRoom(c, kind, path);
+  if (claims instanceof Response) return claims;
   const placement = choosePlacement(c.req.raw);
   if (!placement.ok) return jsonError(c, 400, "bad_region", placement.message);
   if (c.req.header("Upgrade")?.toLowerCase() !== "websocket") {
     return jsonError(c, 426, "upgrade_required", "connect with a WebSocket");
   }
-  return { claims: auth.claims, hint: placement.hint };
+  return { claims, hint: placement.hint };
+}
+
+/**
+ * The request's token, checked for `path` (401/403/503), timed as `auth` and logged when refused:
+ * every route that takes a token goes through here.
+ */
+export async function authorizeRoom(c: Context<AppEnv>, kind: RoomKind, path: string): Promise<TokenClaims | Response> {
+  const auth = await timed(c, "auth", () => authorize(c.env, tokenOf(c.req.raw), kind, path));
+  if (auth.ok) return auth.claims;
+  logEvent("auth_refused", { room: path, status: auth.status, code: auth.code });
+  return jsonError(c, auth.status, auth.code, auth.message);
 }

@@ -3,11 +3,11 @@ import { z } from "zod";
 import { Region, roomPath } from "../../protocol/index.ts";
 import { findGame } from "../../rooms/game/registry.ts";
 import { matchmakerFor } from "../../rooms/game/seatReports.ts";
-import { authorize, tokenOf } from "../auth.ts";
 import type { AppEnv } from "../app.ts";
 import { jsonError } from "../errors.ts";
 import { readJsonBody } from "../jsonBody.ts";
 import { choosePlacement } from "../placement.ts";
+import { authorizeRoom } from "../roomRequest.ts";
 
 const MatchRequest = z.object({ mode: z.enum(["quick", "private"]), region: Region.optional() });
 /** Largest body this route reads, in bytes. */
@@ -17,9 +17,9 @@ const MAX_BODY_BYTES = 1024;
 export async function handleMatch(c: Context<AppEnv>): Promise<Response> {
   const game = findGame(c.req.param("gameName") ?? "");
   if (!game) return jsonError(c, 404, "unknown_game", `no game named "${c.req.param("gameName")}"`);
-  const auth = await authorize(c.env, tokenOf(c.req.raw), "game", roomPath("game", `${game.name}/*`));
-  if (!auth.ok) return jsonError(c, auth.status, auth.code, auth.message);
-  if (auth.claims.role !== "player") return jsonError(c, 403, "role_not_allowed", "only players join matches");
+  const claims = await authorizeRoom(c, "game", roomPath("game", `${game.name}/*`));
+  if (claims instanceof Response) return claims;
+  if (claims.role !== "player") return jsonError(c, 403, "role_not_allowed", "only players join matches");
 
   const body = await readJsonBody(c, MatchRequest, MAX_BODY_BYTES, '{ "mode": "quick" | "private", "region"? }');
   if (!body.ok) return body.response;
