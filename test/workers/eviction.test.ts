@@ -45,9 +45,20 @@ async function until(isTrue: () => boolean, timeoutMs = 10_000): Promise<void> {
   }
 }
 
-/** Resets the object the way a deploy or crash does. The stub is unusable afterwards: open a new one. */
-async function resetObject(stub: DurableObjectStub): Promise<void> {
-  await runInDurableObject(stub, (_room, state) => state.abort("reset in the middle of an operation")).catch(() => {});
+const RESET_REASON = "reset in the middle of an operation";
+
+/**
+ * Resets the object the way a deploy or crash does, and proves it did: the abort rejects with
+ * the runtime's reset error (any other error fails the test), and a new instance serves the
+ * name afterwards. A stub is unusable after the reset, hence `stubOf` for a new one each time.
+ */
+async function resetObject(stubOf: () => DurableObjectStub): Promise<void> {
+  const before = new WeakSet<object>();
+  await runInDurableObject(stubOf(), (instance: object) => void before.add(instance));
+  const failure = await runInDurableObject(stubOf(), (_room, state) => state.abort(RESET_REASON)).then(() => "the abort returned", (error: unknown) => error);
+  expect(failure).toMatchObject({ message: RESET_REASON, durableObjectReset: true });
+  const isSameInstance = await runInDurableObject(stubOf(), (instance: object) => before.has(instance));
+  expect(isSameInstance, "the instance from before the reset still serves the room").toBe(false);
 }
 
 function inputSeqs(entries: MatchEntry[], playerId: string): number[] {
@@ -235,7 +246,7 @@ describe("eviction in the middle of an outbox flush", () => {
     const { over, x, o } = await playTicTacToeWin(roomId, "xena-d1", "otto-d1");
     await until(() => flags.entered);
     expect(await leaderboardRows(`leaderboard:${over.matchId}`, "xena-d1")).toEqual({ applied: 1, wins: 1 });
-    await resetObject(room("tictactoe", roomId));
+    await resetObject(() => room("tictactoe", roomId));
     flags.released = true;
     for (const s of [x.socket, o.socket]) expect((await s.closed).code).toBe(1006);
 
@@ -260,10 +271,11 @@ describe("eviction in the middle of an outbox flush", () => {
         uploads += 1;
         return original.call(this, record);
       });
-    const { over } = await playTicTacToeWin(roomId, "xena-r2", "otto-r2");
+    const { over, x, o } = await playTicTacToeWin(roomId, "xena-r2", "otto-r2");
     await until(() => flags.entered);
-    await resetObject(room("tictactoe", roomId));
+    await resetObject(() => room("tictactoe", roomId));
     flags.released = true;
+    for (const s of [x.socket, o.socket]) expect((await s.closed).code).toBe(1006);
     expect((await env.ARCHIVE.list({ prefix: replayPrefix("tictactoe", roomId) })).objects).toEqual([]);
 
     await flushAfterWake(roomId);
