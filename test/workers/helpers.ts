@@ -1,6 +1,6 @@
 import { exports } from "cloudflare:workers";
 import * as Y from "yjs";
-import { encodeSyncStep1, encodeUpdate } from "../../rooms/doc/frames.ts";
+import { decodeFrame, encodeQueryAwareness, encodeSyncStep1, encodeUpdate } from "../../rooms/doc/frames.ts";
 
 export const BASE = "http://edge.test";
 
@@ -86,6 +86,31 @@ export function editFrame(doc: Y.Doc, edit: (doc: Y.Doc) => void): Uint8Array {
   doc.off("update", listener);
   if (!captured) throw new Error("the edit produced no update");
   return encodeUpdate(captured);
+}
+
+/**
+ * The text as the document updates a socket received spell it: its sync step 2 and update
+ * frames applied in order to a new doc. Sync step 1, awareness and query frames do not count.
+ */
+export function receivedText(socket: TestSocket, name = "t"): string {
+  const doc = new Y.Doc();
+  for (const frame of socket.frames) {
+    if (typeof frame === "string") continue;
+    const decoded = decodeFrame(frame);
+    if (decoded.type === "update") Y.applyUpdate(doc, decoded.update);
+  }
+  return doc.getText(name).toString();
+}
+
+/**
+ * Resolves once every frame the room sent this socket before the call has arrived: the room
+ * answers a query_awareness on the same socket, after what it queued there earlier. Assumes no
+ * other awareness frame is in flight (nobody in the room sends presence).
+ */
+export async function receiveEarlierFrames(socket: TestSocket): Promise<void> {
+  const seen = socket.frames.length;
+  socket.send(encodeQueryAwareness());
+  await socket.next((f): f is Uint8Array => typeof f !== "string" && decodeFrame(f).type === "awareness", seen);
 }
 
 export { encodeSyncStep1 };

@@ -11,7 +11,7 @@ import { DocRoom } from "../../rooms/doc/DocRoom.ts";
 import { encodeAwareness, encodeQueryAwareness } from "../../rooms/doc/frames.ts";
 import { GameRoom } from "../../rooms/game/GameRoom.ts";
 import { inRoom, join, message, openGame, room, send } from "./gameHelpers.ts";
-import { devToken, editFrame, openDoc, openSdkDoc, type TestSocket } from "./helpers.ts";
+import { devToken, editFrame, openDoc, openSdkDoc, receiveEarlierFrames, receivedText, type TestSocket } from "./helpers.ts";
 
 /** The awareness states a frame carries, by client id. */
 function awarenessIn(frame: Uint8Array): Map<number, string> {
@@ -118,10 +118,10 @@ describe("[1] hibernation", () => {
     let isClosed = false;
     void writer.closed.then(() => (isClosed = true));
     // Woken by the next frame: the document is whole, identities and roles come back from the sockets.
-    const seen = reader.frames.length;
     await save(writer, doc, 2, ", after");
     expect(await docText(roomId)).toBe("before sleep, after");
-    await reader.next((f): f is Uint8Array => typeof f !== "string", seen); // the edit reached the other client
+    await receiveEarlierFrames(reader);
+    expect(receivedText(reader), "the edits reached the other client").toBe("before sleep, after");
     reader.send(editFrame(new Y.Doc(), (d) => d.getText("t").insert(0, "vandal")));
     expect(JSON.parse(await reader.control("refused"))).toMatchObject({ reason: "read_only" });
     expect(await runInDurableObject(docRoom(roomId), (r: DocRoom) => r.connectionsInfo().map((c) => [c.user, c.role]).sort())).toEqual([
