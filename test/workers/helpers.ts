@@ -89,18 +89,20 @@ export function editFrame(doc: Y.Doc, edit: (doc: Y.Doc) => void): Uint8Array {
 }
 
 /**
- * The text as the document updates a socket received spell it: its sync step 2 and update
- * frames applied in order to a new doc. Sync step 1, awareness and query frames do not count.
+ * The document as the updates a socket received make it: its sync step 2 and update frames
+ * applied in order to a new doc. Sync step 1, awareness and query frames do not count.
  */
-export function receivedText(socket: TestSocket, name = "t"): string {
+export function receivedDoc(socket: TestSocket): Y.Doc {
   const doc = new Y.Doc();
   for (const frame of socket.frames) {
     if (typeof frame === "string") continue;
     const decoded = decodeFrame(frame);
     if (decoded.type === "update") Y.applyUpdate(doc, decoded.update);
   }
-  return doc.getText(name).toString();
+  return doc;
 }
+
+export const receivedText = (socket: TestSocket, name = "t"): string => receivedDoc(socket).getText(name).toString();
 
 /**
  * Resolves once every frame the room sent this socket before the call has arrived: the room

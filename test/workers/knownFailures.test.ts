@@ -1,6 +1,6 @@
 // Regression tests for ways room servers are known to lose data or leak authority, numbered as
 // in the reliability issue. Each names what it guards against.
-import { env } from "cloudflare:workers";
+import { env, exports } from "cloudflare:workers";
 import { evictDurableObject, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import * as decoding from "lib0/decoding";
 import { afterEach, describe, expect, it } from "vitest";
@@ -10,8 +10,8 @@ import { GameLimits, applyPatch, type PatchOp } from "../../protocol/index.ts";
 import { DocRoom } from "../../rooms/doc/DocRoom.ts";
 import { encodeAwareness, encodeQueryAwareness } from "../../rooms/doc/frames.ts";
 import { GameRoom } from "../../rooms/game/GameRoom.ts";
-import { inRoom, join, message, openGame, room, send } from "./gameHelpers.ts";
-import { devToken, editFrame, openDoc, openSdkDoc, receiveEarlierFrames, receivedText, type TestSocket } from "./helpers.ts";
+import { inRoom, join, message, openGame, room, send, token } from "./gameHelpers.ts";
+import { BASE, TestSocket, devToken, editFrame, encodeSyncStep1, openDoc, openSdkDoc, receiveEarlierFrames, receivedDoc, receivedText } from "./helpers.ts";
 
 /** The awareness states a frame carries, by client id. */
 function awarenessIn(frame: Uint8Array): Map<number, string> {
@@ -374,6 +374,26 @@ describe("[7] empty rooms unload; a join racing the last close is served", () =>
     await evictWithin(room("tictactoe", roomId), 5_000);
   });
 
+  /**
+   * Closes the last connection and starts a join in one turn (the token is already in hand), the
+   * join first in odd rounds: the room may see either first, or the join while the close is handled.
+   */
+  function closeAndJoin<T>(round: number, close: () => void, join: () => Promise<T>): Promise<T> {
+    if (round % 2 === 0) close();
+    const joining = join();
+    if (round % 2 === 1) close();
+    return joining;
+  }
+
+  /** An arena player joining with its token in hand, so the upgrade leaves in the caller's turn. */
+  async function joinArena(roomId: string, playerToken: string) {
+    const response = await exports.default.fetch(`${BASE}/v1/game/arena/${roomId}?token=${playerToken}`, { headers: { Upgrade: "websocket" } });
+    if (!response.webSocket) throw new Error(`refused: ${response.status} ${await response.text()}`);
+    const socket = new TestSocket(response.webSocket);
+    socket.send(JSON.stringify({ type: "hello", protocol: 1 }));
+    return { socket, welcome: await message(socket, "welcome") };
+  }
+
   it("[7] a document client joining while the last one leaves gets the whole document and is saved", async () => {
     const roomId = "race-doc";
     const expected: string[] = [];
@@ -383,13 +403,13 @@ describe("[7] empty rooms unload; a join racing the last close is served", () =>
       Y.applyUpdate(leavingDoc, await runInDurableObject(docRoom(roomId), (r: DocRoom) => r.exportDocument()));
       await save(leaving, leavingDoc, 1, `a${round} `);
       expected.push(`a${round} `);
-      // No await between the last close and the next join: the room sees them in either order.
-      leaving.close();
-      const joining = openSdkDoc(roomId, await editor("jo"));
-      const joined = await joining;
-      const doc = new Y.Doc();
-      Y.applyUpdate(doc, await runInDurableObject(docRoom(roomId), (r: DocRoom) => r.exportDocument()));
-      expect(doc.getText("t").toString()).toBe(expected.join(""));
+      const joinToken = await editor("jo");
+      const joined = await closeAndJoin(round, () => leaving.close(), () => openSdkDoc(roomId, joinToken));
+      // It gets the whole document: synced from nothing, as a new client is.
+      joined.send(encodeSyncStep1(new Y.Doc()));
+      await receiveEarlierFrames(joined);
+      const doc = receivedDoc(joined);
+      expect(doc.getText("t").toString(), `round ${round}: what the joining client got`).toBe(expected.join(""));
       await save(joined, doc, 1, `b${round} `);
       expected.push(`b${round} `);
       joined.close();
@@ -403,8 +423,8 @@ describe("[7] empty rooms unload; a join racing the last close is served", () =>
     const roomId = "race-game";
     let last = await join("arena", roomId, "p0");
     for (let round = 1; round <= 5; round++) {
-      last.socket.close();
-      const next = await join("arena", roomId, `p${round}`);
+      const playerToken = await token(`p${round}`);
+      const next = await closeAndJoin(round, () => last.socket.close(), () => joinArena(roomId, playerToken));
       send(next.socket, 1, { type: "move", dx: 1, dy: 0 });
       await message(next.socket, "delta", (m) => m.ack === 1);
       expect(await inRoom("arena", roomId, (r) => r.isTicking)).toBe(true);
