@@ -20,6 +20,7 @@ export interface Closed {
 export class TestSocket {
   readonly frames: (string | Uint8Array)[] = [];
   readonly closed: Promise<Closed>;
+  #closedWith: Closed | null = null;
   #waiters: (() => void)[] = [];
 
   constructor(readonly ws: WebSocket) {
@@ -31,17 +32,24 @@ export class TestSocket {
     });
     this.closed = new Promise((resolve) => {
       ws.addEventListener("close", (event) => {
-        resolve({ code: event.code, reason: event.reason });
+        this.#closedWith = { code: event.code, reason: event.reason };
+        resolve(this.#closedWith);
         for (const wake of this.#waiters.splice(0)) wake();
       });
     });
   }
 
-  /** Resolves with the first frame (past or future) that matches. */
-  async next<T extends string | Uint8Array>(match: (frame: string | Uint8Array) => frame is T, seen = 0): Promise<T> {
+  /**
+   * Resolves with the first frame (past or future) that matches. With `failOnClose`, rejects
+   * naming the close code if the socket closes first, instead of waiting for the test's timeout.
+   */
+  async next<T extends string | Uint8Array>(match: (frame: string | Uint8Array) => frame is T, seen = 0, { failOnClose = false } = {}): Promise<T> {
     for (;;) {
       const found = this.frames.slice(seen).find(match);
       if (found !== undefined) return found;
+      if (failOnClose && this.#closedWith) {
+        throw new Error(`the socket closed (${this.#closedWith.code} ${this.#closedWith.reason}) before the frame the test waits for`);
+      }
       seen = this.frames.length;
       await new Promise<void>((resolve) => this.#waiters.push(resolve));
     }
@@ -73,7 +81,7 @@ export async function openDoc(roomId: string, token: string, query = ""): Promis
 export async function openSdkDoc(roomId: string, token: string): Promise<TestSocket> {
   const socket = await openDoc(roomId, token);
   socket.send(JSON.stringify({ type: "hello", protocol: 1 }));
-  await socket.control("welcome");
+  await socket.next((f): f is string => typeof f === "string" && JSON.parse(f).type === "welcome", 0, { failOnClose: true });
   return socket;
 }
 
@@ -112,7 +120,7 @@ export const receivedText = (socket: TestSocket, name = "t"): string => received
 export async function receiveEarlierFrames(socket: TestSocket): Promise<void> {
   const seen = socket.frames.length;
   socket.send(encodeQueryAwareness());
-  await socket.next((f): f is Uint8Array => typeof f !== "string" && decodeFrame(f).type === "awareness", seen);
+  await socket.next((f): f is Uint8Array => typeof f !== "string" && decodeFrame(f).type === "awareness", seen, { failOnClose: true });
 }
 
 export { encodeSyncStep1 };

@@ -425,9 +425,9 @@ describe("[7] empty rooms unload; a join racing the last close is served", () =>
     for (let round = 1; round <= 5; round++) {
       const playerToken = await token(`p${round}`);
       const next = await closeAndJoin(round, () => last.socket.close(), () => joinArena(roomId, playerToken));
+      expect(await inRoom("arena", roomId, (r) => r.isTicking), `round ${round}: ticking once the joined player is welcomed`).toBe(true);
       send(next.socket, 1, { type: "move", dx: 1, dy: 0 });
       await message(next.socket, "delta", (m) => m.ack === 1);
-      expect(await inRoom("arena", roomId, (r) => r.isTicking)).toBe(true);
       last = next;
     }
     last.socket.close();
