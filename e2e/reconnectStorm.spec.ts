@@ -119,7 +119,7 @@ const ownClock = (doc: Y.Doc) => Y.decodeStateVector(Y.encodeStateVector(doc)).g
 /** The largest share of `times` inside any window of `windowMs`. */
 function densestShare(times: number[], windowMs: number): number {
   // A missing time (NaN) would sort anywhere and fall in no window, and the share would pass unchecked.
-  if (times.length === 0 || !times.every(Number.isFinite)) throw new Error(`densestShare needs finite times, got [${times.join(", ")}]`);
+  if (times.length === 0 || !times.every(Number.isFinite)) throw new Error(`densestShare needs finite times: ${times.filter((t) => !Number.isFinite(t)).length} of ${times.length} are not`);
   const sorted = [...times].sort((a, b) => a - b);
   let most = 0;
   for (let start = 0, end = 0; start < sorted.length; start++) {
