@@ -3,12 +3,39 @@ import type { ChildProcess } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { sdkClient } from "./support/service.ts";
+import * as decoding from "lib0/decoding";
+import * as Y from "yjs";
+import { createClient, type DocProvider } from "../client-sdk/index.ts";
+import { devToken, eventually, sdkClient } from "./support/service.ts";
 import { killTree, startService as startOn } from "./support/wranglerProcess.ts";
 
 const PORT = 8798;
 const BASE = `http://127.0.0.1:${PORT}`;
 const startService = (persistTo: string) => startOn(PORT, persistTo);
+
+/** The Yjs clients whose edits a relayed update frame holds (y-protocols: SYNC=0, update=2), or null for any other frame. */
+function editorsIn(data: unknown): Set<number> | null {
+  if (!(data instanceof ArrayBuffer)) return null;
+  const decoder = decoding.createDecoder(new Uint8Array(data));
+  if (decoding.readVarUint(decoder) !== 0 || decoding.readVarUint(decoder) !== 2) return null;
+  return new Set(Y.decodeUpdate(decoding.readVarUint8Array(decoder)).structs.map((struct) => struct.id.client));
+}
+
+/** A document client that keeps the editors of every update frame the room relays to it. */
+function watcher(room: string) {
+  const relayed: Set<number>[] = [];
+  class WatchingWebSocket extends WebSocket {
+    constructor(url: string | URL, protocols?: string | string[]) {
+      super(url, protocols);
+      this.addEventListener("message", (event) => {
+        const editors = editorsIn(event.data);
+        if (editors) relayed.push(editors);
+      });
+    }
+  }
+  const client = createClient({ baseUrl: BASE, getToken: () => devToken(BASE, { sub: "watcher", room: "doc/*", role: "viewer" }), WebSocket: WatchingWebSocket });
+  return { provider: client.doc(room), relayed };
+}
 
 test("edits reported saved survive SIGKILL of the whole wrangler dev tree, also when the room commits them in groups", async () => {
   test.setTimeout(180_000);
@@ -23,7 +50,8 @@ test("edits reported saved survive SIGKILL of the whole wrangler dev tree, also 
     // Three writers at once, an edit per millisecond each: updates arrive while a commit is in
     // flight, so the room writes, relays and acknowledges them in groups.
     const writers = ["a", "b", "c"].map((name) => sdkClient(BASE, `writer-${name}`).doc(room));
-    await Promise.all(writers.map((w) => w.whenStatus("saved")));
+    const watching = watcher(room);
+    await Promise.all([...writers.map((w) => w.whenStatus("saved")), watching.provider.whenStatus("synced")]);
     await Promise.all(
       writers.map(async (w, i) => {
         const list = w.doc.getArray<number>(`list-${i}`);
@@ -34,10 +62,19 @@ test("edits reported saved survive SIGKILL of the whole wrangler dev tree, also 
         await w.whenStatus("saved");
       }),
     );
+    // The room relays each group as one frame: a frame holding edits of two writers is a group
+    // commit of more than one update (each writer's SDK sends only its own edits).
+    const listsAt = (provider: DocProvider) => [0, 1, 2].map((i) => provider.doc.getArray<number>(`list-${i}`).length);
+    await eventually(() => listsAt(watching.provider).every((n) => n === 200), 10_000, "the watcher to receive every edit");
+    const ids = new Set(writers.map((w) => w.doc.clientID));
+    const groups = watching.relayed.filter((editors) => [...editors].filter((id) => ids.has(id)).length > 1);
+    console.log(`${watching.relayed.length} update frames relayed, ${groups.length} of them with edits of more than one writer`);
+    expect(groups.length, "relayed frames with edits of more than one writer (a group commit)").toBeGreaterThan(0);
     await killTree(service);
     service = null;
     writer.destroy();
     for (const w of writers) w.destroy();
+    watching.provider.destroy();
 
     service = await startService(state);
     const reader = sdkClient(BASE, "reader").doc(room);
