@@ -97,14 +97,16 @@ describe("fuzzed socket input", () => {
     await expectServiceServes("doc");
   });
 
-  it(`document and game rooms answer ${CASES} fuzzed hellos with a welcome only when valid, else a documented close`, { timeout: fuzzTimeout(300) }, async () => {
+  it(`document and game rooms answer ${CASES} fuzzed hellos with a welcome to every valid one and to no invalid one, else a documented close`, { timeout: fuzzTimeout(300) }, async () => {
     const tally = new Tally("handshake");
     const docRoom = `fuzz-hello-${SEED}`;
     const docToken = await devToken({ sub: "fuzzer", room: `doc/${docRoom}`, role: "editor" });
+    let valid = 0;
     for (let n = 0; n < CASES; n++) {
       const g = generator(SEED + n);
       const isGame = g.chance(0.5);
       const { frame, isValid } = helloCase(g, isGame);
+      if (isValid === true) valid += 1;
       // A fresh game room every 4 cases keeps seats free, so a valid hello can be welcomed.
       const socket = isGame ? await openGame("arena", `fuzz-hello-${SEED}-${n >> 2}`, `fuzzer-${n}`, g.pick(["player", "spectator"])) : await openDoc(docRoom, docToken);
       const seen = socket.frames.length;
@@ -119,11 +121,15 @@ describe("fuzzed socket input", () => {
         socket.close();
       } else {
         tally.count(`${kind} ${answer.code}`);
-        if (tally.check(n, closeProblem(answer, isGame ? GAME_DOCUMENTED : DOCUMENTED))) continue;
-        if (isValid === true && answer.code !== CloseCode.ROOM_FULL) tally.check(n, `closed ${answer.code} on a valid hello: ${frame}`);
+        // Every room here has free seats and every fuzzer its own name: no close is excused for a
+        // valid hello, and 4409 or 4410 is a wrong answer to any hello.
+        if (isValid === true) tally.check(n, `closed ${answer.code} "${answer.reason}" on a valid hello: ${frame}`);
+        else tally.check(n, closeProblem(answer, DOCUMENTED));
       }
     }
     tally.report();
+    // About 6% of the cases are valid; 150 hold none with odds of about 1 in 10,000. A replay of a few cases may hold none.
+    if (CASES >= 150) expect(valid, "valid hellos among the cases, each of which had to be welcomed").toBeGreaterThan(0);
     await expectServiceServes("hello");
   });
 
