@@ -7,6 +7,18 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { offlineEnv, projectRoot } from "./wrangler.mjs";
 
+/** The `Tally` name of every entry point; one that prints no FUZZ_RESULT line did not run its cases. */
+const ENTRY_POINTS = [
+  "doc frames",
+  "handshake",
+  "game messages",
+  "http public routes",
+  "http admin routes",
+  "http admin without authority",
+  "tokens",
+  "identity at the room",
+];
+
 const seed = Number(process.env.FUZZ_SEED || Math.floor(Math.random() * 2 ** 31));
 const cases = Number(process.env.FUZZ_CASES || 10_000);
 console.log(`fuzz: FUZZ_SEED=${seed} FUZZ_CASES=${cases}`);
@@ -37,12 +49,15 @@ vitest.stdout.on("data", (chunk) => {
   }
 });
 
-vitest.on("exit", (code) => {
-  const report = { seed, cases, startedAt: startedAt.toISOString(), finishedAt: new Date().toISOString(), vitestExitCode: code, entryPoints };
+// "close", not "exit": by then stdout is drained, so no last FUZZ_RESULT line is missed.
+vitest.on("close", (code) => {
+  const missing = ENTRY_POINTS.filter((name) => !entryPoints.some((e) => e.entryPoint === name));
+  const report = { seed, cases, startedAt: startedAt.toISOString(), finishedAt: new Date().toISOString(), vitestExitCode: code, entryPoints, missing };
   const dir = join(projectRoot, "test/workers/results");
   mkdirSync(dir, { recursive: true });
   const file = join(dir, `fuzz-${seed}.json`);
   writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
-  console.log(`fuzz: ${entryPoints.length} entry points, ${entryPoints.reduce((n, e) => n + e.failed, 0)} failed cases; summary in ${file}`);
-  process.exit(code ?? 1);
+  for (const name of missing) console.log(`fuzz: FAILED: entry point "${name}" never reported its cases`);
+  console.log(`fuzz: ${entryPoints.length} of ${ENTRY_POINTS.length} entry points reported, ${entryPoints.reduce((n, e) => n + e.failed, 0)} failed cases; summary in ${file}`);
+  process.exit(missing.length > 0 ? 1 : (code ?? 1));
 });
