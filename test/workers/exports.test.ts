@@ -54,22 +54,37 @@ describe("the outbox", () => {
   });
 
   it("backs off exponentially with jitter, up to its bound", async () => {
-    await runInDurableObject(scratch("backoff"), async (_mm, state) => {
-      const outbox = new SqliteOutbox(state.storage.sql);
-      const now = 5_000_000;
-      outbox.enqueue("x", "k", "{}", now);
-      const waits: number[] = [];
-      let at = now + OutboxLimits.FLUSH_DELAY_MS;
-      for (let attempt = 0; attempt < 12; attempt++) {
-        await flushOutbox(outbox, async () => { throw new Error("down"); }, () => at, () => 1);
-        const next = outbox.nextAttemptAt()!;
-        waits.push(next - at);
-        at = next;
-      }
-      expect(waits.slice(0, 4)).toEqual([1000, 2000, 4000, 8000]);
-      expect(Math.max(...waits)).toBe(OutboxLimits.MAX_RETRY_MS);
-      expect(outbox.backlog()).toBe(1); // never dropped
+    // README: retries wait 1 s doubling to at most 5 minutes; the jitter draws each wait from the upper
+    // half of its window, so a wait is the window x (1 + random) / 2.
+    const windows = [1_000, 2_000, 4_000, 8_000, 16_000, 32_000, 64_000, 128_000, 256_000, 300_000, 300_000, 300_000];
+    const waitsWith = (name: string, random: () => number) =>
+      runInDurableObject(scratch(`backoff-${name}`), async (_mm, state) => {
+        const outbox = new SqliteOutbox(state.storage.sql);
+        const now = 5_000_000;
+        outbox.enqueue("x", "k", "{}", now);
+        const waits: number[] = [];
+        let at = now + OutboxLimits.FLUSH_DELAY_MS;
+        for (const _ of windows) {
+          await flushOutbox(outbox, async () => { throw new Error("down"); }, () => at, random);
+          const next = outbox.nextAttemptAt()!;
+          waits.push(next - at);
+          at = next;
+        }
+        expect(outbox.backlog()).toBe(1); // never dropped
+        return waits;
+      });
+    expect(await waitsWith("low", () => 0)).toEqual(windows.map((w) => w / 2));
+    expect(await waitsWith("mid", () => 0.5)).toEqual(windows.map((w) => w * 0.75));
+    expect(await waitsWith("high", () => 1)).toEqual(windows);
+    // A seeded source: every wait inside its window's upper half, and the draws show in the waits.
+    let seed = 1;
+    const seeded = () => ((seed = (seed * 48_271) % 2_147_483_647) / 2_147_483_647);
+    const waits = await waitsWith("seeded", seeded);
+    waits.forEach((wait, i) => {
+      expect(wait, `wait ${i + 1}`).toBeGreaterThanOrEqual(windows[i]! / 2);
+      expect(wait, `wait ${i + 1}`).toBeLessThanOrEqual(windows[i]!);
     });
+    expect(new Set(waits.slice(-3)).size, "waits at the cap differ with the random draw").toBe(3);
   });
 
   it(`refuses entry ${OutboxLimits.MAX_ENTRIES + 1} and keeps the others`, async () => {
