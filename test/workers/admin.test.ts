@@ -7,6 +7,7 @@ import { ADMIN_ROUTES } from "../../server/admin/routes.ts";
 import { app } from "../../server/app.ts";
 import { join, message, openGame } from "./gameHelpers.ts";
 import { BASE, devToken, editFrame, openSdkDoc, type TestSocket } from "./helpers.ts";
+import { jsonSchemaProblems } from "./jsonSchemaShape.ts";
 
 const ADMIN = { Authorization: "Bearer test-admin-token" };
 const admin = (path: string, init: RequestInit = {}) =>
@@ -200,7 +201,9 @@ describe("metrics, OpenAPI and Server-Timing", () => {
   });
 
   it("the OpenAPI document is 3.1, lists every route, and each schema is JSON Schema", async () => {
-    const doc = (await (await admin("/openapi.json")).json()) as { openapi: string; paths: Record<string, Record<string, { parameters: unknown[]; responses: Record<string, unknown> }>> };
+    type Content = Record<string, { schema: unknown }>;
+    type Operation = { parameters: unknown[]; requestBody?: { content: Content }; responses: Record<string, { content?: Content }> };
+    const doc = (await (await admin("/openapi.json")).json()) as { openapi: string; paths: Record<string, Record<string, Operation>> };
     expect(doc.openapi).toBe("3.1.0");
     for (const route of ADMIN_ROUTES) {
       const path = route.path.replace(/:([A-Za-z]+)/g, "{$1}");
@@ -211,6 +214,21 @@ describe("metrics, OpenAPI and Server-Timing", () => {
     }
     expect(doc.paths["/v1/admin/rooms"]!.get!.parameters).toContainEqual(expect.objectContaining({ name: "limit", in: "query", required: false }));
     expect(JSON.stringify(doc)).not.toContain("undefined");
+
+    // Every schema of the document: parameters, request bodies and responses.
+    const schemas: [string, unknown][] = [];
+    for (const [path, methods] of Object.entries(doc.paths)) {
+      for (const [method, operation] of Object.entries(methods)) {
+        const at = `${method.toUpperCase()} ${path}`;
+        for (const p of operation.parameters as { name: string; schema: unknown }[]) schemas.push([`${at} parameter ${p.name}`, p.schema]);
+        for (const [type, media] of Object.entries(operation.requestBody?.content ?? {})) schemas.push([`${at} body ${type}`, media.schema]);
+        for (const [status, response] of Object.entries(operation.responses)) {
+          for (const [type, media] of Object.entries(response.content ?? {})) schemas.push([`${at} ${status} ${type}`, media.schema]);
+        }
+      }
+    }
+    expect(schemas.length).toBeGreaterThanOrEqual(ADMIN_ROUTES.length * 5); // a 200 and three errors per route, and their parameters
+    expect(schemas.flatMap(([where, schema]) => jsonSchemaProblems(schema, doc, where))).toEqual([]);
   });
 
   it("every HTTP response carries Server-Timing", async () => {
