@@ -227,7 +227,7 @@ describe("metrics, OpenAPI and Server-Timing", () => {
         }
       }
     }
-    expect(schemas.length).toBeGreaterThanOrEqual(ADMIN_ROUTES.length * 5); // a 200 and three errors per route, and their parameters
+    expect(schemas.length).toBeGreaterThanOrEqual(ADMIN_ROUTES.length * 4); // at least a 200 and three error responses per route
     expect(schemas.flatMap(([where, schema]) => jsonSchemaProblems(schema, doc, where))).toEqual([]);
   });
 
