@@ -35,13 +35,22 @@ describe("document history", () => {
   });
 
   it("makes no new version for an unchanged document", async () => {
-    await editAndLeave("history-2", "ada", (d) => d.getText("t").insert(0, "same"));
-    await expect.poll(() => inDoc("history-2", (r) => r.listVersions().length)).toBe(1);
+    const doc = new Y.Doc();
+    const exported = (roomId: string) =>
+      inDoc(roomId, (r) => r.listVersions()).then((versions) => (versions.every((v) => v.isUploaded) ? versions.length : 0));
+    await editAndLeave("history-2", "ada", (d) => d.getText("t").insert(0, "same"), doc);
+    await expect.poll(() => exported("history-2"), { timeout: 10_000 }).toBe(1);
+    // A viewer empties the room again without changing the document: no version may follow.
     const socket = await openSdkDoc("history-2", await devToken({ sub: "bob", room: "doc/*", role: "viewer" }));
     socket.close();
     await socket.closed;
+    // The next change's export marks a point after the viewer's leaving was handled: only it may add a version.
+    await editAndLeave("history-2", "ada", (d) => d.getText("t").insert(4, " again"), doc);
+    await expect.poll(() => exported("history-2"), { timeout: 10_000 }).toBeGreaterThanOrEqual(2);
+    expect((await inDoc("history-2", (r) => r.listVersions())).map((v) => v.editors)).toEqual([["ada"], ["ada"]]);
+    expect((await env.ARCHIVE.list({ prefix: "docs/history-2/versions/" })).objects).toHaveLength(2);
     expect(await inDoc("history-2", (r) => r.snapshotVersion())).toBeNull();
-    expect(await inDoc("history-2", (r) => r.listVersions().length)).toBe(1);
+    expect(await inDoc("history-2", (r) => r.listVersions().length)).toBe(2);
   });
 
   it("restores a version as a new update, keeping history", async () => {
