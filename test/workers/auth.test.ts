@@ -1,8 +1,9 @@
 import { env, exports } from "cloudflare:workers";
 import { SignJWT } from "jose";
 import { describe, expect, it } from "vitest";
+import * as Y from "yjs";
 import { app } from "../../server/app.ts";
-import { BASE, devToken, openDoc } from "./helpers.ts";
+import { BASE, devToken, editFrame, openDoc } from "./helpers.ts";
 
 const SECRET = "a-production-secret-for-tests";
 const nowSeconds = () => Math.floor(Date.now() / 1000);
@@ -146,10 +147,16 @@ describe("the room re-checks the identity", () => {
 });
 
 describe("development tokens", () => {
-  it("signs a token that opens the room it names", async () => {
+  it("signs a token that opens the room it names, with the role it names, and no other room", async () => {
     const token = await devToken({ sub: "dev", name: "Dev", room: "doc/dev-room", role: "editor" });
     const socket = await openDoc("dev-room", token);
+    socket.send(JSON.stringify({ type: "hello", protocol: 1 }));
+    expect(JSON.parse(await socket.control("welcome"))).toMatchObject({ type: "welcome", role: "editor" });
+    socket.send(editFrame(new Y.Doc(), (d) => d.getText("t").insert(0, "signed")));
+    expect(JSON.parse(await socket.control("saved"))).toEqual({ type: "saved", seq: 1 });
     socket.close();
+    const elsewhere = await exports.default.fetch(`${BASE}/v1/doc/other-dev-room?token=${token}`, { headers: { Upgrade: "websocket" } });
+    expect(elsewhere.status).toBe(403);
   });
 
   it("refuses a bad body with a 400 that says what is wrong", async () => {
