@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { MatchEngine, hashState, replayMatch, type MatchEntry } from "../../../protocol/match.ts";
-import { GEM_COUNT, MATCH_MS, PLAYER_SPEED, arena } from "./arena.ts";
+import { arena } from "./arena.ts";
 
 function started(players = ["a"]) {
   const engine = new MatchEngine(arena, 42, players);
@@ -8,46 +8,64 @@ function started(players = ["a"]) {
   return engine;
 }
 
+// Every number below is SPEC.md's, written out, so that changing a constant in arena.ts fails here.
 describe("arena rules", () => {
-  it("[A1] places a joining player inside the arena, still, with 0 points", () => {
-    const { state } = started();
-    expect(state.players.a).toMatchObject({ dx: 0, dy: 0, score: 0 });
-    expect(state.players.a!.x).toBeGreaterThanOrEqual(0);
-    expect(state.players.a!.x).toBeLessThanOrEqual(800);
+  it("seats 8 players and ticks at 20 Hz", () => {
+    expect(arena.maxPlayers).toBe(8);
+    expect(arena.tickRateHz).toBe(20);
   });
 
-  it("[A2] moves the player in the input's direction at 240 units/s, clamped to the arena", () => {
+  it("[A1] places a joining player inside the 800 x 600 arena, still, with 0 points", () => {
+    for (const seed of [1, 42, 99]) {
+      const engine = new MatchEngine(arena, seed, ["a"]);
+      engine.join("a");
+      const player = engine.state.players.a!;
+      expect(player).toMatchObject({ dx: 0, dy: 0, score: 0 });
+      expect(player.x).toBeGreaterThanOrEqual(0);
+      expect(player.x).toBeLessThanOrEqual(800);
+      expect(player.y).toBeGreaterThanOrEqual(0);
+      expect(player.y).toBeLessThanOrEqual(600);
+    }
+  });
+
+  it("[A2] moves the player in the input's direction at 240 units/s, clamped to the 800 x 600 arena", () => {
     const engine = started();
     engine.state.players.a!.x = 400;
     engine.state.players.a!.y = 300;
     engine.state.gems = {};
     engine.input("a", { type: "move", dx: 1, dy: 0 });
-    for (let i = 0; i < 20; i++) engine.step();
-    expect(engine.state.players.a!.x).toBe(400 + PLAYER_SPEED);
+    for (let i = 0; i < 20; i++) engine.step(); // 1 s at 20 Hz
+    expect(engine.state.players.a).toMatchObject({ x: 640, y: 300 });
     engine.input("a", { type: "move", dx: -1, dy: 0 });
     for (let i = 0; i < 100; i++) engine.step();
     expect(engine.state.players.a!.x).toBe(0);
+    engine.input("a", { type: "move", dx: 1, dy: 1 });
+    for (let i = 0; i < 200; i++) engine.step();
+    expect(engine.state.players.a).toMatchObject({ x: 800, y: 600 });
   });
 
-  it("[A3] scores a point for a gem in reach and replaces it", () => {
+  it("[A3] scores a point for a gem within 24 units and replaces it", () => {
     const engine = started();
-    const player = engine.state.players.a!;
-    engine.state.gems = { g99: { x: player.x + 5, y: player.y } };
+    Object.assign(engine.state.players.a!, { x: 400, y: 300 });
+    engine.state.gems = { near: { x: 424, y: 300 }, far: { x: 400, y: 325 } };
     engine.step();
-    expect(engine.state.players.a!.score).toBe(1);
-    expect(engine.state.gems.g99).toBeUndefined();
-    expect(Object.keys(engine.state.gems)).toHaveLength(1);
+    expect(engine.state.players.a!.score, "points for the gems at 24 and 25 units").toBe(1);
+    expect(engine.state.gems.near).toBeUndefined();
+    expect(engine.state.gems.far).toEqual({ x: 400, y: 325 });
+    expect(Object.keys(engine.state.gems)).toHaveLength(2);
     expect(engine.drainEvents()).toEqual([{ type: "gem", playerId: "a", score: 1 }]);
   });
 
   it("[A4] keeps 5 gems on the field once someone joined", () => {
-    expect(Object.keys(started().state.gems)).toHaveLength(GEM_COUNT);
+    expect(Object.keys(started().state.gems)).toHaveLength(5);
   });
 
   it("[A5] ends after 60 s of ticks; the best score above 0 wins", () => {
     const engine = started(["a", "b"]);
     engine.state.players.a!.score = 3;
-    for (let i = 0; i < (MATCH_MS / 1000) * arena.tickRateHz; i++) engine.step();
+    for (let i = 0; i < 60 * 20 - 1; i++) engine.step();
+    expect(arena.result(engine.state).isOver, "over one tick before 60 s").toBe(false);
+    engine.step();
     const result = arena.result(engine.state);
     expect(result.isOver).toBe(true);
     expect(result.winners).toEqual(["a"]);
