@@ -4,7 +4,8 @@
 // Per minute: workerd's RSS, errors, edits and their delivery latency writer -> every other client,
 // game inputs and their input -> ack latency, state gaps. At the end every room must have converged,
 // a fresh reader must find every edit stored, and nothing may be lost, errored or have grown memory
-// past RSS_GROWTH_LIMIT; otherwise it exits 1. Writes bench/results/soak.json (or --out).
+// past RSS_GROWTH_LIMIT; a run with no edits, deliveries, inputs or acks, or whose RSS could not be
+// read, measured nothing. Otherwise it exits 1. Writes bench/results/soak.json (or --out).
 //
 // node bench/soak.mjs [--minutes=10] [--clients=300] [--rooms=30] [--seed=N] [--port=8794] [--out=path]
 import { rmSync, writeFileSync } from "node:fs";
