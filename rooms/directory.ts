@@ -34,6 +34,9 @@ export class DirectoryReporter {
     if (state.is_dirty === 0) return null;
     const dueAt = state.last_report_at + DIRECTORY_REPORT_INTERVAL_MS;
     if (now < dueAt) return dueAt;
+    // A full outbox takes no report (enqueue would throw, and the alarm that drains it with it):
+    // the report stays pending until the outbox has room.
+    if (this.#outbox.isFull()) return now + DIRECTORY_REPORT_INTERVAL_MS;
     this.#enqueue({ type: "entry", reportedAt: now, entry: this.#build() }, now);
     return null;
   }
