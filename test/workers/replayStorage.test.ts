@@ -16,5 +16,5 @@ describe("a replay in R2", () => {
     expect([...bytes.subarray(0, 2)], "gzip magic bytes").toEqual([0x1f, 0x8b]);
     const json = await new Response(new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"))).text();
     expect(JSON.parse(json)).toMatchObject({ header: { game: "tictactoe", roomId, matchId: over.matchId, result: over.result } });
-  });
+  }, 30_000);
 });
