@@ -15,6 +15,16 @@ export const DocLimits = {
   MAX_CONNECTIONS: 1000,
   /** Awareness client ids one connection may speak for; a provider normally has exactly one (close 4400). */
   MAX_AWARENESS_CLIENTS_PER_CONNECTION: 4,
+  /** One presence (awareness) state as its client encoded it, in bytes (close 4413). A name, a colour and a cursor take a few hundred. */
+  MAX_PRESENCE_STATE_BYTES: 8 * 1024,
+  /**
+   * Every presence state a room holds, in bytes, after the room wrote in each sender's identity.
+   * A state that would pass it is neither kept nor relayed; its connection keeps editing. It bounds
+   * what every joiner is sent: unbounded, 1,000 connections made one 50 MB join frame.
+   */
+  MAX_ROOM_PRESENCE_BYTES: 256 * 1024,
+  /** One presence frame the room sends, in bytes: a joiner gets the room's presence split into frames of at most this. */
+  MAX_PRESENCE_FRAME_BYTES: 64 * 1024,
   /** Bytes sent to a connection before the room asks it to prove it reads (a sync step 1 it must answer). */
   PROBE_AFTER_BYTES: 256 * 1024,
   /** Bytes sent after an unanswered probe before the connection is closed (close 4408). */

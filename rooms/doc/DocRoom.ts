@@ -24,12 +24,13 @@ import {
   FrameError,
   decodeFrame,
   encodeAwareness,
+  encodeAwarenessFrames,
   encodeQueryAwareness,
   encodeSyncStep1,
   encodeSyncStep2,
   isEmptyUpdate,
   toBytes,
-  type AwarenessEntry,
+  type ReceivedAwarenessEntry,
 } from "./frames.ts";
 import { TokenBucket } from "./tokenBucket.ts";
 
@@ -153,8 +154,7 @@ export class DocRoom extends RoomShell {
     connection.setState(state);
     this.send(connection, encodeSyncStep1(this.#doc));
     this.expectAnswer(connection);
-    const present = this.#awareness.states();
-    if (present.length > 0) this.send(connection, encodeAwareness(present));
+    if (this.#awareness.states().length > 0) for (const frame of this.#awareness.frames()) this.send(connection, frame);
     this.noteDirectoryChange();
   }
 
@@ -298,7 +298,8 @@ export class DocRoom extends RoomShell {
       case "awareness":
         return this.#handleAwareness(connection, state, frame.entries);
       case "query_awareness":
-        return this.send(connection, encodeAwareness(this.#awareness.states()));
+        for (const frame of this.#awareness.frames()) this.send(connection, frame);
+        return;
     }
   }
 
@@ -335,7 +336,16 @@ export class DocRoom extends RoomShell {
     }
   }
 
-  #handleAwareness(connection: Connection, state: DocConnectionState, incoming: AwarenessEntry[]): void {
+  #handleAwareness(connection: Connection, state: DocConnectionState, incoming: ReceivedAwarenessEntry[]): void {
+    const tooLarge = incoming.find((entry) => entry.stateBytes > DocLimits.MAX_PRESENCE_STATE_BYTES);
+    if (tooLarge) {
+      this.telemetry.refused("too_large");
+      return this.close(
+        connection,
+        CloseCode.MESSAGE_TOO_LARGE,
+        `presence state of ${tooLarge.stateBytes} bytes is over ${DocLimits.MAX_PRESENCE_STATE_BYTES}`,
+      );
+    }
     const entries = this.#awarenessOwners().admit({ connectionId: connection.id, sub: state.sub }, incoming, (id) =>
       this.openConnections().some((c) => c.id === id),
     );
@@ -356,8 +366,14 @@ export class DocRoom extends RoomShell {
       );
     }
     connection.setState({ ...state, awareness: clocks });
-    const accepted = this.#awareness.apply(entries);
-    if (accepted.length > 0) this.sendToAll(encodeAwareness(accepted), connection.id);
+    // The name peers show comes from the token, never from the state the client wrote.
+    const { accepted, overRoomBound } = this.#awareness.apply(entries, { id: state.sub, name: state.name ?? state.sub });
+    if (overRoomBound > 0) {
+      this.telemetry.refused("presence_full");
+      logEvent("awareness_over_room_bound", { room: this.name, connection: connection.id, user: state.sub, clients: overRoomBound });
+    }
+    if (accepted.length === 0) return;
+    for (const frame of encodeAwarenessFrames(accepted, DocLimits.MAX_PRESENCE_FRAME_BYTES)) this.sendToAll(frame, connection.id);
   }
 
   /** Who speaks for each awareness client id; null until first needed after a start or wake. */

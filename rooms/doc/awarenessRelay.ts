@@ -1,40 +1,83 @@
-import type { AwarenessEntry } from "./frames.ts";
+import { DocLimits, encodePresenceState, stampPresence, type PresenceIdentity } from "../../protocol/index.ts";
+import { encodeAwarenessFrames, type AwarenessEntry, type ReceivedAwarenessEntry } from "./frames.ts";
+
+/** What the relay did with a sender's entries. */
+export interface AwarenessApplied {
+  /** The entries to relay, each state carrying the sender's identity. */
+  accepted: AwarenessEntry[];
+  /** States not kept because the room's presence would pass MAX_ROOM_PRESENCE_BYTES. */
+  overRoomBound: number;
+}
+
+const utf8Bytes = (text: string) => new TextEncoder().encode(text).byteLength;
 
 /**
- * The room's view of presence: the latest awareness state per client id, relayed as the
- * clients encoded it. Unlike y-protocols' Awareness it runs no interval timer, so it never
- * keeps a hibernating room awake. After a wake it starts empty and the room asks the
- * connected clients to announce themselves again (a standard query-awareness frame).
+ * The room's view of presence: the latest awareness state per client id, each rewritten with
+ * its sender's verified identity (see protocol/presence.ts). Unlike y-protocols' Awareness it
+ * runs no interval timer, so it never keeps a hibernating room awake. After a wake it starts
+ * empty and the room asks the connected clients to announce themselves again (a standard
+ * query-awareness frame). It holds at most MAX_ROOM_PRESENCE_BYTES of states.
  */
 export class AwarenessRelay {
-  readonly #states = new Map<number, AwarenessEntry>();
+  readonly #states = new Map<number, { entry: AwarenessEntry; bytes: number }>();
+  #totalBytes = 0;
 
-  /** Records entries that are newer than what the room has; returns the ones it accepted. */
-  apply(entries: readonly AwarenessEntry[]): AwarenessEntry[] {
+  /** Records entries that are newer than what the room has and fit its bound; returns what to relay. */
+  apply(entries: readonly ReceivedAwarenessEntry[], sender: PresenceIdentity): AwarenessApplied {
     const accepted: AwarenessEntry[] = [];
-    for (const entry of entries) {
-      const known = this.#states.get(entry.clientId);
-      if (known && known.clock > entry.clock) continue;
-      if (entry.stateJson === "null") this.#states.delete(entry.clientId);
-      else this.#states.set(entry.clientId, entry);
+    let overRoomBound = 0;
+    for (const { clientId, clock, state } of entries) {
+      const known = this.#states.get(clientId);
+      if (known && known.entry.clock > clock) continue;
+      if (state === null) {
+        this.#forget(clientId);
+        accepted.push({ clientId, clock, stateJson: "null" });
+        continue;
+      }
+      const entry = { clientId, clock, stateJson: encodePresenceState(stampPresence(state, sender)) };
+      const bytes = utf8Bytes(entry.stateJson);
+      if (this.#totalBytes - (known?.bytes ?? 0) + bytes > DocLimits.MAX_ROOM_PRESENCE_BYTES) {
+        overRoomBound++;
+        continue;
+      }
+      this.#forget(clientId);
+      this.#states.set(clientId, { entry, bytes });
+      this.#totalBytes += bytes;
       accepted.push(entry);
     }
-    return accepted;
+    return { accepted, overRoomBound };
   }
 
   /** Entries announcing that these clients left, with a clock every peer accepts. */
   removalsFor(clocks: ReadonlyMap<number, number>): AwarenessEntry[] {
     const removals: AwarenessEntry[] = [];
     for (const [clientId, clock] of clocks) {
-      const latest = Math.max(clock, this.#states.get(clientId)?.clock ?? 0);
-      this.#states.delete(clientId);
+      const latest = Math.max(clock, this.#states.get(clientId)?.entry.clock ?? 0);
+      this.#forget(clientId);
       removals.push({ clientId, clock: latest + 1, stateJson: "null" });
     }
     return removals;
   }
 
   states(): AwarenessEntry[] {
-    return [...this.#states.values()];
+    return [...this.#states.values()].map(({ entry }) => entry);
+  }
+
+  /** Bytes of every state the room holds. */
+  get totalBytes(): number {
+    return this.#totalBytes;
+  }
+
+  /** Every state, as frames of at most MAX_PRESENCE_FRAME_BYTES; one empty frame when there is none. */
+  frames(): Uint8Array[] {
+    return encodeAwarenessFrames(this.states(), DocLimits.MAX_PRESENCE_FRAME_BYTES);
+  }
+
+  #forget(clientId: number): void {
+    const known = this.#states.get(clientId);
+    if (!known) return;
+    this.#states.delete(clientId);
+    this.#totalBytes -= known.bytes;
   }
 }
 
@@ -58,7 +101,7 @@ export class AwarenessOwners {
   }
 
   /** The entries `speaker` may send; records it as the speaker of those it keeps. */
-  admit(speaker: AwarenessSpeaker, entries: readonly AwarenessEntry[], isOpen: (connectionId: string) => boolean): AwarenessEntry[] {
+  admit<E extends AwarenessEntry>(speaker: AwarenessSpeaker, entries: readonly E[], isOpen: (connectionId: string) => boolean): E[] {
     const admitted = entries.filter((entry) => {
       const owner = this.#speakers.get(entry.clientId);
       return !owner || owner.connectionId === speaker.connectionId || owner.sub === speaker.sub || !isOpen(owner.connectionId);

@@ -4,6 +4,7 @@ import {
   FrameError,
   decodeFrame,
   encodeAwareness,
+  encodeAwarenessFrames,
   encodeQueryAwareness,
   encodeSyncStep1,
   encodeSyncStep2,
@@ -24,13 +25,32 @@ describe("y-protocols frames", () => {
     expect(mirror.getText("t").toString()).toBe("abc");
   });
 
-  it("round-trips awareness entries untouched", () => {
+  it("round-trips awareness entries, each state parsed", () => {
     const entries = [
-      { clientId: 7, clock: 3, stateJson: '{"user":{"name":"Ada"}}' },
+      { clientId: 7, clock: 3, stateJson: '{"user":{"name":"Adà"}}' },
       { clientId: 9, clock: 1, stateJson: "null" },
     ];
-    expect(decodeFrame(encodeAwareness(entries))).toEqual({ type: "awareness", entries });
+    expect(decodeFrame(encodeAwareness(entries))).toEqual({
+      type: "awareness",
+      entries: [
+        { ...entries[0], state: { user: { name: "Adà" } }, stateBytes: 24 },
+        { ...entries[1], state: null, stateBytes: 4 },
+      ],
+    });
     expect(decodeFrame(encodeQueryAwareness())).toEqual({ type: "query_awareness" });
+  });
+
+  it.each(["{not json", "[1]", '"text"', "42", ""])("refuses an awareness state %j with FrameError: states are JSON objects or null", (stateJson) => {
+    expect(() => decodeFrame(encodeAwareness([{ clientId: 1, clock: 1, stateJson }]))).toThrow(FrameError);
+  });
+
+  it("splits awareness entries into frames under a bound, and answers nothing with one empty frame", () => {
+    const entries = Array.from({ length: 10 }, (_, i) => ({ clientId: i, clock: 1, stateJson: JSON.stringify({ pad: "y".repeat(1000) }) }));
+    const frames = encodeAwarenessFrames(entries, 4096);
+    expect(frames.length).toBeGreaterThan(2);
+    for (const f of frames) expect(f.byteLength).toBeLessThanOrEqual(4096);
+    expect(frames.flatMap((f) => { const d = decodeFrame(f); return d.type === "awareness" ? d.entries.map((e) => e.clientId) : []; })).toEqual(entries.map((e) => e.clientId));
+    expect(encodeAwarenessFrames([], 4096).map((f) => decodeFrame(f))).toEqual([{ type: "awareness", entries: [] }]);
   });
 
   it.each([

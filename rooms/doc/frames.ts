@@ -6,6 +6,7 @@
 import * as decoding from "lib0/decoding";
 import * as encoding from "lib0/encoding";
 import * as Y from "yjs";
+import { decodePresenceState, type PresenceState } from "../../protocol/index.ts";
 
 export const MessageType = { SYNC: 0, AWARENESS: 1, AUTH: 2, QUERY_AWARENESS: 3 } as const;
 const SyncStep = { STEP1: 0, STEP2: 1, UPDATE: 2 } as const;
@@ -13,15 +14,22 @@ const SyncStep = { STEP1: 0, STEP2: 1, UPDATE: 2 } as const;
 export interface AwarenessEntry {
   clientId: number;
   clock: number;
-  /** The state as the client encoded it, relayed untouched; `"null"` means the client left. */
+  /** The state as JSON; `"null"` means the client left. */
   stateJson: string;
+}
+
+/** An entry as a client sent it: its state parsed (a JSON object, or null), and its size on the wire. */
+export interface ReceivedAwarenessEntry extends AwarenessEntry {
+  state: PresenceState | null;
+  /** The state's UTF-8 bytes as the client encoded it. */
+  stateBytes: number;
 }
 
 export type DocFrame =
   | { type: "sync_step1"; stateVector: Uint8Array }
   /** `isSyncReply`: a sync step 2, which clients send only to answer the room's step 1 (see rooms/readProof.ts). */
   | { type: "update"; update: Uint8Array; isSyncReply: boolean }
-  | { type: "awareness"; entries: AwarenessEntry[] }
+  | { type: "awareness"; entries: ReceivedAwarenessEntry[] }
   | { type: "query_awareness" };
 
 export class FrameError extends Error {}
@@ -71,15 +79,28 @@ function readFrame(decoder: decoding.Decoder): DocFrame {
   }
 }
 
-function readAwarenessUpdate(update: Uint8Array): AwarenessEntry[] {
+/** As lib0 reads strings: invalid UTF-8 is refused, and a leading BOM is kept as sent. */
+const utf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
+const utf8Encoder = new TextEncoder();
+
+/**
+ * Every state is parsed here, so a state that is not a JSON object never reaches a peer: a stock
+ * y-protocols client parses a whole awareness frame at once, and one bad state in the frame a
+ * joiner receives broke presence for that joiner.
+ */
+function readAwarenessUpdate(update: Uint8Array): ReceivedAwarenessEntry[] {
   const decoder = decoding.createDecoder(update);
   const count = decoding.readVarUint(decoder);
-  const entries: AwarenessEntry[] = [];
+  const entries: ReceivedAwarenessEntry[] = [];
   for (let i = 0; i < count; i++) {
     const clientId = decoding.readVarUint(decoder);
     const clock = decoding.readVarUint(decoder);
-    const stateJson = decoding.readVarString(decoder);
-    entries.push({ clientId, clock, stateJson });
+    // lib0 writes a string as its UTF-8 bytes behind a length, so the length is its size.
+    const raw = decoding.readVarUint8Array(decoder);
+    const stateJson = utf8.decode(raw);
+    const parsed = decodePresenceState(stateJson);
+    if (!parsed.ok) throw new FrameError(`presence state of client ${clientId} is ${parsed.error}`);
+    entries.push({ clientId, clock, stateJson, state: parsed.state, stateBytes: raw.byteLength });
   }
   if (decoding.hasContent(decoder)) throw new FrameError("trailing bytes in awareness update");
   return entries;
@@ -119,6 +140,46 @@ export function encodeAwareness(entries: readonly AwarenessEntry[]): Uint8Array 
     encoding.writeVarUint(inner, entry.clientId);
     encoding.writeVarUint(inner, entry.clock);
     encoding.writeVarString(inner, entry.stateJson);
+  }
+  return frame(MessageType.AWARENESS, (e) => encoding.writeVarUint8Array(e, encoding.toUint8Array(inner)));
+}
+
+/**
+ * Awareness frames carrying `entries`, each at most `maxFrameBytes` unless a single entry is
+ * larger (the room's state bound keeps its entries far below). Always at least one frame, so a
+ * query for presence is answered even when there is none.
+ */
+export function encodeAwarenessFrames(entries: readonly AwarenessEntry[], maxFrameBytes: number): Uint8Array[] {
+  // Room for the frame's type, the payload's length and the entry count (varUints of at most 5 bytes).
+  const FRAME_OVERHEAD_BYTES = 16;
+  // Room for an entry's client id, clock and state length.
+  const ENTRY_OVERHEAD_BYTES = 24;
+  const frames: Uint8Array[] = [];
+  let batch: { clientId: number; clock: number; state: Uint8Array }[] = [];
+  let batchBytes = FRAME_OVERHEAD_BYTES;
+  const flush = () => {
+    frames.push(encodeAwarenessBytes(batch));
+    batch = [];
+    batchBytes = FRAME_OVERHEAD_BYTES;
+  };
+  for (const entry of entries) {
+    const state = utf8Encoder.encode(entry.stateJson);
+    const bytes = state.byteLength + ENTRY_OVERHEAD_BYTES;
+    if (batch.length > 0 && batchBytes + bytes > maxFrameBytes) flush();
+    batch.push({ clientId: entry.clientId, clock: entry.clock, state });
+    batchBytes += bytes;
+  }
+  if (batch.length > 0 || frames.length === 0) flush();
+  return frames;
+}
+
+function encodeAwarenessBytes(entries: readonly { clientId: number; clock: number; state: Uint8Array }[]): Uint8Array {
+  const inner = encoding.createEncoder();
+  encoding.writeVarUint(inner, entries.length);
+  for (const entry of entries) {
+    encoding.writeVarUint(inner, entry.clientId);
+    encoding.writeVarUint(inner, entry.clock);
+    encoding.writeVarUint8Array(inner, entry.state);
   }
   return frame(MessageType.AWARENESS, (e) => encoding.writeVarUint8Array(e, encoding.toUint8Array(inner)));
 }

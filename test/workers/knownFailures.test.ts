@@ -34,12 +34,12 @@ describe("known failure modes", () => {
     const viewer = await openDoc(room, await devToken({ sub: "vi", room: `doc/${room}`, role: "viewer" }));
     const watcher = await openDoc(room, await devToken({ sub: "wa", room: `doc/${room}`, role: "viewer" }));
 
-    editor.send(encodeAwareness([{ clientId: 111, clock: 1, stateJson: JSON.stringify({ user: "Ed" }) }]));
+    editor.send(encodeAwareness([{ clientId: 111, clock: 1, stateJson: JSON.stringify({ label: "Ed" }) }]));
     await watcher.next((f): f is Uint8Array => typeof f !== "string" && awarenessIn(f).get(111)?.includes("Ed") === true);
 
     // The viewer claims the editor's client id with a newer clock, and adds presence of its own.
-    viewer.send(encodeAwareness([{ clientId: 111, clock: 9, stateJson: JSON.stringify({ user: "Mallory" }) }]));
-    viewer.send(encodeAwareness([{ clientId: 222, clock: 1, stateJson: JSON.stringify({ user: "Vi" }) }]));
+    viewer.send(encodeAwareness([{ clientId: 111, clock: 9, stateJson: JSON.stringify({ label: "Mallory" }) }]));
+    viewer.send(encodeAwareness([{ clientId: 222, clock: 1, stateJson: JSON.stringify({ label: "Vi" }) }]));
     await watcher.next((f): f is Uint8Array => typeof f !== "string" && awarenessIn(f).has(222));
     const seen = watcher.frames.length;
     watcher.send(encodeQueryAwareness());
