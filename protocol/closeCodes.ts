@@ -21,7 +21,7 @@ export const CloseCode = {
   ROOM_FULL: 4409,
   /** The same player connected again elsewhere; this older connection gave up its seat. */
   REPLACED: 4410,
-  /** A single frame is larger than MAX_MESSAGE_BYTES. */
+  /** A single frame is larger than MAX_MESSAGE_BYTES, or a presence state than MAX_PRESENCE_STATE_BYTES. */
   MESSAGE_TOO_LARGE: 4413,
   /** Client and server speak different protocol versions. */
   VERSION_MISMATCH: 4426,
