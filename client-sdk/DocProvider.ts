@@ -7,6 +7,7 @@ import { PROTOCOL_VERSION, decodeServerControl, encodeClientControl, type DocRol
 import { Emitter } from "./emitter.ts";
 import { whenStatus } from "./whenStatus.ts";
 import { OutboundBatcher } from "./outboundBatcher.ts";
+import { withSafeColors } from "./presence.ts";
 import { SocketSession, type CloseReason, type SessionContext } from "./socketSession.ts";
 
 export type { CloseReason } from "./socketSession.ts";
@@ -47,8 +48,11 @@ const MessageType = { SYNC: 0, AWARENESS: 1, QUERY_AWARENESS: 3 } as const;
  * const provider = client.doc("notes-1");
  * provider.on("status", (status) => console.log(status)); // ... "synced", "saved"
  * provider.doc.getText("body").insert(0, "hello");
- * provider.awareness.setLocalStateField("user", { name: "Ada" });
+ * provider.awareness.setLocalStateField("user", { name: "Ada", color: "#4363d8" });
  * ```
+ *
+ * Presence from others arrives with `user.id` and `user.name` written by the room from their
+ * tokens, and with colours only as `#rrggbb`; read it with `presentPeople()`.
  */
 export class DocProvider extends Emitter<DocProviderEvents> {
   readonly doc: Y.Doc;
@@ -179,7 +183,7 @@ export class DocProvider extends Emitter<DocProviderEvents> {
         return this.#updateSyncStatus();
       }
       case MessageType.AWARENESS:
-        return awarenessProtocol.applyAwarenessUpdate(this.awareness, decoding.readVarUint8Array(decoder), this);
+        return awarenessProtocol.applyAwarenessUpdate(this.awareness, withSafeColors(decoding.readVarUint8Array(decoder)), this);
       case MessageType.QUERY_AWARENESS:
         return this.#sendAwareness([...this.awareness.getStates().keys()]);
     }

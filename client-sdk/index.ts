@@ -25,6 +25,7 @@ import { DocProvider } from "./DocProvider.ts";
 import { GameConnection } from "./GameConnection.ts";
 
 export { DocProvider } from "./DocProvider.ts";
+export { presentPeople, safeColor, type PresentPerson } from "./presence.ts";
 export type { DocProviderEvents, DocStatus } from "./DocProvider.ts";
 export type { CloseReason } from "./socketSession.ts";
 export type { ReconnectOptions } from "./backoff.ts";

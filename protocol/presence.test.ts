@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { decodePresenceState, isPresenceColor, stampPresence } from "./presence.ts";
+import { decodePresenceState, isPresenceColor, stampPresence, withSafePresenceColors } from "./presence.ts";
 
 const who = { id: "u-1", name: "Ada" };
 
@@ -32,5 +32,10 @@ describe("presence states", () => {
     const stamped = stampPresence(parsed.state, who);
     expect(Object.getPrototypeOf(stamped.user)).toBe(Object.prototype);
     expect(JSON.stringify(stamped)).toBe('{"user":{"__proto__":{"polluted":true},"name":"Ada","id":"u-1"}}');
+  });
+
+  it("drops unsafe colours from a received state and leaves everything else as it came", () => {
+    expect(JSON.parse(withSafePresenceColors('{"user":{"name":"E","color":"red;background:url(x)"},"c":1}'))).toEqual({ user: { name: "E" }, c: 1 });
+    for (const same of ['{"user":{"color":"#00ff00"}}', '{"a":1}', "null", "{bad", '{"user":"x"}']) expect(withSafePresenceColors(same)).toBe(same);
   });
 });

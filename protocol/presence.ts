@@ -48,10 +48,26 @@ export function decodePresenceState(json: string): PresenceParse {
  * other `user` fields except colours that are not `#rrggbb`.
  */
 export function stampPresence(state: PresenceState, who: PresenceIdentity): PresenceState {
-  const claimed = isPlainObject(state.user) ? state.user : {};
-  // fromEntries and spread define own properties, so a "__proto__" key stays data, never a prototype.
-  const kept = Object.fromEntries(Object.entries(claimed).filter(([key, value]) => !COLOR_FIELDS.has(key) || isPresenceColor(value)));
-  return { ...state, user: { ...kept, id: who.id, name: who.name } };
+  const claimed = isPlainObject(state.user) ? withoutUnsafeColors(state.user) : {};
+  return { ...state, user: { ...claimed, id: who.id, name: who.name } };
+}
+
+/**
+ * A state's JSON with `user.color` and `user.colorLight` dropped unless they are `#rrggbb`; other
+ * input is returned as it is. The SDK passes every state it receives through this before an
+ * editor binding can draw it, whatever the server did.
+ */
+export function withSafePresenceColors(json: string): string {
+  const parsed = decodePresenceState(json);
+  if (!parsed.ok || parsed.state === null || !isPlainObject(parsed.state.user)) return json;
+  const user = parsed.state.user;
+  if (![...COLOR_FIELDS].some((key) => key in user && !isPresenceColor(user[key]))) return json;
+  return encodePresenceState({ ...parsed.state, user: withoutUnsafeColors(user) });
+}
+
+function withoutUnsafeColors(user: Record<string, unknown>): Record<string, unknown> {
+  // fromEntries defines own properties, so a "__proto__" key stays data, never a prototype.
+  return Object.fromEntries(Object.entries(user).filter(([key, value]) => !COLOR_FIELDS.has(key) || isPresenceColor(value)));
 }
 
 export function encodePresenceState(state: PresenceState): string {

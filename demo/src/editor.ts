@@ -1,7 +1,7 @@
 import { EditorView, basicSetup } from "codemirror";
 import { yCollab } from "y-codemirror.next";
 import * as Y from "yjs";
-import { createClient } from "../../client-sdk/index.ts";
+import { createClient, presentPeople } from "../../client-sdk/index.ts";
 import { fetchDevToken } from "./devToken.ts";
 import { showVersions } from "./versions.ts";
 
@@ -16,7 +16,8 @@ if (!roomId || !/^[A-Za-z0-9_-]{1,64}$/.test(roomId)) {
 }
 const userId = sessionStorage.getItem("edgeroom-user") ?? crypto.randomUUID();
 sessionStorage.setItem("edgeroom-user", userId);
-const name = params.get("name") ?? localStorage.getItem("edgeroom-name") ?? `guest-${userId.slice(0, 4)}`;
+// The name others see is the one in this page's token (a token name is 1 to 64 characters).
+const name = (params.get("name") ?? localStorage.getItem("edgeroom-name") ?? "").trim().slice(0, 64) || `guest-${userId.slice(0, 4)}`;
 const color = COLORS[Math.floor(Math.random() * COLORS.length)]!;
 
 const $ = (id: string) => document.getElementById(id)!;
@@ -27,11 +28,12 @@ nameInput.value = name;
 const room = roomId;
 const role = params.get("role") === "viewer" ? "viewer" : "editor";
 $("role").textContent = role === "viewer" ? "viewer (read-only)" : "editor";
-const getToken = () => fetchDevToken({ sub: userId, name: nameInput.value, room: `doc/${room}`, role });
+const getToken = () => fetchDevToken({ sub: userId, name, room: `doc/${room}`, role });
 const client = createClient({ baseUrl: location.origin, getToken });
 const doc = new Y.Doc();
 const provider = client.doc(room, { doc });
-provider.awareness.setLocalStateField("user", { name, color, colorLight: `${color}33` });
+// The room replaces user.id and user.name with the token's; the colour is ours to pick (#rrggbb only).
+provider.awareness.setLocalStateField("user", { name, color });
 
 const status = $("status");
 provider.on("status", (next) => {
@@ -47,9 +49,11 @@ function showError(message: string): void {
   error.textContent = message;
 }
 
+// Peers see the name in the token, so a new name needs a new token: reload with it.
 nameInput.addEventListener("change", () => {
   localStorage.setItem("edgeroom-name", nameInput.value);
-  provider.awareness.setLocalStateField("user", { name: nameInput.value, color, colorLight: `${color}33` });
+  params.set("name", nameInput.value);
+  location.search = `?${params}`;
 });
 
 const ytext = doc.getText("codemirror");
@@ -67,16 +71,14 @@ const view = new EditorView({
 function renderPresence(): void {
   const list = $("presence");
   list.replaceChildren();
-  for (const [clientId, state] of provider.awareness.getStates()) {
-    const user: unknown = state.user;
-    if (typeof user !== "object" || user === null) continue;
+  // Names as the room wrote them from each token; colours only as #rrggbb.
+  for (const person of presentPeople(provider.awareness)) {
     const item = document.createElement("li");
     const swatch = document.createElement("span");
     swatch.className = "swatch";
-    swatch.style.background = "color" in user && typeof user.color === "string" ? user.color : "#888";
+    swatch.style.background = person.color;
     const label = document.createElement("span");
-    const who = "name" in user && typeof user.name === "string" ? user.name : "anonymous";
-    label.textContent = clientId === doc.clientID ? `${who} (you)` : who;
+    label.textContent = person.isSelf ? `${person.name} (you)` : person.name;
     item.append(swatch, label);
     list.append(item);
   }
