@@ -25,7 +25,8 @@ test("a peer's spoofed name and CSS in its colour never reach the page: it shows
   });
   try {
     await eventually(() => eve.synced, 10_000, "the hostile peer's sync");
-    const at = Y.relativePositionToJSON(Y.createRelativePositionFromTypeIndex(doc.getText("codemirror"), 0));
+    // As y-codemirror.next writes a cursor: the RelativePosition itself, which awareness sends as JSON.
+    const at = Y.createRelativePositionFromTypeIndex(doc.getText("codemirror"), 0);
     eve.awareness.setLocalState({
       user: { name: "Alice (admin)", id: "alice", color: HOSTILE_COLOR, colorLight: HOSTILE_COLOR },
       cursor: { anchor: at, head: at },
