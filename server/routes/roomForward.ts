@@ -3,17 +3,37 @@ import { IDENTITY_HEADER, LOCATION_HINT_HEADER, encodeIdentityHeader, type Regio
 import type { AppEnv } from "../app.ts";
 
 /**
- * The request a room receives: the token stays at the edge (partyserver keeps the URL in
- * the socket attachment, so nothing stored holds a credential), and the verified identity
- * and placement travel in headers the edge always overwrites.
+ * The client headers a room may see: those of the WebSocket handshake itself. Nothing else
+ * passes, so no client-chosen `x-partykit-*` header reaches partyserver (`x-partykit-props`
+ * is decoded by partyserver before any room code runs, and a bad one threw there), and no
+ * cookie or client-made identity header reaches the room.
+ */
+const FORWARDED_HEADERS = ["Upgrade", "Sec-WebSocket-Key", "Sec-WebSocket-Version", "Sec-WebSocket-Extensions", "Sec-WebSocket-Protocol"] as const;
+
+/**
+ * The query parameter partyserver takes a socket's connection id from. The edge always sets
+ * it: a client-chosen id let one socket take another's id (partyserver addresses sockets by
+ * id, so the first one went silent), and one over 256 characters made partyserver throw.
+ */
+const CONNECTION_ID_PARAM = "_pk";
+
+/**
+ * The request a room receives, built from nothing but what the edge means to send: the
+ * handshake headers, the verified identity and placement (which the edge always writes), and
+ * a connection id the edge chooses. The token, every other query parameter and every other
+ * header stay at the edge (partyserver keeps the URL in the socket attachment, so nothing
+ * stored holds a credential).
  */
 export function forwardToRoom(c: Context<AppEnv>, claims: TokenClaims, path: string, hint: Region | undefined): Request {
   const url = new URL(c.req.url);
-  url.searchParams.delete("token");
-  const headers = new Headers(c.req.raw.headers);
-  headers.delete("Authorization");
+  url.search = "";
+  url.searchParams.set(CONNECTION_ID_PARAM, crypto.randomUUID());
+  const headers = new Headers();
+  for (const name of FORWARDED_HEADERS) {
+    const value = c.req.header(name);
+    if (value !== undefined) headers.set(name, value);
+  }
   headers.set(IDENTITY_HEADER, encodeIdentityHeader({ sub: claims.sub, name: claims.name, role: claims.role, room: path }));
   if (hint) headers.set(LOCATION_HINT_HEADER, hint);
-  else headers.delete(LOCATION_HINT_HEADER);
   return new Request(url, { headers });
 }
