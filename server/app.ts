@@ -2,6 +2,7 @@ import { Hono } from "hono";
 import { logEvent } from "../rooms/log.ts";
 import { mountAdmin } from "./admin/app.ts";
 import { jsonError } from "./errors.ts";
+import { checkOrigins } from "./origins.ts";
 import { serverTiming } from "./timing.ts";
 import { handleDevToken } from "./routes/devToken.ts";
 import { handleDocSocket } from "./routes/docSocket.ts";
@@ -17,6 +18,7 @@ export type AppEnv = { Bindings: Env };
 /** The routing table: every public path of the service, under /v1. */
 export const app = new Hono<AppEnv>();
 app.use(serverTiming());
+app.use(checkOrigins());
 mountAdmin(app);
 app
   .get("/v1/health", handleHealth)

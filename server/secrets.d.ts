@@ -4,9 +4,12 @@ declare namespace Cloudflare {
   interface Env {
     AUTH_SECRET?: string;
     ADMIN_TOKEN?: string;
+    /** Comma-separated origins whose pages may connect (server/origins.ts); a plain var, optional. */
+    ALLOWED_ORIGINS?: string;
   }
 }
 interface Env {
   AUTH_SECRET?: string;
   ADMIN_TOKEN?: string;
+  ALLOWED_ORIGINS?: string;
 }
