@@ -251,7 +251,15 @@ export class DocRoom extends RoomShell {
     if (stats.snapshotBytes + stats.logBytes + update.byteLength > DocLimits.MAX_DOCUMENT_BYTES) {
       return { ok: false, message: `document would grow past ${DocLimits.MAX_DOCUMENT_BYTES} bytes` };
     }
-    Y.applyUpdate(this.#doc, update, "import");
+    try {
+      Y.applyUpdate(this.#doc, update, "import");
+    } catch (error) {
+      // As on sockets (DocWrites.apply): Yjs checks an update only as it applies it. Whatever it
+      // changed before failing went through the document's update listener, so it is written
+      // and relayed like any update; the caller is told the update was refused.
+      logEvent("admin_import_refused", { room: this.roomPath, bytes: update.byteLength, error });
+      return { ok: false, message: "the update could not be applied to the document" };
+    }
     logEvent("admin_import", { room: this.roomPath, bytes: update.byteLength });
     return { ok: true };
   }
