@@ -65,9 +65,14 @@ export class D1RoomDirectory {
     return row ? toEntry(row) : null;
   }
 
-  /** Every entry, for metrics; bounded by `limit`. */
-  async all(limit: number): Promise<DirectoryEntry[]> {
-    return (await this.#db.prepare("SELECT * FROM room_directory LIMIT ?").bind(limit).all<Row>()).results.map(toEntry);
+  /** The `limit` most recently active entries, for metrics (they matter most when not all fit). */
+  async recent(limit: number): Promise<DirectoryEntry[]> {
+    return (await this.#db.prepare("SELECT * FROM room_directory ORDER BY last_active_at DESC, room LIMIT ?").bind(limit).all<Row>()).results.map(toEntry);
+  }
+
+  /** How many rooms the directory holds. */
+  async count(): Promise<number> {
+    return (await this.#db.prepare("SELECT count(*) AS n FROM room_directory").first<{ n: number }>())?.n ?? 0;
   }
 }
 

@@ -1,11 +1,22 @@
 import type { DirectoryEntry } from "../../protocol/index.ts";
 
 /**
- * Prometheus text for the whole service, summed from the room directory (each room's counters
- * are at most one report interval old).
+ * The most rooms one scrape sums, the most recently active first: the sum runs in the Worker,
+ * so its memory and D1 read grow with this. Past it the output says it is truncated, and the
+ * `edgeroom_metrics_rooms_covered` and `edgeroom_metrics_rooms_total` gauges say by how much.
  */
-export function renderMetrics(rooms: DirectoryEntry[]): string {
+export const METRICS_MAX_ROOMS = 10_000;
+
+/**
+ * Prometheus text for the whole service, summed from the room directory (each room's counters
+ * are at most one report interval old). `rooms` are the rooms summed; `totalRooms` is how many
+ * the directory holds.
+ */
+export function renderMetrics(rooms: DirectoryEntry[], totalRooms: number): string {
   const lines: string[] = [];
+  if (rooms.length < totalRooms) {
+    lines.push(`# edgeroom: truncated: the sums below cover the ${rooms.length} most recently active of ${totalRooms} rooms`);
+  }
   const metric = (name: string, help: string, type: "gauge" | "counter", samples: [labels: Record<string, string>, value: number][]) => {
     lines.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`);
     for (const [labels, value] of samples) {
@@ -16,7 +27,9 @@ export function renderMetrics(rooms: DirectoryEntry[]): string {
   const sum = (pick: (room: DirectoryEntry) => number) => rooms.reduce((total, room) => total + pick(room), 0);
   const byKind = (kind: string) => rooms.filter((r) => r.kind === kind);
 
-  metric("edgeroom_rooms", "Rooms in the directory, by kind.", "gauge", ["doc", "game"].map((kind) => [{ kind }, byKind(kind).length]));
+  metric("edgeroom_metrics_rooms_covered", "Rooms these metrics are summed over (the most recently active first).", "gauge", [[{}, rooms.length]]);
+  metric("edgeroom_metrics_rooms_total", "Rooms in the directory; more than covered means the sums are truncated.", "gauge", [[{}, totalRooms]]);
+  metric("edgeroom_rooms", "Rooms in the directory covered by these metrics, by kind.", "gauge", ["doc", "game"].map((kind) => [{ kind }, byKind(kind).length]));
   metric("edgeroom_connections", "Open connections, by room kind.", "gauge", ["doc", "game"].map((kind) => [{ kind }, byKind(kind).reduce((n, r) => n + r.connections, 0)]));
   metric("edgeroom_messages_in_total", "Messages received from clients.", "counter", [[{}, sum((r) => r.stats.messagesIn)]]);
   metric("edgeroom_messages_out_total", "Messages sent to clients.", "counter", [[{}, sum((r) => r.stats.messagesOut)]]);

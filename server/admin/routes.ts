@@ -10,7 +10,7 @@ import { decodeCursor, encodeCursor } from "../cursor.ts";
 import { jsonError } from "../errors.ts";
 import { readJsonBody } from "../jsonBody.ts";
 import { timed } from "../timing.ts";
-import { renderMetrics } from "./metrics.ts";
+import { METRICS_MAX_ROOMS, renderMetrics } from "./metrics.ts";
 
 /** The largest document an import accepts, in bytes (a whole document in one update). */
 const MAX_IMPORT_BYTES = 8 * 1024 * 1024;
@@ -246,11 +246,15 @@ export const ADMIN_ROUTES: AdminRoute[] = [
   {
     method: "get",
     path: "/v1/admin/metrics",
-    summary: "Counters in the Prometheus text format, summed over the room directory",
+    summary: `Counters in the Prometheus text format, summed over the ${METRICS_MAX_ROOMS} most recently active rooms of the directory (edgeroom_metrics_rooms_covered / _total say how many)`,
     response: "text",
     handle: async (c) => {
-      const rooms = await timed(c, "storage", () => new D1RoomDirectory(c.env.DB).all(10_000));
-      return c.text(renderMetrics(rooms), 200, { "Content-Type": "text/plain; version=0.0.4" });
+      const directory = new D1RoomDirectory(c.env.DB);
+      const [rooms, total] = await timed(c, "storage", () => Promise.all([directory.recent(METRICS_MAX_ROOMS), directory.count()]));
+      return c.text(renderMetrics(rooms, Math.max(total, rooms.length)), 200, {
+        "Content-Type": "text/plain; version=0.0.4",
+        "X-Edgeroom-Metrics-Coverage": `${rooms.length}/${Math.max(total, rooms.length)}`,
+      });
     },
   },
 ];
