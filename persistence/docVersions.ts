@@ -13,6 +13,31 @@ export interface DocVersion {
 
 const CHUNK_BYTES = 1024 * 1024;
 
+/** How many versions, and how many of their bytes, a room keeps. */
+export interface VersionRetention {
+  maxVersions: number;
+  maxBytes: number;
+}
+
+/**
+ * The versions to remove so the rest fit `retention`: the newest are kept while both bounds hold,
+ * and everything older than the first one that does not fit goes (history has no gaps). The newest
+ * version is always kept, even alone over the byte budget, so a document always has one.
+ */
+export function versionsToPrune(versions: readonly Pick<DocVersion, "id" | "bytes">[], retention: VersionRetention): string[] {
+  let kept = 0;
+  let keptBytes = 0;
+  for (let i = versions.length - 1; i >= 0; i--) {
+    const bytes = versions[i]!.bytes;
+    if (kept > 0 && (kept >= retention.maxVersions || keptBytes + bytes > retention.maxBytes)) {
+      return versions.slice(0, i + 1).map((v) => v.id);
+    }
+    kept += 1;
+    keptBytes += bytes;
+  }
+  return [];
+}
+
 export class SqliteDocVersions {
   readonly #sql: SqlStorage;
 
@@ -25,6 +50,30 @@ export class SqliteDocVersions {
     sql.exec("CREATE TABLE IF NOT EXISTS doc_version_editor (sub TEXT PRIMARY KEY)");
     sql.exec("CREATE TABLE IF NOT EXISTS doc_version_state (id INTEGER PRIMARY KEY CHECK (id = 1), updates_since INTEGER NOT NULL, last_hash TEXT)");
     sql.exec("INSERT OR IGNORE INTO doc_version_state (id, updates_since, last_hash) VALUES (1, 0, NULL)");
+    // Its own table rather than new columns, so rooms written before it need no ALTER.
+    sql.exec("CREATE TABLE IF NOT EXISTS doc_version_schedule (id INTEGER PRIMARY KEY CHECK (id = 1), last_version_at INTEGER, due_at INTEGER)");
+    sql.exec("INSERT OR IGNORE INTO doc_version_schedule (id, last_version_at, due_at) SELECT 1, max(created_at), NULL FROM doc_version");
+  }
+
+  /** When the last version was taken, and when a deferred one is due (null when none waits). */
+  schedule(): { lastVersionAt: number | null; dueAt: number | null } {
+    const row = this.#sql.exec<{ last_version_at: number | null; due_at: number | null }>("SELECT last_version_at, due_at FROM doc_version_schedule WHERE id = 1").one();
+    return { lastVersionAt: row.last_version_at, dueAt: row.due_at };
+  }
+
+  /** Records that a version is owed at `dueAt`. */
+  defer(dueAt: number): void {
+    this.#sql.exec("UPDATE doc_version_schedule SET due_at = ? WHERE id = 1", dueAt);
+  }
+
+  /** Forgets a deferred version (the document turned out unchanged, or one was taken). */
+  clearDue(): void {
+    this.#sql.exec("UPDATE doc_version_schedule SET due_at = NULL WHERE id = 1");
+  }
+
+  /** The hash of the last version's document, or null before the first. */
+  lastHash(): string | null {
+    return this.#sql.exec<{ last_hash: string | null }>("SELECT last_hash FROM doc_version_state WHERE id = 1").one().last_hash;
   }
 
   /** Counts an applied update by `sub`; returns the updates since the last version. */
@@ -45,7 +94,18 @@ export class SqliteDocVersions {
     }
     this.#sql.exec("DELETE FROM doc_version_editor");
     this.#sql.exec("UPDATE doc_version_state SET updates_since = 0, last_hash = ? WHERE id = 1", hash);
+    this.#sql.exec("UPDATE doc_version_schedule SET last_version_at = ?, due_at = NULL WHERE id = 1", now);
     return id;
+  }
+
+  /** Removes the rows (and any bytes still waiting for upload) of the versions past `retention`; returns their ids. */
+  prune(retention: VersionRetention): string[] {
+    const ids = versionsToPrune(this.list(), retention);
+    for (const id of ids) {
+      this.#sql.exec("DELETE FROM doc_version WHERE id = ?", id);
+      this.#sql.exec("DELETE FROM doc_version_chunk WHERE version_id = ?", id);
+    }
+    return ids;
   }
 
   /** The snapshot bytes of a version not yet uploaded, or null. */
@@ -98,5 +158,10 @@ function parseEditors(text: string): string[] {
 }
 
 export function docVersionKey(roomId: string, versionId: string): string {
-  return `docs/${roomId}/versions/${versionId}.yjs`;
+  return `${docObjectsPrefix(roomId)}versions/${versionId}.yjs`;
+}
+
+/** Every R2 object of one document room lives under this prefix (the trailing slash keeps `a` from matching `ab`). */
+export function docObjectsPrefix(roomId: string): string {
+  return `docs/${roomId}/`;
 }

@@ -17,7 +17,7 @@ import { RoomShell, type ConnectionIdentity } from "../RoomShell.ts";
 import { logEvent } from "../log.ts";
 import { AwarenessOwners, AwarenessRelay } from "./awarenessRelay.ts";
 import { DocConnectionState } from "./connectionState.ts";
-import { DocHistory } from "./docHistory.ts";
+import { DocHistory, type TakenVersion } from "./docHistory.ts";
 import { DocWrites } from "./docWrites.ts";
 import { renderDocument } from "./restore.ts";
 import {
@@ -106,9 +106,12 @@ export class DocRoom extends RoomShell {
   protected deliver(entry: OutboxEntry): Promise<void> {
     return this.#history.deliver(entry);
   }
-  protected onAlarmWork(): void {}
-  protected nextAlarmWork(): null {
-    return null;
+  /** A version deferred to the end of its minute is taken here. */
+  protected onAlarmWork(now: number): void {
+    if (!this.#loadError) this.#history.takeDue(now);
+  }
+  protected nextAlarmWork(): number | null {
+    return this.#loadError ? null : this.#history.dueAt();
   }
   protected identityOf(connection: Connection): ConnectionIdentity | null {
     const state = DocConnectionState.safeParse(connection.state);
@@ -173,7 +176,7 @@ export class DocRoom extends RoomShell {
     const others = this.openConnections().filter((c) => c.id !== connection.id);
     if (others.length === 0 && !this.#loadError) {
       this.#writes.compactIfLogged();
-      this.#history.snapshot();
+      this.#history.requestVersion();
     }
     this.noteDirectoryChange();
   }
@@ -211,8 +214,14 @@ export class DocRoom extends RoomShell {
 
   /** Exports a version now if the document changed since the last one; returns its id or null. */
   snapshotVersion(): string | null {
+    const outcome = this.takeVersionNow();
+    return outcome.type === "taken" ? outcome.version.id : null;
+  }
+
+  /** An operator's version: taken now, not held to the once-a-minute floor; skipped for an empty or unchanged document. */
+  takeVersionNow(): TakenVersion {
     this.#assertLoaded();
-    return this.#history.snapshot();
+    return this.#history.takeVersionNow();
   }
 
   /** Restores a version as a new update that every client merges; false for an unknown version. */

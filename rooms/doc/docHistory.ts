@@ -5,6 +5,27 @@ import { restoreInto } from "./restore.ts";
 /** Applied updates after which the room exports a version, so a busy document gets one every so often. */
 export const VERSION_EVERY_UPDATES = 500;
 
+/** How often, and how much, one document room keeps of its history. */
+export const VersionLimits = {
+  /**
+   * Shortest time between two versions of a room, in ms: 20 one-character visits to a 900 KB document
+   * stored 21 full copies. A version due sooner waits for the minute's end (deferred, never dropped).
+   * An operator's version (admin API) is not held to it.
+   */
+  MIN_INTERVAL_MS: 60_000,
+  /** Versions a room keeps; older ones leave the listing and R2. */
+  MAX_VERSIONS_PER_ROOM: 50,
+  /** Bytes of snapshots a room keeps, in bytes: 8 documents of the largest size (DocLimits.MAX_DOCUMENT_BYTES). */
+  MAX_VERSION_BYTES_PER_ROOM: 64 * 1024 * 1024,
+  /** Keys one R2 delete takes at most (R2's own limit), so one outbox entry is one call. */
+  MAX_KEYS_PER_PRUNE: 1_000,
+} as const;
+
+/** What taking a version did. */
+export type TakenVersion = { type: "taken"; version: DocVersion } | { type: "skipped"; reason: "empty" | "unchanged" };
+/** What asking for a version did: taking it may wait for the end of the minute. */
+export type VersionOutcome = TakenVersion | { type: "deferred"; dueAt: number };
+
 /** Marks a restore as the origin of its update, for the version's editor list. */
 export class RestoreOrigin {
   readonly versionId: string;
@@ -15,7 +36,9 @@ export class RestoreOrigin {
 
 /**
  * A document's versions: snapshots exported to R2 through the room's outbox after
- * VERSION_EVERY_UPDATES updates and when the room empties, skipping an unchanged document.
+ * VERSION_EVERY_UPDATES updates and when the room empties, at most once per
+ * VersionLimits.MIN_INTERVAL_MS, skipping an empty or unchanged document. Past the retention
+ * bounds the oldest versions are pruned, their rows at once and their R2 objects through the outbox.
  */
 export class DocHistory {
   readonly #storage: DurableObjectStorage;
@@ -25,41 +48,93 @@ export class DocHistory {
   readonly #versions: SqliteDocVersions;
   readonly #outbox: SqliteOutbox;
 
-  readonly #onEnqueued: () => void;
+  readonly #onScheduled: () => void;
 
-  /** @param onEnqueued called after a version entered the outbox, so the room sets its alarm. */
-  constructor(storage: DurableObjectStorage, bucket: R2Bucket, roomId: string, doc: Y.Doc, outbox: SqliteOutbox, onEnqueued: () => void) {
+  /** @param onScheduled called after a version entered the outbox or was deferred, so the room sets its alarm. */
+  constructor(storage: DurableObjectStorage, bucket: R2Bucket, roomId: string, doc: Y.Doc, outbox: SqliteOutbox, onScheduled: () => void) {
     this.#storage = storage;
     this.#bucket = bucket;
     this.#roomId = roomId;
     this.#doc = doc;
     this.#versions = new SqliteDocVersions(storage.sql);
     this.#outbox = outbox;
-    this.#onEnqueued = onEnqueued;
+    this.#onScheduled = onScheduled;
   }
 
-  /** Counts an applied update; exports a version once enough have accumulated. */
+  /** Counts an applied update; asks for a version once enough have accumulated. */
   noteUpdate(editor: string): void {
-    if (this.#versions.noteUpdate(editor) >= VERSION_EVERY_UPDATES) this.snapshot();
+    if (this.#versions.noteUpdate(editor) >= VERSION_EVERY_UPDATES) this.requestVersion();
   }
 
-  /** Exports the document as a new version unless it is unchanged since the last one; returns its id or null. */
-  snapshot(): string | null {
-    const now = Date.now();
-    const id = this.#storage.transactionSync(() => {
-      const versionId = this.#versions.add(Y.encodeStateAsUpdate(this.#doc), hashBytes(Y.encodeSnapshot(Y.snapshot(this.#doc))), now);
-      if (versionId) this.#outbox.enqueue("doc_version", `doc_version:${versionId}`, versionId, now);
-      return versionId;
+  /**
+   * Asks for a version (the room emptied, or enough updates came): taken now, or deferred to the end
+   * of the minute since the last one, or skipped for an empty or unchanged document.
+   */
+  requestVersion(now = Date.now()): VersionOutcome {
+    if (isEmpty(this.#doc)) return { type: "skipped", reason: "empty" };
+    const { lastVersionAt, dueAt } = this.#versions.schedule();
+    // Already owed: the version at dueAt will hold whatever changed until then.
+    if (dueAt !== null && now < dueAt) return { type: "deferred", dueAt };
+    const hash = documentHash(this.#doc);
+    if (hash === this.#versions.lastHash()) {
+      if (dueAt !== null) this.#versions.clearDue();
+      return { type: "skipped", reason: "unchanged" };
+    }
+    if (lastVersionAt !== null && now < lastVersionAt + VersionLimits.MIN_INTERVAL_MS) {
+      const due = lastVersionAt + VersionLimits.MIN_INTERVAL_MS;
+      this.#versions.defer(due);
+      this.#onScheduled();
+      return { type: "deferred", dueAt: due };
+    }
+    return this.#take(hash, now);
+  }
+
+  /** An operator's version: taken now whatever the interval, still skipped for an empty or unchanged document. */
+  takeVersionNow(now = Date.now()): TakenVersion {
+    if (isEmpty(this.#doc)) return { type: "skipped", reason: "empty" };
+    return this.#take(documentHash(this.#doc), now);
+  }
+
+  /** When the room's alarm must run for a deferred version, or null. */
+  dueAt(): number | null {
+    return this.#versions.schedule().dueAt;
+  }
+
+  /** From the room's alarm: takes a deferred version once it is due. */
+  takeDue(now = Date.now()): void {
+    const dueAt = this.dueAt();
+    if (dueAt !== null && dueAt <= now) this.requestVersion(now);
+  }
+
+  /** Records a version, prunes past the retention bounds, and queues the R2 work, in one transaction. */
+  #take(hash: string, now: number): TakenVersion {
+    const version = this.#storage.transactionSync(() => {
+      const versionId = this.#versions.add(Y.encodeStateAsUpdate(this.#doc), hash, now);
+      if (!versionId) return null;
+      this.#outbox.enqueue("doc_version", `doc_version:${versionId}`, versionId, now);
+      const pruned = this.#versions.prune({ maxVersions: VersionLimits.MAX_VERSIONS_PER_ROOM, maxBytes: VersionLimits.MAX_VERSION_BYTES_PER_ROOM });
+      for (let i = 0; i < pruned.length; i += VersionLimits.MAX_KEYS_PER_PRUNE) {
+        const ids = pruned.slice(i, i + VersionLimits.MAX_KEYS_PER_PRUNE);
+        this.#outbox.enqueue("doc_version_prune", `doc_version_prune:${ids[0]}`, ids.join(","), now);
+      }
+      return this.#versions.get(versionId);
     });
-    if (id) this.#onEnqueued();
-    return id;
+    if (!version) return { type: "skipped", reason: "unchanged" };
+    this.#onScheduled();
+    return { type: "taken", version };
   }
 
   /** Uploads one version from the room's outbox to R2. */
   async deliver(entry: OutboxEntry): Promise<void> {
+    if (entry.kind === "doc_version_prune") {
+      // Deleting a key that is not there succeeds, so a retry (or a prune before the upload) is harmless.
+      await this.#bucket.delete(entry.payload.split(",").map((id) => docVersionKey(this.#roomId, id)));
+      return;
+    }
     if (entry.kind !== "doc_version") throw new Error(`unknown outbox entry kind "${entry.kind}"`);
     const version = this.#versions.get(entry.payload);
-    if (!version) throw new Error(`no version ${entry.payload}`);
+    // Pruned before its upload: nothing to send (its prune entry deletes any copy a lost confirmation left).
+    if (!version) return;
     const snapshot = this.#versions.pendingSnapshot(version.id);
     if (snapshot) {
       await this.#bucket.put(docVersionKey(this.#roomId, version.id), snapshot, {
@@ -91,6 +166,16 @@ export class DocHistory {
     restoreInto(this.#doc, old, new RestoreOrigin(versionId));
     return true;
   }
+}
+
+/** Nothing was ever written to it: its state vector names no client. */
+function isEmpty(doc: Y.Doc): boolean {
+  return Y.encodeStateVector(doc).byteLength <= 1;
+}
+
+/** Tells a changed document from an unchanged one: the state vector and delete set, not the content. */
+function documentHash(doc: Y.Doc): string {
+  return hashBytes(Y.encodeSnapshot(Y.snapshot(doc)));
 }
 
 /** FNV-1a over bytes, as 8 hex digits: enough to tell a changed document from an unchanged one. */

@@ -37,6 +37,11 @@ export const LockBody = z.object({ locked: z.boolean() }).strict();
 export const Done = z.object({ ok: z.literal(true) });
 export const KickResult = z.object({ kicked: z.number().int() });
 export const BroadcastResult = z.object({ recipients: z.number().int() });
+export const DocVersionInfo = z.object({ id: z.string(), createdAt: z.number().int(), bytes: z.number().int(), editors: z.array(z.string()), isUploaded: z.boolean() });
+export const TakeVersionResult = z.object({
+  version: DocVersionInfo.nullable(),
+  skipped: z.enum(["empty", "unchanged"]).optional().describe("why no version was taken"),
+});
 export const RoomDetails = z.record(z.string(), z.unknown()).describe("the room's inspection: directory entry, connections, and kind-specific state");
 
 type RoomRef = { kind: "doc"; roomId: string } | { kind: "game"; gameName: string; roomId: string };
@@ -217,6 +222,19 @@ export const ADMIN_ROUTES: AdminRoute[] = [
       const stub = await docRoom(c, room);
       if (stub instanceof Response) return stub;
       return c.json({ versions: await stub.listVersions() });
+    },
+  }),
+  ...roomRoutes("/versions", {
+    method: "post",
+    summary: "Take a document version now, not held to the once-a-minute floor (none for an empty or unchanged document)",
+    response: TakeVersionResult,
+    handle: async (c, room) => {
+      const stub = await docRoom(c, room);
+      if (stub instanceof Response) return stub;
+      const outcome = await stub.takeVersionNow();
+      logEvent("admin_version", { room: pathOf(room), outcome: outcome.type });
+      if (outcome.type === "taken") return c.json({ version: outcome.version });
+      return c.json({ version: null, skipped: outcome.reason });
     },
   }),
   ...roomRoutes("/versions/:versionId/restore", {

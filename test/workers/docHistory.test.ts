@@ -1,5 +1,5 @@
 import { env, exports } from "cloudflare:workers";
-import { runInDurableObject } from "cloudflare:test";
+import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import * as Y from "yjs";
 import { docVersionKey } from "../../persistence/index.ts";
@@ -8,6 +8,21 @@ import { BASE, devToken, editFrame, openSdkDoc, type TestSocket } from "./helper
 
 const inDoc = <R>(roomId: string, fn: (room: DocRoom) => R | Promise<R>) =>
   runInDurableObject(env.DocRoom.getByName(roomId), (room: DocRoom) => fn(room));
+
+const dueAt = (roomId: string) =>
+  runInDurableObject(env.DocRoom.getByName(roomId), (_r, state) => state.storage.sql.exec<{ due_at: number | null }>("SELECT due_at FROM doc_version_schedule").one().due_at);
+
+/**
+ * Versions are at most a minute apart; a later one waits for the room's alarm at the minute's end.
+ * Waits until the room owes one, moves its version clock a minute back and runs that alarm now.
+ */
+async function passTheMinute(roomId: string): Promise<void> {
+  await expect.poll(() => dueAt(roomId), { message: "a version owed at the minute's end" }).not.toBeNull();
+  await runInDurableObject(env.DocRoom.getByName(roomId), (_r, state) => {
+    state.storage.sql.exec("UPDATE doc_version_schedule SET last_version_at = last_version_at - 60000, due_at = due_at - 60000");
+  });
+  await runDurableObjectAlarm(env.DocRoom.getByName(roomId));
+}
 
 async function editAndLeave(roomId: string, sub: string, edit: (doc: Y.Doc) => void, doc = new Y.Doc()): Promise<void> {
   const socket: TestSocket = await openSdkDoc(roomId, await devToken({ sub, room: "doc/*", role: "editor" }));
@@ -46,6 +61,7 @@ describe("document history", () => {
     await socket.closed;
     // The next change's export marks a point after the viewer's leaving was handled: only it may add a version.
     await editAndLeave("history-2", "ada", (d) => d.getText("t").insert(4, " again"), doc);
+    await passTheMinute("history-2");
     await expect.poll(() => exported("history-2"), { timeout: 10_000 }).toBeGreaterThanOrEqual(2);
     expect((await inDoc("history-2", (r) => r.listVersions())).map((v) => v.editors)).toEqual([["ada"], ["ada"]]);
     expect((await env.ARCHIVE.list({ prefix: "docs/history-2/versions/" })).objects).toHaveLength(2);
@@ -58,6 +74,7 @@ describe("document history", () => {
     await editAndLeave("history-3", "ada", (d) => d.getText("t").insert(0, "version one"), doc);
     await expect.poll(() => inDoc("history-3", (r) => r.listVersions().length)).toBe(1);
     await editAndLeave("history-3", "bob", (d) => d.getText("t").insert(11, " then two"), doc);
+    await passTheMinute("history-3");
     await expect.poll(() => inDoc("history-3", (r) => r.listVersions().length)).toBe(2);
     const [first, second] = await inDoc("history-3", (r) => r.listVersions());
     expect(second!.editors).toEqual(["bob"]);
@@ -70,6 +87,7 @@ describe("document history", () => {
     await watcher.next((f): f is Uint8Array => typeof f !== "string" && f[0] === 0 && f[1] === 2, seen);
     watcher.close();
     await watcher.closed;
+    await passTheMinute("history-3");
     await expect.poll(() => inDoc("history-3", (r) => r.listVersions().length)).toBe(3);
     const versions = await inDoc("history-3", (r) => r.listVersions());
     expect(versions.map((v) => v.id).slice(0, 2)).toEqual([first!.id, second!.id]);
