@@ -24,10 +24,16 @@ export class D1RoomDirectory {
     this.#db = db;
   }
 
+  /** Removes a room's row unless it was reported after `reportedAt`; returns the rows removed (0 or 1). */
+  async remove(room: string, reportedAt: number): Promise<number> {
+    const result = await this.#db.prepare("DELETE FROM room_directory WHERE room = ? AND reported_at <= ?").bind(room, reportedAt).run();
+    return result.meta.changes;
+  }
+
   /** Applies a report unless a newer one for the room was already applied (reports are idempotent). */
   async apply(report: DirectoryReport): Promise<void> {
     if (report.type === "deleted") {
-      await this.#db.prepare("DELETE FROM room_directory WHERE room = ? AND reported_at <= ?").bind(report.room, report.reportedAt).run();
+      await this.remove(report.room, report.reportedAt);
       return;
     }
     const e = report.entry;

@@ -4,6 +4,7 @@ import { CloseCode, type DirectoryEntry } from "../protocol/index.ts";
 import { closeConnection } from "./admission.ts";
 import { DirectoryReporter, deliverDirectoryReport } from "./directory.ts";
 import { logEvent } from "./log.ts";
+import { PURGE_KEEPS, PURGE_MAX_R2_OBJECTS_PER_REQUEST, countSqliteRows, deleteR2Prefix, roomObjectsPrefix, type PurgeReport } from "./purge.ts";
 import { ReadProof, type ReadProofLimits } from "./readProof.ts";
 import { RoomTelemetry } from "./telemetry.ts";
 
@@ -236,16 +237,30 @@ export abstract class RoomShell extends Server<Env> {
     this.noteDirectoryChange();
   }
 
-  /** Closes every connection with 4404, removes the room from the directory, and purges its storage. */
-  async purge(): Promise<void> {
+  /**
+   * Closes every connection with 4404 and deletes the room's R2 objects (at most `maxR2Objects`);
+   * once none remain, removes its directory row and its DO SQLite. With objects left, the rows stay
+   * and the report says so, so a later call finds the room and finishes.
+   */
+  async purge({ maxR2Objects = PURGE_MAX_R2_OBJECTS_PER_REQUEST } = {}): Promise<PurgeReport> {
     for (const connection of this.openConnections()) this.close(connection, CloseCode.NOT_FOUND, "room deleted");
-    await new D1RoomDirectory(this.env.DB).apply({ type: "deleted", reportedAt: Date.now(), room: this.roomPath });
+    // No outbox upload may start while the room's objects are being deleted.
     await this.ctx.storage.deleteAlarm();
+    const r2 = await deleteR2Prefix(this.env.ARCHIVE, roomObjectsPrefix(this.kind, this.gameName, this.roomId), maxR2Objects);
+    const removed = { r2Objects: r2.objects, r2Bytes: r2.bytes, directoryRows: 0, sqliteRows: 0 };
+    if (!r2.isComplete) {
+      await this.scheduleAlarm();
+      logEvent("admin_delete", { room: this.roomPath, isComplete: false, ...removed });
+      return { isComplete: false, removed, kept: PURGE_KEEPS };
+    }
+    removed.directoryRows = await new D1RoomDirectory(this.env.DB).remove(this.roomPath, Date.now());
+    removed.sqliteRows = countSqliteRows(this.ctx.storage.sql);
     this.#isDeleted = true;
     await this.ctx.storage.deleteAll();
-    logEvent("admin_delete", { room: this.roomPath });
+    logEvent("admin_delete", { room: this.roomPath, isComplete: true, ...removed });
     // The in-memory room still holds the old state: drop the instance, so the next request starts empty.
     this.#dropInstance("room deleted");
+    return { isComplete: true, removed, kept: PURGE_KEEPS };
   }
 
   /** This room as the directory lists it. */

@@ -37,6 +37,17 @@ export const LockBody = z.object({ locked: z.boolean() }).strict();
 export const Done = z.object({ ok: z.literal(true) });
 export const KickResult = z.object({ kicked: z.number().int() });
 export const BroadcastResult = z.object({ recipients: z.number().int() });
+export const PurgeResult = z.object({
+  ok: z.literal(true),
+  isComplete: z.boolean().describe("false when R2 objects remain past the per-request bound: send DELETE again; the room stays until then"),
+  removed: z.object({
+    r2Objects: z.number().int().describe("document versions or replays deleted from R2"),
+    r2Bytes: z.number().int(),
+    directoryRows: z.number().int().describe("rows removed from the room directory in D1"),
+    sqliteRows: z.number().int().describe("rows removed from the room's Durable Object SQLite"),
+  }),
+  kept: z.array(z.string()).describe("what a room delete leaves on purpose (leaderboard entries belong to players)"),
+});
 export const DocVersionInfo = z.object({ id: z.string(), createdAt: z.number().int(), bytes: z.number().int(), editors: z.array(z.string()), isUploaded: z.boolean() });
 export const TakeVersionResult = z.object({
   version: DocVersionInfo.nullable(),
@@ -252,13 +263,13 @@ export const ADMIN_ROUTES: AdminRoute[] = [
   }),
   ...roomRoutes("", {
     method: "delete",
-    summary: "Close every connection with 4404, purge the room's storage, and remove it from the directory",
-    response: Done,
+    summary: "Close every connection with 4404, delete the room's R2 objects, its DO SQLite and its directory row; report what was removed",
+    response: PurgeResult,
     handle: async (c, room) => {
       const stub = await openRoom(c, room);
       if (stub instanceof Response) return stub;
-      await stub.purge();
-      return c.json({ ok: true });
+      const report = await stub.purge();
+      return c.json({ ok: true, ...report });
     },
   }),
   {
