@@ -22,7 +22,7 @@ export const VersionLimits = {
 } as const;
 
 /** What taking a version did. */
-export type TakenVersion = { type: "taken"; version: DocVersion } | { type: "skipped"; reason: "empty" | "unchanged" };
+export type TakenVersion = { type: "taken"; version: DocVersion } | { type: "skipped"; reason: "empty" | "unchanged" | "outbox_full" };
 /** What asking for a version did: taking it may wait for the end of the minute. */
 export type VersionOutcome = TakenVersion | { type: "deferred"; dueAt: number };
 
@@ -81,17 +81,23 @@ export class DocHistory {
       return { type: "skipped", reason: "unchanged" };
     }
     if (lastVersionAt !== null && now < lastVersionAt + VersionLimits.MIN_INTERVAL_MS) {
-      const due = lastVersionAt + VersionLimits.MIN_INTERVAL_MS;
-      this.#versions.defer(due);
-      this.#onScheduled();
-      return { type: "deferred", dueAt: due };
+      return this.#defer(lastVersionAt + VersionLimits.MIN_INTERVAL_MS);
     }
+    // A full outbox must first drain through the alarm that calls this; throwing here would stop that alarm.
+    if (this.#outbox.isFull()) return this.#defer(now + VersionLimits.MIN_INTERVAL_MS);
     return this.#take(hash, now);
+  }
+
+  #defer(dueAt: number): VersionOutcome {
+    this.#versions.defer(dueAt);
+    this.#onScheduled();
+    return { type: "deferred", dueAt };
   }
 
   /** An operator's version: taken now whatever the interval, still skipped for an empty or unchanged document. */
   takeVersionNow(now = Date.now()): TakenVersion {
     if (isEmpty(this.#doc)) return { type: "skipped", reason: "empty" };
+    if (this.#outbox.isFull()) return { type: "skipped", reason: "outbox_full" };
     return this.#take(documentHash(this.#doc), now);
   }
 

@@ -51,7 +51,7 @@ export const PurgeResult = z.object({
 export const DocVersionInfo = z.object({ id: z.string(), createdAt: z.number().int(), bytes: z.number().int(), editors: z.array(z.string()), isUploaded: z.boolean() });
 export const TakeVersionResult = z.object({
   version: DocVersionInfo.nullable(),
-  skipped: z.enum(["empty", "unchanged"]).optional().describe("why no version was taken"),
+  skipped: z.enum(["empty", "unchanged", "outbox_full"]).optional().describe("why no version was taken (outbox_full: R2 is behind; try later)"),
 });
 export const RoomDetails = z.record(z.string(), z.unknown()).describe("the room's inspection: directory entry, connections, and kind-specific state");
 
