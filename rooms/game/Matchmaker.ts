@@ -4,6 +4,43 @@ import { DurableObject } from "cloudflare:workers";
 export const RESERVATION_MS = 15_000;
 /** Rooms one listing returns at most. */
 export const MAX_OPEN_ROOMS_LISTED = 50;
+/**
+ * A room handed out that nobody holds after this long, in ms (no seated player reported, no live
+ * reservation), is forgotten: time enough to share a private room's code and join it. A room whose
+ * players come later is listed again by its own report, private still (its id says so).
+ */
+export const UNHELD_ROOM_TTL_MS = 10 * 60_000;
+/** Rooms one alarm forgets at most, so an alarm stays short; the next alarm follows at once. */
+export const COLLECT_BATCH = 500;
+
+/** Private rooms' ids start with this; the matchmaker hands out no other ids with it. */
+const PRIVATE_PREFIX = "p-";
+
+/** Seated plus live reservations: a room's count as quick joins see it. */
+const TAKEN = "r.taken + (SELECT count(*) FROM mm_reservation v WHERE v.room_id = r.room_id)";
+
+/**
+ * The queries that pick rooms out of many, exported so a test can show each searches an index
+ * (EXPLAIN QUERY PLAN). Every `?` is bound by the caller, in order.
+ */
+export const MatchmakerSql = {
+  /** Public rooms with a free seat, fullest first (expired reservations dropped first). No params. */
+  quick: `SELECT r.room_id FROM mm_room r
+    WHERE r.is_private = 0 AND ${TAKEN} < r.max_players
+    ORDER BY ${TAKEN} DESC, r.created_at LIMIT 1`,
+  /** Public rooms for a lobby. Params: limit. */
+  open: `SELECT r.room_id, ${TAKEN} AS taken, r.max_players FROM mm_room r
+    WHERE r.is_private = 0 ORDER BY taken DESC, r.created_at LIMIT ?`,
+  /** Forgets rooms nobody holds. Params: cutoff, now, batch. */
+  collect: `DELETE FROM mm_room WHERE room_id IN (
+    SELECT r.room_id FROM mm_room r WHERE r.taken = 0 AND r.created_at <= ?
+      AND NOT EXISTS (SELECT 1 FROM mm_reservation v WHERE v.room_id = r.room_id AND v.expires_at > ?)
+    LIMIT ?) RETURNING room_id`,
+  /** The oldest room nobody holds, to set the next alarm by. No params. */
+  oldestUnheld: "SELECT min(created_at) AS at FROM mm_room WHERE taken = 0",
+  /** Params: now. */
+  dropExpired: "DELETE FROM mm_reservation WHERE expires_at <= ?",
+} as const;
 
 export interface OpenRoom {
   roomId: string;
@@ -17,6 +54,8 @@ export interface OpenRoom {
  * the same moment are counted one after another and never overfill a room. Each room
  * reports its seated count; reservations cover the gap until a reserved player arrives.
  * A room's count is seated + live reservations, which can briefly overstate it, never understate.
+ * Rooms nobody holds are forgotten by the alarm (UNHELD_ROOM_TTL_MS), so handing out rooms
+ * nobody joins grows nothing.
  */
 export class Matchmaker extends DurableObject<Env> {
   constructor(ctx: DurableObjectState, env: Env) {
@@ -28,30 +67,29 @@ export class Matchmaker extends DurableObject<Env> {
     sql.exec(`CREATE TABLE IF NOT EXISTS mm_reservation (
       id INTEGER PRIMARY KEY AUTOINCREMENT, room_id TEXT NOT NULL, expires_at INTEGER NOT NULL)`);
     sql.exec("CREATE INDEX IF NOT EXISTS mm_reservation_by_room ON mm_reservation (room_id, expires_at)");
+    // Listings read public rooms only; collection reads empty rooms by age; expiry reads reservations by time.
+    sql.exec("CREATE INDEX IF NOT EXISTS mm_room_by_privacy ON mm_room (is_private, created_at)");
+    sql.exec("CREATE INDEX IF NOT EXISTS mm_room_unheld ON mm_room (taken, created_at)");
+    sql.exec("CREATE INDEX IF NOT EXISTS mm_reservation_by_expiry ON mm_reservation (expires_at)");
   }
 
   /** A public room with a free seat, fullest first, or a new one; the seat is reserved. */
-  quick(maxPlayers: number): string {
+  async quick(maxPlayers: number): Promise<string> {
     const now = Date.now();
     this.#dropExpired(now);
-    const row = this.ctx.storage.sql
-      .exec<{ room_id: string }>(
-        `SELECT r.room_id FROM mm_room r
-         WHERE r.is_private = 0 AND r.taken + (SELECT count(*) FROM mm_reservation v WHERE v.room_id = r.room_id) < r.max_players
-         ORDER BY r.taken + (SELECT count(*) FROM mm_reservation v WHERE v.room_id = r.room_id) DESC, r.created_at
-         LIMIT 1`,
-      )
-      .toArray()[0];
+    const row = this.ctx.storage.sql.exec<{ room_id: string }>(MatchmakerSql.quick).toArray()[0];
     const roomId = row?.room_id ?? this.#createRoom(false, maxPlayers, now);
     this.ctx.storage.sql.exec("INSERT INTO mm_reservation (room_id, expires_at) VALUES (?, ?)", roomId, now + RESERVATION_MS);
+    if (!row) await this.#scheduleCollection(now + UNHELD_ROOM_TTL_MS);
     return roomId;
   }
 
   /** A new room that quick joins never fill; its id is the code to share. */
-  createPrivate(maxPlayers: number): string {
+  async createPrivate(maxPlayers: number): Promise<string> {
     const now = Date.now();
     const roomId = this.#createRoom(true, maxPlayers, now);
     this.ctx.storage.sql.exec("INSERT INTO mm_reservation (room_id, expires_at) VALUES (?, ?)", roomId, now + RESERVATION_MS);
+    await this.#scheduleCollection(now + UNHELD_ROOM_TTL_MS);
     return roomId;
   }
 
@@ -63,29 +101,38 @@ export class Matchmaker extends DurableObject<Env> {
       sql.exec("DELETE FROM mm_reservation WHERE room_id = ?", roomId);
       return;
     }
+    // A room reported after it was forgotten is listed again as what its id says it is.
     sql.exec(
-      `INSERT INTO mm_room (room_id, is_private, taken, max_players, created_at) VALUES (?, 0, ?, ?, ?)
+      `INSERT INTO mm_room (room_id, is_private, taken, max_players, created_at) VALUES (?, ?, ?, ?, ?)
        ON CONFLICT (room_id) DO UPDATE SET taken = excluded.taken, max_players = excluded.max_players`,
-      roomId, taken, maxPlayers, Date.now(),
+      roomId, roomId.startsWith(PRIVATE_PREFIX) ? 1 : 0, taken, maxPlayers, Date.now(),
     );
   }
 
   /** Public rooms with a free seat, for a lobby. */
   open(): OpenRoom[] {
-    this.#dropExpired(Date.now());
+    const now = Date.now();
+    this.#dropExpired(now);
     return this.ctx.storage.sql
-      .exec<{ room_id: string; taken: number; max_players: number }>(
-        `SELECT r.room_id, r.taken + (SELECT count(*) FROM mm_reservation v WHERE v.room_id = r.room_id) AS taken, r.max_players
-         FROM mm_room r WHERE r.is_private = 0 ORDER BY taken DESC, r.created_at LIMIT ?`,
-        MAX_OPEN_ROOMS_LISTED,
-      )
+      .exec<{ room_id: string; taken: number; max_players: number }>(MatchmakerSql.open, MAX_OPEN_ROOMS_LISTED)
       .toArray()
       .filter((r) => r.taken < r.max_players)
       .map((r) => ({ roomId: r.room_id, taken: r.taken, maxPlayers: r.max_players }));
   }
 
+  /** Forgets rooms nobody holds, and sets the alarm for the next one that will be due. */
+  async alarm(): Promise<void> {
+    const now = Date.now();
+    this.#dropExpired(now);
+    const forgotten = this.ctx.storage.sql.exec(MatchmakerSql.collect, now - UNHELD_ROOM_TTL_MS, now, COLLECT_BATCH).toArray().length;
+    if (forgotten >= COLLECT_BATCH) return this.ctx.storage.setAlarm(now);
+    const oldest = this.ctx.storage.sql.exec<{ at: number | null }>(MatchmakerSql.oldestUnheld).one().at;
+    // An old room skipped for a live reservation is looked at again once the reservation ends.
+    if (oldest !== null) await this.ctx.storage.setAlarm(Math.max(oldest + UNHELD_ROOM_TTL_MS, now + RESERVATION_MS));
+  }
+
   #createRoom(isPrivate: boolean, maxPlayers: number, now: number): string {
-    const roomId = `${isPrivate ? "p" : "q"}-${crypto.randomUUID().replaceAll("-", "").slice(0, 16)}`;
+    const roomId = `${isPrivate ? PRIVATE_PREFIX : "q-"}${crypto.randomUUID().replaceAll("-", "").slice(0, 16)}`;
     this.ctx.storage.sql.exec(
       "INSERT INTO mm_room (room_id, is_private, taken, max_players, created_at) VALUES (?, ?, 0, ?, ?)",
       roomId, isPrivate ? 1 : 0, maxPlayers, now,
@@ -93,7 +140,13 @@ export class Matchmaker extends DurableObject<Env> {
     return roomId;
   }
 
+  /** Sets the alarm for `at` unless it is already set sooner. */
+  async #scheduleCollection(at: number): Promise<void> {
+    const current = await this.ctx.storage.getAlarm();
+    if (current === null || current > at) await this.ctx.storage.setAlarm(at);
+  }
+
   #dropExpired(now: number): void {
-    this.ctx.storage.sql.exec("DELETE FROM mm_reservation WHERE expires_at <= ?", now);
+    this.ctx.storage.sql.exec(MatchmakerSql.dropExpired, now);
   }
 }
