@@ -7,6 +7,12 @@
 export const OutboxLimits = {
   /** Entries waiting at most; past it, enqueue throws and the room stops starting matches (backpressure). */
   MAX_ENTRIES: 1_000,
+  /**
+   * The top entries of MAX_ENTRIES, kept for exports an event already under way was promised (a
+   * match's end: its leaderboard writes and its replay). Other entries stop below them, and a game
+   * room starts a match only while they are free, so a match's end always fits in its transaction.
+   */
+  RESERVED_ENTRIES: 2,
   /** First retry delay, in ms; doubles per failed attempt. */
   BASE_RETRY_MS: 1_000,
   /** Longest retry delay, in ms: a store that is down for hours is tried every 5 minutes. */
@@ -18,10 +24,13 @@ export const OutboxLimits = {
 } as const;
 
 export class OutboxFullError extends Error {
-  constructor() {
-    super(`outbox holds ${OutboxLimits.MAX_ENTRIES} entries; flush before adding more`);
+  constructor(backlog: number) {
+    super(`outbox holds ${backlog} entries; flush before adding more`);
   }
 }
+
+/** Entries other than the reserved ones stop here. */
+const ORDINARY_ENTRIES = OutboxLimits.MAX_ENTRIES - OutboxLimits.RESERVED_ENTRIES;
 
 export type OutboxEntry = {
   id: number;
@@ -60,9 +69,13 @@ export class SqliteOutbox {
     sql.exec("INSERT OR IGNORE INTO outbox_status (id) VALUES (1)");
   }
 
-  /** Adds an entry; an entry with the same key is kept as it is. Throws OutboxFullError past the bound. */
-  enqueue(kind: string, key: string, payload: string, now: number): void {
-    if (this.backlog() >= OutboxLimits.MAX_ENTRIES) throw new OutboxFullError();
+  /**
+   * Adds an entry; an entry with the same key is kept as it is. Throws OutboxFullError past the
+   * bound: MAX_ENTRIES for an entry that `isReserved` (see RESERVED_ENTRIES), below it for others.
+   */
+  enqueue(kind: string, key: string, payload: string, now: number, { isReserved = false } = {}): void {
+    const backlog = this.backlog();
+    if (backlog >= (isReserved ? OutboxLimits.MAX_ENTRIES : ORDINARY_ENTRIES)) throw new OutboxFullError(backlog);
     this.#sql.exec(
       "INSERT OR IGNORE INTO outbox (kind, key, payload, next_attempt_at, created_at) VALUES (?, ?, ?, ?, ?)",
       kind, key, payload, now + OutboxLimits.FLUSH_DELAY_MS, now,
@@ -73,8 +86,9 @@ export class SqliteOutbox {
     return this.#sql.exec<{ n: number }>("SELECT count(*) AS n FROM outbox").one().n;
   }
 
+  /** Whether ordinary entries are refused: a game room then holds its next match back. */
   isFull(): boolean {
-    return this.backlog() >= OutboxLimits.MAX_ENTRIES;
+    return this.backlog() >= ORDINARY_ENTRIES;
   }
 
   due(now: number): OutboxEntry[] {

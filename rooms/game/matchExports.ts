@@ -7,6 +7,8 @@ import { z } from "zod";
  * What a finished match sends to cloud storage: leaderboard writes to D1 and the replay to
  * R2. Both are enqueued in the room's outbox in the same transaction as the match's end;
  * the replay is built from the match record at flush time, so the outbox rows stay small.
+ * They are at most two entries, which the outbox keeps free for them (OutboxLimits.RESERVED_ENTRIES):
+ * a match's end that found the outbox full would roll back while the room's memory says it ended.
  */
 export function enqueueMatchExports(
   outbox: SqliteOutbox,
@@ -30,8 +32,8 @@ export function enqueueMatchExports(
       });
     }
   }
-  if (writes.length > 0) outbox.enqueue("leaderboard", `leaderboard:${matchId}`, JSON.stringify(writes), endedAt);
-  outbox.enqueue("replay", `replay:${matchId}`, matchId, endedAt);
+  if (writes.length > 0) outbox.enqueue("leaderboard", `leaderboard:${matchId}`, JSON.stringify(writes), endedAt, { isReserved: true });
+  outbox.enqueue("replay", `replay:${matchId}`, matchId, endedAt, { isReserved: true });
 }
 
 const Writes = z.array(

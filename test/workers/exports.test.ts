@@ -87,11 +87,15 @@ describe("the outbox", () => {
     expect(new Set(waits.slice(-3)).size, "waits at the cap differ with the random draw").toBe(3);
   });
 
-  it(`refuses entry ${OutboxLimits.MAX_ENTRIES + 1} and keeps the others`, async () => {
+  it(`refuses entry ${OutboxLimits.MAX_ENTRIES + 1} and keeps the others; its last ${OutboxLimits.RESERVED_ENTRIES} take reserved entries only`, async () => {
     await runInDurableObject(scratch("bound"), async (_mm, state) => {
       const outbox = new SqliteOutbox(state.storage.sql);
-      for (let i = 0; i < OutboxLimits.MAX_ENTRIES; i++) outbox.enqueue("x", `k${i}`, "{}", 0);
+      const ordinary = OutboxLimits.MAX_ENTRIES - OutboxLimits.RESERVED_ENTRIES;
+      for (let i = 0; i < ordinary; i++) outbox.enqueue("x", `k${i}`, "{}", 0);
       expect(() => outbox.enqueue("x", "one-more", "{}", 0)).toThrow(OutboxFullError);
+      expect(outbox.isFull()).toBe(true);
+      for (let i = ordinary; i < OutboxLimits.MAX_ENTRIES; i++) outbox.enqueue("x", `k${i}`, "{}", 0, { isReserved: true });
+      expect(() => outbox.enqueue("x", "one-more", "{}", 0, { isReserved: true })).toThrow(OutboxFullError);
       expect(outbox.backlog()).toBe(OutboxLimits.MAX_ENTRIES);
       expect(outbox.isFull()).toBe(true);
     });
