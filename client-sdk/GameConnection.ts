@@ -8,6 +8,7 @@ import {
   type GameErrorCode,
   type GameRole,
   type InputOf,
+  type MatchEndReason,
   type MatchResult,
   type ViewOf,
 } from "../protocol/index.ts";
@@ -31,7 +32,8 @@ export interface StateInfo {
 }
 
 export type GameEvent =
-  | { type: "match_over"; matchId: string; result: MatchResult }
+  /** `reason`: `finished` by the game's rules, or `entry_limit` / `idle` by a room bound; absent from older servers. */
+  | { type: "match_over"; matchId: string; result: MatchResult; reason?: MatchEndReason }
   | { type: "game"; tick: number; event: unknown }
   /** A message from the service's operators, to show the user. */
   | { type: "system"; message: string };
@@ -175,7 +177,7 @@ export class GameConnection<G extends AnyGame = AnyGame> extends Emitter<GameCon
         for (const event of message.events) this.emit("event", { type: "game", tick: message.tick, event });
         return;
       case "match_over":
-        return this.emit("event", { type: "match_over", matchId: message.matchId, result: message.result });
+        return this.emit("event", { type: "match_over", matchId: message.matchId, result: message.result, reason: message.reason });
       case "error":
         return this.emit("error", { code: message.code, message: message.message, seq: message.seq });
       case "system":

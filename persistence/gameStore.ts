@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { MatchResultSchema, type MatchEntry, type MatchResult, type MatchSnapshot } from "../protocol/index.ts";
+import { MatchEndReason, MatchResultSchema, type MatchEntry, type MatchResult, type MatchSnapshot } from "../protocol/index.ts";
 
 /**
  * A game room's durable state in DO SQLite: seats (so a dropped player keeps theirs through
@@ -26,6 +26,10 @@ export interface MatchRow {
   result: MatchResult | null;
   /** hashState of the final state, which a replay must reach. */
   finalHash: string | null;
+  /** What ended the match; null while it runs (and for matches ended before reasons were kept). */
+  reason: MatchEndReason | null;
+  /** Epoch ms when R2 confirmed the match's replay; from then on its entries are there, not here. */
+  replayStoredAt: number | null;
 }
 
 const EntrySchema = z.discriminatedUnion("kind", [
@@ -44,6 +48,7 @@ function parseJson<T>(schema: z.ZodType<T>, text: string | null): T | null {
 type MatchSqlRow = {
   id: string; seed: number; version: string; players: string; started_at: number;
   ended_at: number | null; final_tick: number | null; result: string | null; final_hash: string | null;
+  end_reason: string | null; replay_stored_at: number | null;
 };
 
 export class SqliteGameStore {
@@ -54,9 +59,11 @@ export class SqliteGameStore {
     sql.exec(`CREATE TABLE IF NOT EXISTS game_match (
       id TEXT PRIMARY KEY, seed INTEGER NOT NULL, version TEXT NOT NULL, players TEXT NOT NULL,
       started_at INTEGER NOT NULL, ended_at INTEGER, final_tick INTEGER, result TEXT)`);
-    // Rooms created before final hashes were recorded get the column now.
+    // Rooms created before these columns existed get them now.
     const columns = sql.exec<{ name: string }>("PRAGMA table_info(game_match)").toArray().map((c) => c.name);
     if (!columns.includes("final_hash")) sql.exec("ALTER TABLE game_match ADD COLUMN final_hash TEXT");
+    if (!columns.includes("end_reason")) sql.exec("ALTER TABLE game_match ADD COLUMN end_reason TEXT");
+    if (!columns.includes("replay_stored_at")) sql.exec("ALTER TABLE game_match ADD COLUMN replay_stored_at INTEGER");
     sql.exec(`CREATE TABLE IF NOT EXISTS game_match_entry (
       id INTEGER PRIMARY KEY AUTOINCREMENT, match_id TEXT NOT NULL, tick INTEGER NOT NULL, entry TEXT NOT NULL)`);
     sql.exec("CREATE INDEX IF NOT EXISTS game_match_entry_by_match ON game_match_entry (match_id, id)");
@@ -85,7 +92,9 @@ export class SqliteGameStore {
     this.sql.exec("DELETE FROM game_seat WHERE player_id = ?", playerId);
   }
 
+  /** Records a new match. The room keeps one snapshot, its latest match's: older ones go. */
   startMatch(match: Pick<MatchRow, "id" | "seed" | "version" | "players" | "startedAt">): void {
+    this.sql.exec("DELETE FROM game_snapshot");
     this.sql.exec(
       "INSERT INTO game_match (id, seed, version, players, started_at) VALUES (?, ?, ?, ?, ?)",
       match.id, match.seed, match.version, JSON.stringify(match.players), match.startedAt,
@@ -102,12 +111,29 @@ export class SqliteGameStore {
       .one().id;
   }
 
-  endMatch(matchId: string, finalTick: number, result: MatchResult, finalHash: string, endedAt: number): void {
+  /** Records the end. The caller snapshots the final state: the pause after a match shows it without the entries. */
+  endMatch(matchId: string, finalTick: number, result: MatchResult, finalHash: string, endedAt: number, reason: MatchEndReason): void {
     this.sql.exec(
-      "UPDATE game_match SET ended_at = ?, final_tick = ?, result = ?, final_hash = ? WHERE id = ?",
-      endedAt, finalTick, JSON.stringify(result), finalHash, matchId,
+      "UPDATE game_match SET ended_at = ?, final_tick = ?, result = ?, final_hash = ?, end_reason = ? WHERE id = ?",
+      endedAt, finalTick, JSON.stringify(result), finalHash, reason, matchId,
     );
-    this.sql.exec("DELETE FROM game_snapshot WHERE match_id = ?", matchId);
+  }
+
+  /** How many entries a match has logged. */
+  entryCount(matchId: string): number {
+    return this.sql.exec<{ n: number }>("SELECT count(*) AS n FROM game_match_entry WHERE match_id = ?", matchId).one().n;
+  }
+
+  /**
+   * Drops an ended match's entries once R2 has confirmed its replay, and says so on the match,
+   * so a replay is never built again from the emptied record.
+   */
+  pruneEntries(matchId: string, replayStoredAt: number): void {
+    this.sql.exec("UPDATE game_match SET replay_stored_at = ? WHERE id = ? AND ended_at IS NOT NULL", replayStoredAt, matchId);
+    this.sql.exec(
+      "DELETE FROM game_match_entry WHERE match_id = ? AND EXISTS (SELECT 1 FROM game_match WHERE id = ? AND ended_at IS NOT NULL)",
+      matchId, matchId,
+    );
   }
 
   /** The latest match, running or ended, if any. */
@@ -173,5 +199,13 @@ function toMatch(row: MatchSqlRow): MatchRow {
     finalTick: row.final_tick,
     result: parseJson(MatchResultSchema, row.result),
     finalHash: row.final_hash,
+    reason: row.end_reason === null ? null : parseReason(row.end_reason),
+    replayStoredAt: row.replay_stored_at,
   };
+}
+
+function parseReason(text: string): MatchEndReason {
+  const parsed = MatchEndReason.safeParse(text);
+  if (!parsed.success) throw new Error(`corrupt row in game storage: end reason "${text.slice(0, 40)}"`);
+  return parsed.data;
 }

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { parseJsonMessage } from "./control.ts";
-import { MatchResultSchema } from "./matchResult.ts";
+import { MatchEndReason, MatchResultSchema } from "./matchResult.ts";
 
 /** Game rooms speak JSON text frames, one message each, all defined here for both sides. */
 export const GameRole = z.enum(["player", "spectator"]);
@@ -39,7 +39,8 @@ export const ServerGameMessage = z.discriminatedUnion("type", [
   /** What changed in this player's view at `tick`; `ack` is the last input seq applied for this player. */
   z.object({ type: z.literal("delta"), tick: z.number().int(), ack: z.number().int(), patch: z.array(PatchOpSchema) }),
   z.object({ type: z.literal("events"), tick: z.number().int(), events: z.array(z.unknown()) }),
-  z.object({ type: z.literal("match_over"), matchId: z.string(), result: MatchResultSchema }),
+  /** `reason` says what ended it (absent from rooms older than the field): see MatchEndReason. */
+  z.object({ type: z.literal("match_over"), matchId: z.string(), result: MatchResultSchema, reason: MatchEndReason.optional() }),
   z.object({ type: z.literal("error"), code: GameErrorCode, message: z.string(), seq: z.number().int().optional() }),
   z.object({ type: z.literal("pong"), t: z.number() }),
   /** Echo it at once: a client that does not is closed with 4408 once MAX_UNREAD_BYTES more went out. */
@@ -77,4 +78,15 @@ export const GameLimits = {
   RESTART_DELAY_MS: 5_000,
   /** Ticks between snapshots of the match state; after a wake the room replays at most this many ticks. */
   SNAPSHOT_EVERY_TICKS: 20,
+  /**
+   * Entries (joins, leaves, inputs) one match logs at most; the match ends at the tick that logs the
+   * last (reason `entry_limit`) and later inputs are not applied. A full crowd match (100 players for
+   * 60 s) at 8 inputs a second each stays under it; its replay is then about 5 MB of JSON.
+   */
+  MAX_MATCH_ENTRIES: 50_000,
+  /**
+   * A match with no entry for this long, in ms, ends (reason `idle`), and the next starts when a
+   * player acts, not on a timer: a forgotten tab keeps no match open, nor starts one every few minutes.
+   */
+  MATCH_IDLE_MS: 10 * 60_000,
 } as const;

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import type { AnyGame } from "./gameDefinition.ts";
 import { MatchEngine, hashState, type MatchEntry } from "./match.ts";
-import { MatchResultSchema } from "./matchResult.ts";
+import { MatchEndReason, MatchResultSchema } from "./matchResult.ts";
 
 /** Format version of stored replays; bump it when the record's shape changes. */
 export const REPLAY_FORMAT = 1;
@@ -27,6 +27,8 @@ export const ReplayRecord = z.object({
     finalTick: z.number().int().nonnegative(),
     finalStateHash: z.string(),
     result: MatchResultSchema,
+    /** Added within format 1: replays stored before it have none. */
+    reason: MatchEndReason.optional(),
   }),
   entries: z.array(Entry),
 });

@@ -250,6 +250,9 @@ export class GameRoom extends RoomShell {
     // Applied and recorded at the next tick, with every other input since the last one: one
     // storage commit per tick, not one per input. The ack goes out in that tick's views.
     this.#inputs.push({ playerId: state.sub, seq: msg.seq, input: input.data });
+    // After an idle end, an input is the act that starts the next match (R7), and the ticks with it.
+    this.#match.wake(now);
+    this.#ensureTicking();
   }
 
   /** Applies the inputs received since the last tick, in arrival order. */
@@ -306,6 +309,7 @@ export class GameRoom extends RoomShell {
     if (claim.outcome === "new") {
       if (this.#match.engine === null) this.#match.start([state.sub], now);
       else this.#match.join(state.sub);
+      this.#match.wake(now);
       this.#reportSeats();
     }
     return claim.seat;
@@ -325,12 +329,12 @@ export class GameRoom extends RoomShell {
       // The match's end and its exports commit together, or not at all.
       const ended = this.ctx.storage.transactionSync(() => {
         this.#applyInputs();
-        const result = this.#match.step(now);
-        if (result) enqueueMatchExports(this.outbox, this.game, this.#match.matchId!, result, now);
-        return result;
+        const end = this.#match.step(now);
+        if (end) enqueueMatchExports(this.outbox, this.game, this.#match.matchId!, end, now);
+        return end;
       });
       if (ended) {
-        this.#broadcast({ type: "match_over", matchId: this.#match.matchId!, result: ended });
+        this.#broadcast({ type: "match_over", matchId: this.#match.matchId!, result: ended.result, reason: ended.reason });
         void this.scheduleAlarm();
       }
       // A full outbox holds the next match back until cloud storage has caught up.
@@ -338,6 +342,8 @@ export class GameRoom extends RoomShell {
         this.#match.start(this.#seats.all().map((s) => s.playerId), now);
       }
       this.#sendViews();
+      // After an idle end nothing changes until a player acts (R7): the room may hibernate meanwhile.
+      if (this.#match.isAwaitingActivity && this.#inputs.length === 0) return this.#stopTicking();
       // A tick that took longer than its interval delays the next: operators see these in metrics.
       if (performance.now() - started > 1000 / this.game.tickRateHz) this.telemetry.tickOverrun();
     } catch (error) {

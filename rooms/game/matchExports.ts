@@ -1,7 +1,8 @@
 import type { LeaderboardStore, LeaderboardWrite, OutboxEntry, ReplayArchive, SqliteGameStore, SqliteOutbox } from "../../persistence/index.ts";
 import { bumpBoardGeneration } from "../../persistence/index.ts";
-import { REPLAY_FORMAT, periodKey, type AnyGame, type MatchResult, type ReplayRecord } from "../../protocol/index.ts";
+import { REPLAY_FORMAT, periodKey, type AnyGame, type ReplayRecord } from "../../protocol/index.ts";
 import { z } from "zod";
+import type { MatchEnd } from "./matchRunner.ts";
 
 /**
  * What a finished match sends to cloud storage: leaderboard writes to D1 and the replay to
@@ -14,11 +15,12 @@ export function enqueueMatchExports(
   outbox: SqliteOutbox,
   game: AnyGame,
   matchId: string,
-  result: MatchResult,
+  { result, reason }: MatchEnd,
   endedAt: number,
 ): void {
   const writes: LeaderboardWrite[] = [];
-  for (const board of game.boards ?? []) {
+  // A match a room bound cut short (R6, R7) ranks no one: its rules never finished it (R8).
+  for (const board of reason === "finished" ? (game.boards ?? []) : []) {
     for (const playerId of Object.keys(result.scores)) {
       const score = board.score(result, playerId);
       if (score === null) continue;
@@ -64,8 +66,12 @@ export async function deliverMatchExport(entry: OutboxEntry, targets: ExportTarg
     return;
   }
   if (entry.kind === "replay") {
+    // Stored already, and its entries pruned: a retry after a lost confirmation rebuilds nothing.
+    if (targets.store.match(entry.payload)?.replayStoredAt != null) return;
     const record = buildReplayRecord(targets, entry.payload);
     await targets.replays.put(record);
+    // R2 has it: the entries leave the room's SQLite (R8). The match row, with its result and hash, stays.
+    targets.store.pruneEntries(entry.payload, Date.now());
     return;
   }
   throw new Error(`unknown outbox entry kind "${entry.kind}"`);
@@ -90,6 +96,7 @@ export function buildReplayRecord(targets: Pick<ExportTargets, "game" | "roomId"
       finalTick: match.finalTick,
       finalStateHash: match.finalHash,
       result: match.result,
+      ...(match.reason ? { reason: match.reason } : {}),
     },
     entries: targets.store.entries(matchId).map((e) => e.entry),
   };

@@ -4,23 +4,40 @@ import {
   MatchEngine,
   hashState,
   type AnyGame,
+  type MatchEndReason,
   type MatchEntry,
   type MatchResult,
 } from "../../protocol/index.ts";
+
+/** How a match ended: the game's result at that tick, and what ended it. */
+export interface MatchEnd {
+  result: MatchResult;
+  reason: MatchEndReason;
+}
+
+/** `restartAt` after an idle end (R7): no timer starts the next match, a player's act does (see `wake`). */
+const ON_ACTIVITY = Number.POSITIVE_INFINITY;
 
 /**
  * Runs the room's current match and writes its record as it goes: every join, leave and
  * applied input is appended with its tick in the same turn it is applied, and the state is
  * snapshotted every few ticks so a woken room resumes from storage, not from memory.
+ * A match also ends at a room bound (SPEC R6, R7): GameLimits.MAX_MATCH_ENTRIES logged entries,
+ * or GameLimits.MATCH_IDLE_MS without one.
  */
 export class MatchRunner {
   engine: MatchEngine | null = null;
   matchId: string | null = null;
-  /** Epoch ms at which the next match starts, while between matches. */
+  /** Epoch ms at which the next match starts, while between matches; ON_ACTIVITY after an idle end. */
   restartAt: number | null = null;
   /** Last input seq applied per player in this match. */
   readonly acks = new Map<string, number>();
   #lastEntryId = 0;
+  /** Entries this match has logged (MAX_MATCH_ENTRIES). */
+  #entryCount = 0;
+  /** The count when a step last saw it change, and the epoch ms of that step (MATCH_IDLE_MS). */
+  #countSeen = 0;
+  #activeAt: number | null = null;
 
   constructor(
     readonly game: AnyGame,
@@ -33,6 +50,16 @@ export class MatchRunner {
     return this.engine !== null && this.restartAt === null;
   }
 
+  /** Ended idle, waiting for a player's act before the next match starts (R7). */
+  get isAwaitingActivity(): boolean {
+    return this.restartAt === ON_ACTIVITY;
+  }
+
+  /** A player acted (an input, a new seat): after an idle end, the next match is due now. */
+  wake(now: number): void {
+    if (this.isAwaitingActivity) this.restartAt = now;
+  }
+
   start(players: string[], now: number): void {
     const seed = crypto.getRandomValues(new Uint32Array(1))[0]!;
     const id = crypto.randomUUID();
@@ -42,7 +69,10 @@ export class MatchRunner {
     this.restartAt = null;
     this.acks.clear();
     this.#lastEntryId = 0;
+    this.#entryCount = 0;
     for (const playerId of players) this.#record({ tick: 0, kind: "join", playerId });
+    this.#countSeen = this.#entryCount;
+    this.#activeAt = now;
     this.#snapshot();
   }
 
@@ -54,24 +84,31 @@ export class MatchRunner {
     if (this.isRunning) this.#record({ tick: this.engine!.tick, kind: "leave", playerId });
   }
 
-  /** Applies a validated input unless its seq is stale (G3); returns whether it was applied. */
+  /** Applies a validated input unless its seq is stale (G3) or the match is at its entry bound (R6); returns whether it was applied. */
   input(playerId: string, seq: number, input: unknown): boolean {
     if ((this.acks.get(playerId) ?? 0) >= seq) return false;
+    if (this.isRunning && this.#entryCount >= GameLimits.MAX_MATCH_ENTRIES) return false;
     this.acks.set(playerId, seq);
     if (this.isRunning) this.#record({ tick: this.engine!.tick, kind: "input", playerId, seq, input });
     return true;
   }
 
-  /** Advances one tick; returns the result if the match just ended. */
-  step(now: number): MatchResult | null {
+  /** Advances one tick; returns how the match ended if it just did. */
+  step(now: number): MatchEnd | null {
     if (!this.isRunning) return null;
     const engine = this.engine!;
+    if (this.#activeAt === null || this.#entryCount !== this.#countSeen) {
+      this.#activeAt = now;
+      this.#countSeen = this.#entryCount;
+    }
     engine.step();
     const result = this.game.result(engine.state);
-    if (result.isOver) {
-      this.store.endMatch(this.matchId!, engine.tick, result, hashState(engine.state), now);
-      this.restartAt = now + GameLimits.RESTART_DELAY_MS;
-      return result;
+    const reason = this.#endReason(result, now);
+    if (reason) {
+      this.store.endMatch(this.matchId!, engine.tick, result, hashState(engine.state), now, reason);
+      this.#snapshot();
+      this.restartAt = reason === "idle" ? ON_ACTIVITY : now + GameLimits.RESTART_DELAY_MS;
+      return { result, reason };
     }
     if (engine.tick % GameLimits.SNAPSHOT_EVERY_TICKS === 0) this.#snapshot();
     return null;
@@ -80,11 +117,21 @@ export class MatchRunner {
   /** Saves the state now, so a wake replays nothing (called when the room stops ticking). */
   checkpoint(): void {
     if (this.isRunning) this.#snapshot();
+    // Idle time counts while the room ticks (R7): a room nobody was connected to resumes with a fresh window.
+    this.#activeAt = null;
+  }
+
+  #endReason(result: MatchResult, now: number): MatchEndReason | null {
+    if (result.isOver) return "finished";
+    if (this.#entryCount >= GameLimits.MAX_MATCH_ENTRIES) return "entry_limit";
+    if (now - this.#activeAt! >= GameLimits.MATCH_IDLE_MS) return "idle";
+    return null;
   }
 
   #record(entry: MatchEntry): void {
     this.engine!.apply(entry);
     this.#lastEntryId = this.store.appendEntry(this.matchId!, entry);
+    this.#entryCount += 1;
   }
 
   #snapshot(): void {
@@ -107,9 +154,11 @@ export class MatchRunner {
       this.#lastEntryId = id;
     }
     this.#lastEntryId = Math.max(this.#lastEntryId, saved?.lastEntryId ?? 0);
+    // The idle clock starts at the first tick after a wake, as after any pause in ticking.
+    this.#entryCount = this.#countSeen = this.store.entryCount(match.id);
     if (match.endedAt !== null) {
       while (engine.tick < (match.finalTick ?? 0)) engine.step();
-      this.restartAt = match.endedAt + GameLimits.RESTART_DELAY_MS;
+      this.restartAt = match.reason === "idle" ? ON_ACTIVITY : match.endedAt + GameLimits.RESTART_DELAY_MS;
     }
     engine.drainEvents();
     this.engine = engine;
