@@ -17,6 +17,13 @@ export const CloseCode = {
    * answered (see rooms/readProof.ts). Transient: a reconnect syncs what it missed in one step.
    */
   SLOW_CONSUMER: 4408,
+  /**
+   * A new socket did not complete its handshake within RoomLimits.HANDSHAKE_TIMEOUT_MS: no game
+   * `hello`, no first document frame. The same number as SLOW_CONSUMER on purpose: both are a
+   * 408 Request Timeout, both are transient (a client that speaks at once gets in on its reconnect),
+   * and clients need no new code to handle it. The reason tells the two apart.
+   */
+  HANDSHAKE_TIMEOUT: 4408,
   /** The room has no free connection slot. */
   ROOM_FULL: 4409,
   /** The same player connected again elsewhere; this older connection gave up its seat. */

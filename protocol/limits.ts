@@ -1,4 +1,23 @@
 /**
+ * Bounds every room kind shares: who may hold how many of a room's sockets, and for how long
+ * a socket may sit without completing its handshake.
+ */
+export const RoomLimits = {
+  /**
+   * Live connections one `sub` may hold in one room, by default (close 4429); the
+   * MAX_CONNECTIONS_PER_SUB variable overrides it. A person with a few tabs and devices stays
+   * under it; one token opening hundreds of sockets does not fill the room.
+   */
+  MAX_CONNECTIONS_PER_SUB: 5,
+  /**
+   * Time a new socket has to complete its handshake, in ms (close 4408): a game's `hello`, a
+   * document's first frame (every y-protocols client sends its sync step 1 on open, the SDK its
+   * `hello`). Clients send these at once, so only a socket that holds a slot and says nothing meets it.
+   */
+  HANDSHAKE_TIMEOUT_MS: 5_000,
+} as const;
+
+/**
  * The bounds of a collaboration room. They are part of the contract: a client that
  * goes past one is closed with the code named beside it, and the room serves the others.
  */
@@ -13,6 +32,11 @@ export const DocLimits = {
   MESSAGE_BURST: 300,
   /** Open connections per room (close 4409). A Durable Object holds thousands of hibernated sockets; 1,000 keeps one room's fan-out per update bounded. */
   MAX_CONNECTIONS: 1000,
+  /**
+   * The last connections of MAX_CONNECTIONS that only editors may take (viewers get 4409 past
+   * MAX_CONNECTIONS minus these): a crowd of readers never locks the writers out of their document.
+   */
+  CONNECTIONS_KEPT_FOR_EDITORS: 50,
   /** Awareness client ids one connection may speak for; a provider normally has exactly one (close 4400). */
   MAX_AWARENESS_CLIENTS_PER_CONNECTION: 4,
   /** One presence (awareness) state as its client encoded it, in bytes (close 4413). A name, a colour and a cursor take a few hundred. */

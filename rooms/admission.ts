@@ -11,16 +11,27 @@ import {
   type RoomIdentity,
 } from "../protocol/index.ts";
 import { logEvent } from "./log.ts";
+import { admissionRefusal, connectionsPerSub, type AdmissionPolicy, type Occupant } from "./occupancy.ts";
 
 /**
  * The first thing every room does with a new socket: re-check the identity the edge passed
  * on (a request that skipped the edge has none), and record where the room was placed.
- * Returns the identity and its role, or null after closing the socket with 4401/4403.
+ * Then it checks the room's share-out (see admissionRefusal): the user's own connections, the
+ * room's capacity and the slots kept for editors or players.
+ * Returns the identity and its role, or null after closing the socket with 4401/4403/4409/4429.
  */
 export function admitConnection<Role extends string>(
   connection: Connection,
   request: Request,
-  expected: { roomPath: string; roles: z.ZodType<Role>; meta: SqliteRoomMetaStore; roomName: string },
+  expected: {
+    roomPath: string;
+    roles: z.ZodType<Role>;
+    meta: SqliteRoomMetaStore;
+    roomName: string;
+    /** The room's other live connections, read only once the identity passed. */
+    others: () => readonly Occupant[];
+    policy: AdmissionPolicy;
+  },
 ): { identity: RoomIdentity; role: Role } | null {
   const identity = decodeIdentityHeader(request.headers.get(IDENTITY_HEADER));
   if (!identity) {
@@ -30,6 +41,11 @@ export function admitConnection<Role extends string>(
   const role = expected.roles.safeParse(identity.role);
   if (identity.room !== expected.roomPath || !role.success) {
     closeConnection(connection, expected.roomName, CloseCode.FORBIDDEN, "identity is not valid for this room");
+    return null;
+  }
+  const refusal = admissionRefusal(expected.others(), { sub: identity.sub, role: role.data }, expected.policy);
+  if (refusal) {
+    closeConnection(connection, expected.roomName, refusal.code, refusal.reason);
     return null;
   }
   const hint = Region.safeParse(request.headers.get(LOCATION_HINT_HEADER));
@@ -42,4 +58,11 @@ export function admitConnection<Role extends string>(
 export function closeConnection(connection: Connection, roomName: string, code: CloseCode, reason: string): void {
   logEvent("connection_closed", { room: roomName, connection: connection.id, code, reason });
   connection.close(code, truncateCloseReason(reason));
+}
+
+/** The per-sub cap this deployment configured (MAX_CONNECTIONS_PER_SUB), read once per room instance. */
+export function maxConnectionsPerSub(env: { MAX_CONNECTIONS_PER_SUB?: string }, roomName: string): number {
+  const { value, isValid } = connectionsPerSub(env.MAX_CONNECTIONS_PER_SUB);
+  if (!isValid) logEvent("config_invalid", { room: roomName, variable: "MAX_CONNECTIONS_PER_SUB", using: value });
+  return value;
 }

@@ -6,13 +6,15 @@ import {
   DocLimits,
   DocRole,
   PROTOCOL_VERSION,
+  RoomLimits,
   decodeClientControl,
   encodeServerControl,
   roomPath,
   versionMismatch,
   type ServerControl,
 } from "../../protocol/index.ts";
-import { admitConnection } from "../admission.ts";
+import { admitConnection, maxConnectionsPerSub } from "../admission.ts";
+import { Occupancy, type AdmissionPolicy } from "../occupancy.ts";
 import { RoomShell, type ConnectionIdentity } from "../RoomShell.ts";
 import { logEvent } from "../log.ts";
 import { AwarenessOwners, AwarenessRelay } from "./awarenessRelay.ts";
@@ -55,6 +57,13 @@ export class DocRoom extends RoomShell {
   /** Rate buckets are in memory on purpose: a room that hibernated was not being flooded. */
   readonly #buckets = new Map<string, TokenBucket>();
   readonly #writes: DocWrites;
+  readonly #occupancy = new Occupancy((connection) => {
+    const state = DocConnectionState.safeParse(connection.state);
+    if (!state.success) return null;
+    return { sub: state.data.sub, role: state.data.role, waitingSince: state.data.isReady ? null : state.data.connectedAt };
+  });
+  /** Every connection counts against the room's cap; its last slots are kept for editors. */
+  readonly #admission: AdmissionPolicy;
   /**
    * Set when the stored document could not be read at start. The room then serves no one and
    * writes nothing, so a document that failed to load is never saved over the stored one; the
@@ -77,6 +86,14 @@ export class DocRoom extends RoomShell {
       this.#loadError = error;
       logEvent("load_failed", { room: ctx.id.name, error });
     }
+    this.#admission = {
+      maxPerSub: maxConnectionsPerSub(env, ctx.id.name ?? ""),
+      counts: "all",
+      capacity: DocLimits.MAX_CONNECTIONS,
+      capacityName: "connections",
+      reservedSlots: DocLimits.CONNECTIONS_KEPT_FOR_EDITORS,
+      priorityRole: "editor",
+    };
     this.#history = new DocHistory(ctx.storage, env.ARCHIVE, ctx.id.name ?? "", this.#doc, this.outbox, () => void this.scheduleAlarm());
     this.#writes = new DocWrites(this.#doc, this.#store, this.#history, ctx.storage, {
       relay: (frame, without) => this.sendToAll(frame, without),
@@ -106,12 +123,17 @@ export class DocRoom extends RoomShell {
   protected deliver(entry: OutboxEntry): Promise<void> {
     return this.#history.deliver(entry);
   }
-  /** A version deferred to the end of its minute is taken here. */
+  /** Closes sockets past their handshake deadline, and takes a version deferred to the end of its minute. */
   protected onAlarmWork(now: number): void {
+    for (const connection of this.#occupancy.overdue(this.openConnections(), now)) {
+      this.close(connection, CloseCode.HANDSHAKE_TIMEOUT, `no sync or hello within ${RoomLimits.HANDSHAKE_TIMEOUT_MS / 1000} s`);
+    }
     if (!this.#loadError) this.#history.takeDue(now);
   }
   protected nextAlarmWork(): number | null {
-    return this.#loadError ? null : this.#history.dueAt();
+    const due = [this.#occupancy.nextDeadline(this.openConnections()), this.#loadError ? null : this.#history.dueAt()];
+    const times = due.filter((t): t is number => t !== null);
+    return times.length > 0 ? Math.min(...times) : null;
   }
   protected identityOf(connection: Connection): ConnectionIdentity | null {
     const state = DocConnectionState.safeParse(connection.state);
@@ -138,23 +160,24 @@ export class DocRoom extends RoomShell {
       roles: DocRole,
       meta: this.meta,
       roomName: this.name,
+      others: () => this.#occupancy.others(this.openConnections(), connection.id),
+      policy: this.#admission,
     });
     if (!admitted) return;
     const { identity, role } = admitted;
-    if (this.openConnections().length > DocLimits.MAX_CONNECTIONS) {
-      return this.close(connection, CloseCode.ROOM_FULL, `room is full (${DocLimits.MAX_CONNECTIONS} connections)`);
-    }
 
     const state: DocConnectionState = {
       sub: identity.sub,
       name: identity.name,
       role,
+      isReady: false,
       isSdk: false,
       updateSeq: 0,
       awareness: {},
       connectedAt: Date.now(),
     };
     connection.setState(state);
+    this.#occupancy.admitted(connection.id, { sub: state.sub, role, waitingSince: state.connectedAt });
     this.send(connection, encodeSyncStep1(this.#doc));
     this.expectAnswer(connection);
     if (this.#awareness.states().length > 0) for (const frame of this.#awareness.frames()) this.send(connection, frame);
@@ -164,6 +187,7 @@ export class DocRoom extends RoomShell {
 
   onClose(connection: Connection): void {
     this.forgetConnection(connection);
+    this.#occupancy.forget(connection.id);
     this.#buckets.delete(connection.id);
     this.telemetry.forget(connection.id);
     const state = DocConnectionState.safeParse(connection.state);
@@ -295,9 +319,7 @@ export class DocRoom extends RoomShell {
     }
     const parsedState = DocConnectionState.safeParse(connection.state);
     if (!parsedState.success) return this.close(connection, CloseCode.UNAUTHENTICATED, "connection has no identity");
-    const state = parsedState.data;
-
-    if (typeof message === "string") return this.#handleControl(connection, state, message);
+    if (typeof message === "string") return this.#handleControl(connection, parsedState.data, message);
 
     let frame;
     try {
@@ -306,6 +328,7 @@ export class DocRoom extends RoomShell {
       if (!(error instanceof FrameError)) throw error;
       return this.close(connection, CloseCode.BAD_MESSAGE, error.message);
     }
+    const state = parsedState.data.isReady ? parsedState.data : this.#handshakeDone(connection, parsedState.data);
     switch (frame.type) {
       case "sync_step1":
         return this.send(connection, encodeSyncStep2(this.#doc, frame.stateVector));
@@ -326,8 +349,16 @@ export class DocRoom extends RoomShell {
     const hello = decoded.value;
     const mismatch = versionMismatch(hello.protocol);
     if (mismatch) return this.close(connection, CloseCode.VERSION_MISMATCH, mismatch);
-    connection.setState({ ...state, isSdk: true });
+    this.#handshakeDone(connection, { ...state, isSdk: true });
     this.#sendControl(connection, { type: "welcome", protocol: PROTOCOL_VERSION, connectionId: connection.id, role: state.role });
+  }
+
+  /** Stores that the connection completed its handshake (its first valid frame); returns its new state. */
+  #handshakeDone(connection: Connection, state: DocConnectionState): DocConnectionState {
+    const ready = { ...state, isReady: true };
+    connection.setState(ready);
+    this.#occupancy.handshakeDone(connection.id);
+    return ready;
   }
 
   #handleUpdate(connection: Connection, state: DocConnectionState, update: Uint8Array): void {

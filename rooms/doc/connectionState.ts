@@ -10,6 +10,12 @@ export const DocConnectionState = z.object({
   sub: z.string(),
   name: z.string().optional(),
   role: DocRole,
+  /**
+   * The connection completed its handshake: a valid first frame, the SDK's `hello` or any
+   * y-protocols message (stock clients send a sync step 1 on open). One that has not within
+   * RoomLimits.HANDSHAKE_TIMEOUT_MS is closed with 4408.
+   */
+  isReady: z.boolean(),
   /** The connection said `hello`: it speaks the control protocol and gets `saved` acks. */
   isSdk: z.boolean(),
   /** Update frames received from this connection, so `saved` can name the last durable one. */

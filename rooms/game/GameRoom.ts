@@ -5,6 +5,7 @@ import {
   GameLimits,
   GameRole,
   PROTOCOL_VERSION,
+  RoomLimits,
   decodeClientGameMessage,
   encodeGameMessage,
   hashState,
@@ -14,7 +15,8 @@ import {
   type GameErrorCode,
   type ServerGameMessage,
 } from "../../protocol/index.ts";
-import { admitConnection } from "../admission.ts";
+import { admitConnection, maxConnectionsPerSub } from "../admission.ts";
+import { Occupancy, type AdmissionPolicy } from "../occupancy.ts";
 import { RoomShell, type ConnectionIdentity } from "../RoomShell.ts";
 import { logEvent } from "../log.ts";
 import { ConnectionStates, GameConnectionState } from "./connectionState.ts";
@@ -52,6 +54,17 @@ export class GameRoom extends RoomShell {
   #inputs: { playerId: string; seq: number; input: unknown }[] = [];
   readonly #gates = new Map<string, InputGate>();
   readonly #states = new ConnectionStates();
+  readonly #occupancy = new Occupancy((connection) => {
+    const state = GameConnectionState.safeParse(connection.state);
+    if (!state.success) return null;
+    return { sub: state.data.sub, role: state.data.role, waitingSince: state.data.isReady ? null : state.data.connectedAt };
+  });
+  /**
+   * Sockets waiting for hello are capped at the room's seats plus its spectator places: a whole
+   * room reconnecting at once fits, and no more. Spectators may take only the spectator share,
+   * so the last maxPlayers waiting slots are kept for players.
+   */
+  readonly #admission: AdmissionPolicy;
   #tickTimer: ReturnType<typeof setInterval> | null = null;
 
   constructor(ctx: DurableObjectState, env: Env) {
@@ -69,6 +82,14 @@ export class GameRoom extends RoomShell {
       logEvent("load_failed", { room: ctx.id.name, error });
     }
     this.#seats = new SeatBook(this.#store, game.maxPlayers);
+    this.#admission = {
+      maxPerSub: maxConnectionsPerSub(env, ctx.id.name ?? ""),
+      counts: "waiting",
+      capacity: game.maxPlayers + GameLimits.MAX_SPECTATORS,
+      capacityName: "connections waiting for hello",
+      reservedSlots: game.maxPlayers,
+      priorityRole: "player",
+    };
     this.#exports = {
       game,
       roomId,
@@ -93,9 +114,13 @@ export class GameRoom extends RoomShell {
   protected onAlarmWork(now: number): void {
     if (this.#loadError) return;
     this.#expireSeats(now);
+    for (const connection of this.#occupancy.overdue(this.openConnections(), now)) {
+      this.close(connection, CloseCode.HANDSHAKE_TIMEOUT, `no hello within ${RoomLimits.HANDSHAKE_TIMEOUT_MS / 1000} s`);
+    }
   }
   protected nextAlarmWork(): number | null {
-    return this.#seats.nextExpiry();
+    const times = [this.#seats.nextExpiry(), this.#occupancy.nextDeadline(this.openConnections())].filter((t) => t !== null);
+    return times.length > 0 ? Math.min(...times) : null;
   }
   protected identityOf(connection: Connection): ConnectionIdentity | null {
     const state = GameConnectionState.safeParse(connection.state);
@@ -129,11 +154,14 @@ export class GameRoom extends RoomShell {
       roles: GameRole,
       meta: this.meta,
       roomName: this.name,
+      others: () => this.#occupancy.others(this.openConnections(), connection.id),
+      policy: this.#admission,
     });
     if (!admitted) return;
     const { identity, role } = admitted;
     const state: GameConnectionState = { sub: identity.sub, name: identity.name, role, isReady: false, connectedAt: Date.now() };
     this.#states.set(connection, state);
+    this.#occupancy.admitted(connection.id, { sub: state.sub, role, waitingSince: state.connectedAt });
     this.noteDirectoryChange();
   }
 
@@ -142,6 +170,7 @@ export class GameRoom extends RoomShell {
     this.forgetConnection(connection);
     this.#gates.delete(connection.id);
     this.#states.forget(connection.id);
+    this.#occupancy.forget(connection.id);
     this.#views.forget(connection.id);
     this.telemetry.forget(connection.id);
     if (this.#loadError) return;
@@ -279,6 +308,7 @@ export class GameRoom extends RoomShell {
       return this.close(connection, CloseCode.ROOM_FULL, `room has its ${GameLimits.MAX_SPECTATORS} spectators`);
     }
     this.#states.set(connection, { ...state, isReady: true });
+    this.#occupancy.handshakeDone(connection.id);
     const view = this.#viewFor(state.role === "player" ? state.sub : null);
     const ack = this.#match.acks.get(state.sub) ?? 0;
     this.#send(connection, {

@@ -3,7 +3,7 @@ import { evictDurableObject, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import * as decoding from "lib0/decoding";
 import * as Y from "yjs";
-import { DocLimits } from "../../protocol/index.ts";
+import { DocLimits, RoomLimits } from "../../protocol/index.ts";
 import type { DocRoom } from "../../rooms/doc/DocRoom.ts";
 import { encodeQueryAwareness } from "../../rooms/doc/frames.ts";
 import { devToken, editFrame, encodeSyncStep1, openDoc, openSdkDoc, receiveEarlierFrames, receivedText, type TestSocket } from "./helpers.ts";
@@ -197,9 +197,11 @@ describe("bounds and bad input", () => {
   });
 
   it(`refuses connection ${DocLimits.MAX_CONNECTIONS + 1} with 4409`, async () => {
-    const token = await editorToken();
-    const sockets = await Promise.all(Array.from({ length: DocLimits.MAX_CONNECTIONS }, () => openDoc("crowded", token)));
-    const extra = await openDoc("crowded", token);
+    // Spread over users, each within its MAX_CONNECTIONS_PER_SUB share, so the room's own cap is what refuses.
+    const perSub = RoomLimits.MAX_CONNECTIONS_PER_SUB;
+    const tokens = await Promise.all(Array.from({ length: DocLimits.MAX_CONNECTIONS / perSub }, (_, i) => devToken({ sub: `crowd-${i}`, room: "doc/*", role: "editor" })));
+    const sockets = await Promise.all(Array.from({ length: DocLimits.MAX_CONNECTIONS }, (_, i) => openDoc("crowded", tokens[i % tokens.length]!)));
+    const extra = await openDoc("crowded", await editorToken());
     expect((await extra.closed).code).toBe(4409);
     for (const socket of sockets) socket.close();
   }, 60_000); // opens 1,001 sockets

@@ -1,0 +1,138 @@
+import type { Connection } from "partyserver";
+import { z } from "zod";
+import { CloseCode, RoomLimits } from "../protocol/index.ts";
+
+/** Who holds a connection, as admission counts it. Rooms read it from the socket attachment. */
+export interface Occupant {
+  sub: string;
+  role: string;
+  /** When the socket opened, while its handshake is incomplete; null once it is complete. */
+  waitingSince: number | null;
+}
+
+/** How a room kind shares its sockets out, past the identity check. */
+export interface AdmissionPolicy {
+  /** Live connections one `sub` may hold in the room (close 4429). */
+  maxPerSub: number;
+  /** Which connections count against `capacity`: every one (documents) or those still waiting for their handshake (games). */
+  counts: "all" | "waiting";
+  /** How many counted connections the room holds (close 4409), and what the refusal calls them. */
+  capacity: number;
+  capacityName: string;
+  /** The last slots of `capacity`, which only `priorityRole` may take (close 4409 for the others). */
+  reservedSlots: number;
+  priorityRole: string;
+}
+
+export interface Refusal {
+  code: CloseCode;
+  reason: string;
+}
+
+/**
+ * Why a new connection may not join a room whose other live connections are `others`, or null.
+ * The user's own share is checked first, so one user's excess reads as theirs, not as a full room.
+ *
+ * The per-sub cap closes with 4429, not 4409: it is a quota on the user, like a rate limit, while
+ * the room has room for everyone else; 4409 would tell a person the room is full while others
+ * join. Both are transient, so clients retry and get in once one of their sockets closes.
+ */
+export function admissionRefusal(others: readonly Occupant[], candidate: { sub: string; role: string }, policy: AdmissionPolicy): Refusal | null {
+  if (others.filter((o) => o.sub === candidate.sub).length >= policy.maxPerSub) {
+    return { code: CloseCode.RATE_LIMITED, reason: `you hold ${policy.maxPerSub} connections to this room already` };
+  }
+  const counted = policy.counts === "all" ? others.length : others.filter((o) => o.waitingSince !== null).length;
+  if (counted >= policy.capacity) return { code: CloseCode.ROOM_FULL, reason: `room is full (${policy.capacity} ${policy.capacityName})` };
+  if (candidate.role !== policy.priorityRole && counted >= policy.capacity - policy.reservedSlots) {
+    return {
+      code: CloseCode.ROOM_FULL,
+      reason: `room is full for ${candidate.role}s: the last ${policy.reservedSlots} of ${policy.capacity} ${policy.capacityName} are kept for ${policy.priorityRole}s`,
+    };
+  }
+  return null;
+}
+
+const PositiveInteger = z.coerce.number().int().min(1);
+
+/**
+ * The per-sub cap from the MAX_CONNECTIONS_PER_SUB variable, or the default. A value that is not a
+ * positive integer falls back to the default rather than refusing every connection; the caller logs it.
+ */
+export function connectionsPerSub(configured: string | undefined): { value: number; isValid: boolean } {
+  if (configured === undefined || configured.trim() === "") return { value: RoomLimits.MAX_CONNECTIONS_PER_SUB, isValid: true };
+  const parsed = PositiveInteger.safeParse(configured);
+  return parsed.success ? { value: parsed.data, isValid: true } : { value: RoomLimits.MAX_CONNECTIONS_PER_SUB, isValid: false };
+}
+
+/**
+ * Who holds each live connection, kept in memory: admission looks at every live connection at
+ * every connect, and reading each socket's attachment there would make N joins cost N x N reads.
+ * It only caches the attachments: an instance woken from hibernation reads them again on first
+ * use, and counts always walk the room's live connections, so a socket closed without a close
+ * event is never counted.
+ */
+export class Occupancy {
+  readonly #known = new Map<string, Occupant>();
+  readonly #read: (connection: Connection) => Occupant | null;
+
+  constructor(read: (connection: Connection) => Occupant | null) {
+    this.#read = read;
+  }
+
+  /** The occupants of `connections`, leaving out `exceptId` (the connection being admitted). */
+  others(connections: readonly Connection[], exceptId: string): Occupant[] {
+    const occupants = [];
+    for (const connection of connections) {
+      if (connection.id === exceptId) continue;
+      const occupant = this.#of(connection);
+      if (occupant) occupants.push(occupant);
+    }
+    return occupants;
+  }
+
+  /** Call once the room stored the admitted connection's state. */
+  admitted(connectionId: string, occupant: Occupant): void {
+    this.#known.set(connectionId, occupant);
+  }
+
+  /** Call once the room stored that the connection completed its handshake. */
+  handshakeDone(connectionId: string): void {
+    const occupant = this.#known.get(connectionId);
+    if (occupant) this.#known.set(connectionId, { ...occupant, waitingSince: null });
+  }
+
+  forget(connectionId: string): void {
+    this.#known.delete(connectionId);
+  }
+
+  /** When the first handshake among `connections` runs out, or null if none is waiting. */
+  nextDeadline(connections: readonly Connection[]): number | null {
+    let first: number | null = null;
+    for (const connection of connections) {
+      const since = this.#of(connection)?.waitingSince ?? null;
+      if (since !== null && (first === null || since < first)) first = since;
+    }
+    return first === null ? null : first + RoomLimits.HANDSHAKE_TIMEOUT_MS;
+  }
+
+  /**
+   * The connections whose handshake ran out by `now`. Read from the attachments, which the room
+   * writes and which are the truth after any wake; the alarm that calls this is rare.
+   */
+  overdue(connections: readonly Connection[], now: number): Connection[] {
+    return connections.filter((connection) => {
+      const since = this.#read(connection)?.waitingSince ?? null;
+      return since !== null && now - since >= RoomLimits.HANDSHAKE_TIMEOUT_MS;
+    });
+  }
+
+  #of(connection: Connection): Occupant | null {
+    let occupant = this.#known.get(connection.id);
+    if (!occupant) {
+      const read = this.#read(connection);
+      if (!read) return null;
+      this.#known.set(connection.id, (occupant = read));
+    }
+    return occupant;
+  }
+}
