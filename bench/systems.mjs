@@ -9,6 +9,13 @@ import { nodeServer, pinned } from "./pinning.mjs";
 export { hasTaskset } from "./pinning.mjs";
 
 /**
+ * The scenarios' peers share one development token (fetching hundreds would measure the token
+ * route), so Edgeroom's cap on connections per user (5 by default) is lifted to the room's own
+ * cap: the bench measures a room's fan-out, not the per-user quota.
+ */
+const BENCH_VARS = ["--var", "MAX_CONNECTIONS_PER_SUB:1000"];
+
+/**
  * `protocol`: how clients talk to it. `raw` relays bytes; `yjs` speaks y-protocols; `hocuspocus`
  * prefixes the document name; `colyseus` relays bytes through Colyseus rooms (its own Peer class).
  */
@@ -24,7 +31,7 @@ export const SYSTEMS = {
       const persistTo = freshPersistDir();
       return withPersistDir(persistTo, pinned(
         process.execPath,
-        [`${projectRoot}node_modules/wrangler/bin/wrangler.js`, "dev", "--ip", "127.0.0.1", "--port", String(port), "--persist-to", persistTo, "--show-interactive-dev-session=false", "--log-level", "error"],
+        [`${projectRoot}node_modules/wrangler/bin/wrangler.js`, "dev", "--ip", "127.0.0.1", "--port", String(port), "--persist-to", persistTo, "--show-interactive-dev-session=false", "--log-level", "error", ...BENCH_VARS],
         { cwd: projectRoot, env: { ...process.env, ...offlineEnv }, stdio: ["ignore", "pipe", "inherit"], detached: true },
       ));
     },

@@ -19,6 +19,8 @@ execFileSync(process.execPath, [`${projectRoot}node_modules/wrangler/bin/wrangle
 });
 
 const { workerOptions } = unstable_getMiniflareWorkerOptions(`${projectRoot}wrangler.toml`);
+// The load generator's peers share one token (see BENCH_VARS in bench/systems.mjs).
+workerOptions.bindings = { ...workerOptions.bindings, MAX_CONNECTIONS_PER_SUB: process.env.MAX_CONNECTIONS_PER_SUB ?? "1000" };
 // Miniflare 5 takes a new options shape; wrangler converts its v4-shaped options the same way.
 const mf = new Miniflare(convertV4MiniflareOptions({
   workers: [{ ...workerOptions, name: "edgeroom", assets: undefined, modulesRules: undefined, rootPath: undefined, modules: true, modulesRoot: outdir, scriptPath: join(outdir, "index.js") }],
