@@ -1,5 +1,7 @@
 import { expect, test } from "@playwright/test";
+import * as encoding from "lib0/encoding";
 import { WebSocket as WsWebSocket } from "ws";
+import * as syncProtocol from "y-protocols/sync";
 import { WebsocketProvider } from "y-websocket";
 import * as Y from "yjs";
 import { E2E_BASE_URL } from "../playwright.config.ts";
@@ -20,6 +22,12 @@ test("a client whose socket is never read is closed with 4408 after a bounded am
   stalled.on("message", (data: Buffer) => (receivedBytes += data.byteLength));
   const closed = new Promise<number>((resolve) => stalled.on("close", (code: number) => resolve(code)));
   await new Promise((resolve) => stalled.once("open", resolve));
+  // It opens as every y-protocols client does, with a sync step 1 (a socket that says nothing is
+  // closed after 5 s), then stops reading.
+  const hello = encoding.createEncoder();
+  encoding.writeVarUint(hello, 0);
+  syncProtocol.writeSyncStep1(hello, new Y.Doc());
+  stalled.send(encoding.toUint8Array(hello));
   stalled.pause();
 
   const stockDoc = new Y.Doc();
