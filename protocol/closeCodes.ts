@@ -28,6 +28,12 @@ export const CloseCode = {
   ROOM_FULL: 4409,
   /** The same player connected again elsewhere; this older connection gave up its seat. */
   REPLACED: 4410,
+  /**
+   * The token the socket was opened with reached its `exp`. Transient: the client fetches a fresh
+   * token and reconnects. 4440 after HTTP 440 "Login Time-out", the status some servers send when
+   * a session expired and the client must sign in again; 4401 would read as fatal.
+   */
+  TOKEN_EXPIRED: 4440,
   /** A single frame is larger than MAX_MESSAGE_BYTES, or a presence state than MAX_PRESENCE_STATE_BYTES. */
   MESSAGE_TOO_LARGE: 4413,
   /** Client and server speak different protocol versions. */
@@ -44,7 +50,7 @@ export type CloseCode = (typeof CloseCode)[keyof typeof CloseCode];
 
 /**
  * Codes after which reconnecting cannot help: the same client would be refused again.
- * Rate limits, a full room and internal errors are transient, so clients retry those.
+ * Rate limits, a full room, an expired token and internal errors are transient, so clients retry those.
  */
 const FATAL_CLOSE_CODES: ReadonlySet<number> = new Set([
   CloseCode.BAD_MESSAGE,

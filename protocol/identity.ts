@@ -9,6 +9,10 @@ export const TokenClaims = z.object({
 });
 export type TokenClaims = z.infer<typeof TokenClaims>;
 
+/** Claims of a token the edge verified, with its expiry (seconds since the epoch), which verification requires. */
+export const VerifiedTokenClaims = TokenClaims.extend({ exp: z.number() });
+export type VerifiedTokenClaims = z.infer<typeof VerifiedTokenClaims>;
+
 /** Body of `POST /v1/dev/token`. */
 export const DevTokenRequest = TokenClaims;
 export type DevTokenRequest = TokenClaims;
@@ -23,6 +27,8 @@ export const RoomIdentity = z.object({
   role: TokenClaims.shape.role,
   /** The room path the token was checked against, such as `doc/notes-1`. */
   room: z.string(),
+  /** When the token expires, in seconds since the epoch: the room closes the socket then, with 4440. */
+  exp: VerifiedTokenClaims.shape.exp,
 });
 export type RoomIdentity = z.infer<typeof RoomIdentity>;
 

@@ -1,7 +1,7 @@
 import { type Connection, Server, type WSMessage } from "partyserver";
 import { D1RoomDirectory, SqliteOutbox, SqliteRoomMetaStore, flushOutbox, type OutboxEntry } from "../persistence/index.ts";
 import { CloseCode, type DirectoryEntry } from "../protocol/index.ts";
-import { closeConnection } from "./admission.ts";
+import { TOKEN_EXPIRED_REASON, closeConnection } from "./admission.ts";
 import { DirectoryReporter, deliverDirectoryReport } from "./directory.ts";
 import { logEvent } from "./log.ts";
 import { PURGE_KEEPS, PURGE_MAX_R2_OBJECTS_PER_REQUEST, countSqliteRows, deleteR2Prefix, roomObjectsPrefix, type PurgeReport } from "./purge.ts";
@@ -36,6 +36,11 @@ export abstract class RoomShell extends Server<Env> {
   #connections: Connection[] | null = null;
   #readProof: ReadProof | null = null;
   #isDropping = false;
+  /**
+   * When each open connection's token expires (ms since the epoch), by connection id: the alarm
+   * closes a connection then with 4440. Rebuilt from the attachments after a wake (see #expiries).
+   */
+  #tokenExpiries: Map<string, number> | null = null;
   /** Set by purge(): the storage is gone, and the instance is about to be dropped. */
   #isDeleted = false;
 
@@ -58,6 +63,8 @@ export abstract class RoomShell extends Server<Env> {
   /** Alarm work of this room kind, and when it next needs the alarm. */
   protected abstract onAlarmWork(now: number): void;
   protected abstract nextAlarmWork(): number | null;
+  /** When a connection's token expires (ms since the epoch, from its attachment), or null for one never admitted. */
+  protected abstract tokenExpiryOf(connection: Connection): number | null;
   /** Who a connection is, or null for one that never finished admission. */
   protected abstract identityOf(connection: Connection): ConnectionIdentity | null;
   /** Whether this connection can read JSON control messages. */
@@ -71,6 +78,9 @@ export abstract class RoomShell extends Server<Env> {
   protected abstract handleMessage(connection: Connection, message: WSMessage): void;
 
   onMessage(connection: Connection, message: WSMessage): void {
+    // The alarm closes it at exp; a frame that arrives before the alarm runs is not served either.
+    const expiresAt = this.#expiries().get(connection.id);
+    if (expiresAt !== undefined && expiresAt <= Date.now() && connection.readyState === WebSocket.OPEN) return this.close(connection, CloseCode.TOKEN_EXPIRED, TOKEN_EXPIRED_REASON);
     try {
       this.handleMessage(connection, message);
     } catch (error) {
@@ -99,7 +109,45 @@ export abstract class RoomShell extends Server<Env> {
   /** Call at every close. */
   protected forgetConnection(connection: Connection): void {
     if (this.#connections) this.#connections = this.#connections.filter((c) => c.id !== connection.id);
+    this.#tokenExpiries?.delete(connection.id);
     this.#readProof?.forget(connection.id);
+  }
+
+  /**
+   * Call once a connection is admitted, before noteDirectoryChange (which sets the alarm): the
+   * room closes the connection with 4440 when its token expires. The deadline is in the alarm,
+   * not a timer, so a hibernating room keeps it; the attachment holds it across wakes.
+   */
+  protected watchTokenExpiry(connection: Connection, expiresAt: number): void {
+    this.#expiries().set(connection.id, expiresAt);
+  }
+
+  /** Built on first use after a start or wake, from the attachments of the open connections. */
+  #expiries(): Map<string, number> {
+    this.#tokenExpiries ??= new Map(
+      this.openConnections().flatMap((connection) => {
+        const expiresAt = this.tokenExpiryOf(connection);
+        return expiresAt === null ? [] : [[connection.id, expiresAt] as const];
+      }),
+    );
+    return this.#tokenExpiries;
+  }
+
+  /** Closes, with 4440, every connection whose token has expired. */
+  #closeExpiredConnections(now: number): void {
+    const expiries = this.#expiries();
+    for (const connection of this.openConnections()) {
+      const expiresAt = expiries.get(connection.id);
+      if (expiresAt !== undefined && expiresAt <= now) this.close(connection, CloseCode.TOKEN_EXPIRED, TOKEN_EXPIRED_REASON);
+    }
+    // Closed ones no longer count for the alarm, even before their close event arrives.
+    for (const [id, expiresAt] of expiries) if (expiresAt <= now) expiries.delete(id);
+  }
+
+  #nextTokenExpiry(): number | null {
+    let next: number | null = null;
+    for (const expiresAt of this.#expiries().values()) if (next === null || expiresAt < next) next = expiresAt;
+    return next;
   }
 
   /** The client answered a probe (or something sent outside the budget, see expectAnswer). */
@@ -130,6 +178,7 @@ export abstract class RoomShell extends Server<Env> {
 
   async onAlarm(): Promise<void> {
     const now = Date.now();
+    this.#closeExpiredConnections(now);
     this.onAlarmWork(now);
     const dueAt = this.#directory.due(now);
     const flushed = await flushOutbox(this.outbox, (entry) =>
@@ -139,9 +188,9 @@ export abstract class RoomShell extends Server<Env> {
     await this.scheduleAlarm(dueAt);
   }
 
-  /** Sets the one alarm for the earliest of: outbox flush, room work, a pending directory report. */
+  /** Sets the one alarm for the earliest of: outbox flush, room work, a token expiry, a pending directory report. */
   protected async scheduleAlarm(extra: number | null = null): Promise<void> {
-    const times = [this.outbox.nextAttemptAt(), this.nextAlarmWork(), extra].filter((t): t is number => t !== null);
+    const times = [this.outbox.nextAttemptAt(), this.nextAlarmWork(), this.#nextTokenExpiry(), extra].filter((t): t is number => t !== null);
     if (times.length === 0) return;
     await this.ctx.storage.setAlarm(Math.max(Math.min(...times), Date.now() + 1));
   }

@@ -18,7 +18,7 @@ import { admissionRefusal, connectionsPerSub, type AdmissionPolicy, type Occupan
  * on (a request that skipped the edge has none), and record where the room was placed.
  * Then it checks the room's share-out (see admissionRefusal): the user's own connections, the
  * room's capacity and the slots kept for editors or players.
- * Returns the identity and its role, or null after closing the socket with 4401/4403/4409/4429.
+ * Returns the identity and its role, or null after closing the socket with 4401/4403/4409/4429/4440.
  */
 export function admitConnection<Role extends string>(
   connection: Connection,
@@ -43,6 +43,11 @@ export function admitConnection<Role extends string>(
     closeConnection(connection, expected.roomName, CloseCode.FORBIDDEN, "identity is not valid for this room");
     return null;
   }
+  // The edge refuses expired tokens; one can still expire between the edge and here.
+  if (identity.exp * 1000 <= Date.now()) {
+    closeConnection(connection, expected.roomName, CloseCode.TOKEN_EXPIRED, TOKEN_EXPIRED_REASON);
+    return null;
+  }
   const refusal = admissionRefusal(expected.others(), { sub: identity.sub, role: role.data }, expected.policy);
   if (refusal) {
     closeConnection(connection, expected.roomName, refusal.code, refusal.reason);
@@ -53,6 +58,9 @@ export function admitConnection<Role extends string>(
   if (hint.success) expected.meta.setIfAbsent("location_hint", hint.data);
   return { identity, role: role.data };
 }
+
+/** Why a socket is closed with 4440, in words a client may show. */
+export const TOKEN_EXPIRED_REASON = "token expired: reconnect with a fresh token";
 
 /** Closes with a stable code and a reason a client may read, and logs it. */
 export function closeConnection(connection: Connection, roomName: string, code: CloseCode, reason: string): void {

@@ -1,5 +1,5 @@
 import { errors, jwtVerify, SignJWT } from "jose";
-import { roomClaimCovers, ROLES_BY_KIND, TokenClaims, type RoomKind } from "../protocol/index.ts";
+import { roomClaimCovers, ROLES_BY_KIND, VerifiedTokenClaims, type RoomKind, type TokenClaims } from "../protocol/index.ts";
 
 /**
  * Secret for development tokens. It is public on purpose: tokens signed with it are
@@ -17,7 +17,7 @@ export interface AuthConfig {
 }
 
 export type AuthResult =
-  | { ok: true; claims: TokenClaims }
+  | { ok: true; claims: VerifiedTokenClaims }
   | { ok: false; status: 401 | 403 | 503; code: string; message: string };
 
 export function isDevTokensOn(config: AuthConfig): boolean {
@@ -67,7 +67,7 @@ export async function authorize(
   }
   if (payload === null) return failure ?? { ok: false, status: 401, code: "invalid_token", message: "token is invalid" };
 
-  const claims = TokenClaims.safeParse(payload);
+  const claims = VerifiedTokenClaims.safeParse(payload);
   if (!claims.success) {
     return { ok: false, status: 401, code: "invalid_claims", message: "token claims must include sub, room and role" };
   }

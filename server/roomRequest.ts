@@ -1,5 +1,5 @@
 import type { Context } from "hono";
-import type { Region, RoomKind, TokenClaims } from "../protocol/index.ts";
+import type { Region, RoomKind, VerifiedTokenClaims } from "../protocol/index.ts";
 import { logEvent } from "../rooms/log.ts";
 import { authorize, tokenOf } from "./auth.ts";
 import type { AppEnv } from "./app.ts";
@@ -16,7 +16,7 @@ export async function checkRoomRequest(
   c: Context<AppEnv>,
   kind: RoomKind,
   path: string,
-): Promise<{ claims: TokenClaims; hint: Region | undefined } | Response> {
+): Promise<{ claims: VerifiedTokenClaims; hint: Region | undefined } | Response> {
   const claims = await authorizeRoom(c, kind, path);
   if (claims instanceof Response) return claims;
   const placement = choosePlacement(c.req.raw);
@@ -31,7 +31,7 @@ export async function checkRoomRequest(
  * The request's token, checked for `path` (401/403/503), timed as `auth` and logged when refused:
  * every route that takes a token goes through here.
  */
-export async function authorizeRoom(c: Context<AppEnv>, kind: RoomKind, path: string): Promise<TokenClaims | Response> {
+export async function authorizeRoom(c: Context<AppEnv>, kind: RoomKind, path: string): Promise<VerifiedTokenClaims | Response> {
   const auth = await timed(c, "auth", () => authorize(c.env, tokenOf(c.req.raw), kind, path));
   if (auth.ok) return auth.claims;
   logEvent("auth_refused", { room: path, status: auth.status, code: auth.code });

@@ -135,6 +135,9 @@ export class DocRoom extends RoomShell {
     const times = due.filter((t): t is number => t !== null);
     return times.length > 0 ? Math.min(...times) : null;
   }
+  protected tokenExpiryOf(connection: Connection): number | null {
+    return DocConnectionState.safeParse(connection.state).data?.tokenExpiresAt ?? null;
+  }
   protected identityOf(connection: Connection): ConnectionIdentity | null {
     const state = DocConnectionState.safeParse(connection.state);
     return state.success ? { user: state.data.sub, role: state.data.role, connectedAt: state.data.connectedAt } : null;
@@ -175,9 +178,11 @@ export class DocRoom extends RoomShell {
       updateSeq: 0,
       awareness: {},
       connectedAt: Date.now(),
+      tokenExpiresAt: identity.exp * 1000,
     };
     connection.setState(state);
     this.#occupancy.admitted(connection.id, { sub: state.sub, role, waitingSince: state.connectedAt });
+    this.watchTokenExpiry(connection, state.tokenExpiresAt);
     this.send(connection, encodeSyncStep1(this.#doc));
     this.expectAnswer(connection);
     if (this.#awareness.states().length > 0) for (const frame of this.#awareness.frames()) this.send(connection, frame);

@@ -23,5 +23,7 @@ export const DocConnectionState = z.object({
   /** Awareness client ids this connection speaks for, with the last clock seen. */
   awareness: z.record(z.string().regex(/^\d+$/), z.number().int().nonnegative()),
   connectedAt: z.number(),
+  /** When the connection's token expires, in ms since the epoch: the room closes it then with 4440. */
+  tokenExpiresAt: z.number(),
 });
 export type DocConnectionState = z.infer<typeof DocConnectionState>;

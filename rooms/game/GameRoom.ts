@@ -122,6 +122,9 @@ export class GameRoom extends RoomShell {
     const times = [this.#seats.nextExpiry(), this.#occupancy.nextDeadline(this.openConnections())].filter((t) => t !== null);
     return times.length > 0 ? Math.min(...times) : null;
   }
+  protected tokenExpiryOf(connection: Connection): number | null {
+    return this.#states.get(connection)?.tokenExpiresAt ?? null;
+  }
   protected identityOf(connection: Connection): ConnectionIdentity | null {
     const state = GameConnectionState.safeParse(connection.state);
     return state.success ? { user: state.data.sub, role: state.data.role, connectedAt: state.data.connectedAt } : null;
@@ -159,9 +162,17 @@ export class GameRoom extends RoomShell {
     });
     if (!admitted) return;
     const { identity, role } = admitted;
-    const state: GameConnectionState = { sub: identity.sub, name: identity.name, role, isReady: false, connectedAt: Date.now() };
+    const state: GameConnectionState = {
+      sub: identity.sub,
+      name: identity.name,
+      role,
+      isReady: false,
+      connectedAt: Date.now(),
+      tokenExpiresAt: identity.exp * 1000,
+    };
     this.#states.set(connection, state);
     this.#occupancy.admitted(connection.id, { sub: state.sub, role, waitingSince: state.connectedAt });
+    this.watchTokenExpiry(connection, state.tokenExpiresAt);
     this.noteDirectoryChange();
   }
 

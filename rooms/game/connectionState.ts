@@ -10,6 +10,8 @@ export const GameConnectionState = z.object({
   /** The connection said hello and was welcomed. */
   isReady: z.boolean(),
   connectedAt: z.number(),
+  /** When the connection's token expires, in ms since the epoch: the room closes it then with 4440. */
+  tokenExpiresAt: z.number(),
 });
 export type GameConnectionState = z.infer<typeof GameConnectionState>;
 

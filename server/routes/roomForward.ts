@@ -1,5 +1,5 @@
 import type { Context } from "hono";
-import { IDENTITY_HEADER, LOCATION_HINT_HEADER, encodeIdentityHeader, type Region, type TokenClaims } from "../../protocol/index.ts";
+import { IDENTITY_HEADER, LOCATION_HINT_HEADER, encodeIdentityHeader, type Region, type VerifiedTokenClaims } from "../../protocol/index.ts";
 import type { AppEnv } from "../app.ts";
 
 /**
@@ -22,9 +22,10 @@ const CONNECTION_ID_PARAM = "_pk";
  * handshake headers, the verified identity and placement (which the edge always writes), and
  * a connection id the edge chooses. The token, every other query parameter and every other
  * header stay at the edge (partyserver keeps the URL in the socket attachment, so nothing
- * stored holds a credential).
+ * stored holds a credential). The identity carries the token's `exp`, so the room can close
+ * the socket when the token expires.
  */
-export function forwardToRoom(c: Context<AppEnv>, claims: TokenClaims, path: string, hint: Region | undefined): Request {
+export function forwardToRoom(c: Context<AppEnv>, claims: VerifiedTokenClaims, path: string, hint: Region | undefined): Request {
   const url = new URL(c.req.url);
   url.search = "";
   url.searchParams.set(CONNECTION_ID_PARAM, crypto.randomUUID());
@@ -33,7 +34,7 @@ export function forwardToRoom(c: Context<AppEnv>, claims: TokenClaims, path: str
     const value = c.req.header(name);
     if (value !== undefined) headers.set(name, value);
   }
-  headers.set(IDENTITY_HEADER, encodeIdentityHeader({ sub: claims.sub, name: claims.name, role: claims.role, room: path }));
+  headers.set(IDENTITY_HEADER, encodeIdentityHeader({ sub: claims.sub, name: claims.name, role: claims.role, room: path, exp: claims.exp }));
   if (hint) headers.set(LOCATION_HINT_HEADER, hint);
   return new Request(url, { headers });
 }

@@ -137,7 +137,7 @@ describe("the room re-checks the identity", () => {
 
   it("closes a socket whose identity names another room with 4403", async () => {
     const stub = env.DocRoom.getByName("direct-room");
-    const identity = JSON.stringify({ sub: "u", role: "editor", room: "doc/elsewhere" });
+    const identity = JSON.stringify({ sub: "u", role: "editor", room: "doc/elsewhere", exp: nowSeconds() + 600 });
     const response = await stub.fetch("http://room/direct", { headers: { Upgrade: "websocket", "x-edgeroom-identity": identity } });
     const ws = response.webSocket!;
     ws.accept();

@@ -126,7 +126,7 @@ async function expectViewerRefused(response: Response): Promise<string | null> {
 
 /** A forged identity header, straight to a room past the edge, and the close it must earn (0: served). */
 function forgedIdentity(g: Gen, roomPath: string, roles: string[]): { header: string | null; code: number } {
-  const valid = { sub: `forger-${g.int(10)}`, role: g.pick(roles), room: roomPath };
+  const valid = { sub: `forger-${g.int(10)}`, role: g.pick(roles), room: roomPath, exp: Math.floor(Date.now() / 1000) + 600 };
   switch (g.int(6)) {
     case 0:
       return { header: null, code: CloseCode.UNAUTHENTICATED };
