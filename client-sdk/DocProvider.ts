@@ -85,7 +85,8 @@ export class DocProvider extends Emitter<DocProviderEvents> {
       onConnecting: () => this.#setStatus("connecting"),
       onOpen: () => this.#handleOpen(),
       onMessage: (data) => (typeof data === "string" ? this.#handleControl(data) : this.#handleFrame(new Uint8Array(data))),
-      onOffline: () => this.#handleDrop("offline"),
+      // A token handover is not an outage: the provider says `connecting`, not `offline`.
+      onOffline: (why) => this.#handleDrop(why === "token_expired" ? "connecting" : "offline"),
       onFatal: (reason) => this.#stop(reason),
     });
   }
@@ -133,7 +134,7 @@ export class DocProvider extends Emitter<DocProviderEvents> {
     if (this.awareness.getLocalState() !== null) this.#sendAwareness([this.doc.clientID]);
   }
 
-  #handleDrop(status: "offline" | "closed"): void {
+  #handleDrop(status: "connecting" | "offline" | "closed"): void {
     this.#isSynced = false;
     this.#outbound.clear();
     removeRemoteAwareness(this.awareness, this.doc.clientID);

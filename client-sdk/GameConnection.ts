@@ -88,7 +88,8 @@ export class GameConnection<G extends AnyGame = AnyGame> extends Emitter<GameCon
       onConnecting: () => this.#setStatus("connecting"),
       onOpen: () => this.#sendMessage({ type: "hello", protocol: PROTOCOL_VERSION, resume: this.#resumeToken ?? undefined }),
       onMessage: (data) => typeof data === "string" && this.#handleMessage(data),
-      onOffline: () => this.#handleDrop("offline"),
+      // A token handover is not an outage: the connection says `connecting`, not `offline`.
+      onOffline: (why) => this.#handleDrop(why === "token_expired" ? "connecting" : "offline"),
       onFatal: (reason) => {
         this.#closeReason = reason;
         this.#handleDrop("closed");
@@ -205,7 +206,7 @@ export class GameConnection<G extends AnyGame = AnyGame> extends Emitter<GameCon
     this.#pingTimer = setInterval(ping, PING_INTERVAL_MS);
   }
 
-  #handleDrop(status: "offline" | "closed"): void {
+  #handleDrop(status: "connecting" | "offline" | "closed"): void {
     if (this.#pingTimer !== null) clearInterval(this.#pingTimer);
     this.#pingTimer = null;
     this.#setStatus(status);

@@ -1,4 +1,4 @@
-import { ErrorBody, isFatalCloseCode } from "../protocol/index.ts";
+import { CloseCode, ErrorBody, isFatalCloseCode } from "../protocol/index.ts";
 import { reconnectDelayMs, type ResolvedReconnectOptions } from "./backoff.ts";
 
 /** Why a connection stopped for good. */
@@ -22,8 +22,11 @@ export interface SessionHandlers {
   /** A socket opened; say hello on it. */
   onOpen(): void;
   onMessage(data: string | ArrayBuffer): void;
-  /** The socket dropped; a reconnect is scheduled. */
-  onOffline(): void;
+  /**
+   * The socket dropped; a reconnect is scheduled. `token_expired`: the room closed it because its
+   * token expired (4440), a routine handover rather than an outage; the reconnect starts at once.
+   */
+  onOffline(why: "dropped" | "token_expired"): void;
   /** A new attempt started. */
   onConnecting(): void;
   /** Stopped for good: a fatal close code or a refused token. */
@@ -84,15 +87,15 @@ export class SocketSession {
   async #connect(): Promise<void> {
     if (this.#isStopped) return;
     this.handlers.onConnecting();
-    let url: string;
+    let token: string;
     try {
-      url = await this.#urlWithToken();
+      token = await this.context.getToken();
     } catch {
       // A failing token source is retried like a dropped connection: it may be a passing outage.
       return this.#scheduleReconnect();
     }
     if (this.#isStopped) return;
-    const socket = new this.context.WebSocket(url);
+    const socket = new this.context.WebSocket(this.#urlWithToken(token));
     socket.binaryType = "arraybuffer";
     this.#socket = socket;
     let isOpen = false;
@@ -110,7 +113,7 @@ export class SocketSession {
       clearTimeout(openTimer);
       if (this.#socket !== socket) return;
       this.#socket = null;
-      void this.#handleClose(code, reason, isOpen, url);
+      void this.#handleClose(code, reason, isOpen, token);
     };
     socket.onclose = (event: CloseEvent) => settle(event.code, event.reason);
     // Node's WebSocket reports a refused upgrade with "error" alone, never "close".
@@ -119,31 +122,45 @@ export class SocketSession {
     };
   }
 
-  async #urlWithToken(): Promise<string> {
-    const token = await this.context.getToken();
+  /**
+   * Browsers cannot set headers on a WebSocket, so the socket carries its token in the URL; the
+   * edge strips it before the room sees the request. HTTP calls use Authorization instead.
+   */
+  #urlWithToken(token: string): string {
     const url = new URL(this.context.socketUrl);
     url.searchParams.set("token", token);
     return url.toString();
   }
 
-  async #handleClose(code: number, reason: string, wasOpen: boolean, url: string): Promise<void> {
+  async #handleClose(code: number, reason: string, wasOpen: boolean, token: string): Promise<void> {
     if (this.#isStopped) return;
     if (isFatalCloseCode(code)) return this.#fail({ code, reason });
+    // The token ran out on a connection the room had accepted: fetch a new one now, not after a
+    // backoff. Only once in a row: a fresh token that is no better waits out the backoff.
+    if (code === CloseCode.TOKEN_EXPIRED && wasOpen && this.#attempt === 0) {
+      this.#attempt += 1;
+      this.handlers.onOffline("token_expired");
+      return void this.#connect();
+    }
     if (!wasOpen) {
       // Browsers hide why an upgrade was refused; ask the same URL over HTTP.
-      const refusal = await this.#explainRefusal(url);
+      const refusal = await this.#explainRefusal(token);
       if (refusal) return this.#fail(refusal);
     }
     this.#scheduleReconnect();
   }
 
   /** A refusal that reconnecting cannot fix, or null when the failure looks transient. */
-  async #explainRefusal(socketUrl: string): Promise<CloseReason | null> {
+  async #explainRefusal(token: string): Promise<CloseReason | null> {
     // A server that never answers must not stall the reconnect loop.
     const abort = new AbortController();
     const timer = setTimeout(() => abort.abort(), EXPLAIN_REFUSAL_TIMEOUT_MS);
     try {
-      const response = await this.context.fetch(socketUrl.replace(/^ws/, "http"), { signal: abort.signal });
+      // The token goes in a header, not the URL: URLs end up in access logs, proxies and histories.
+      const response = await this.context.fetch(this.context.socketUrl.replace(/^ws/, "http"), {
+        headers: { Authorization: `Bearer ${token}` },
+        signal: abort.signal,
+      });
       if (response.status === 426 || response.status >= 500) return null;
       const body = ErrorBody.safeParse(await response.json().catch(() => null));
       const error = body.success ? body.data.error : { code: "unknown", message: response.statusText };
@@ -164,7 +181,7 @@ export class SocketSession {
 
   #scheduleReconnect(): void {
     if (this.#isStopped) return;
-    this.handlers.onOffline();
+    this.handlers.onOffline("dropped");
     const delay = reconnectDelayMs(this.#attempt++, this.context.reconnect);
     this.#retryTimer = setTimeout(() => {
       this.#retryTimer = null;

@@ -87,7 +87,10 @@ describe("a fresh token on every reconnect", () => {
     await nextAttempt();
     FakeSocket.made[0]!.refuse();
     await nextAttempt();
-    expect(expired).toHaveBeenCalledWith(expect.stringContaining("token=token-1"), expect.anything());
+    expect(expired).toHaveBeenCalledWith(
+      expect.not.stringContaining("token="),
+      expect.objectContaining({ headers: { Authorization: "Bearer token-1" } }),
+    );
     expect(FakeSocket.made.map((s) => s.token)).toEqual(["token-1", "token-2"]);
     expect(provider.status).not.toBe("closed");
     provider.destroy();

@@ -9,8 +9,10 @@ const VersionList = z.object({
 export function showVersions(roomId: string, textName: string, getToken: () => Promise<string>): () => Promise<void> {
   const list = document.getElementById("versions")!;
   const preview = document.getElementById("preview")!;
+  // The token travels in Authorization, never in a URL, where access logs and proxies would keep it.
+  const authorized = async () => ({ headers: { Authorization: `Bearer ${await getToken()}` } });
   const refresh = async () => {
-    const response = await fetch(`/v1/doc/${roomId}/versions?token=${await getToken()}`);
+    const response = await fetch(`/v1/doc/${roomId}/versions`, await authorized());
     const parsed = VersionList.safeParse(await response.json().catch(() => null));
     if (!parsed.success) return;
     list.replaceChildren(
@@ -21,7 +23,7 @@ export function showVersions(roomId: string, textName: string, getToken: () => P
         button.dataset.version = v.id;
         button.textContent = `${new Date(v.createdAt).toLocaleTimeString()} by ${v.editors.join(", ") || "nobody"} (${v.bytes} B)`;
         button.addEventListener("click", async () => {
-          const bytes = new Uint8Array(await (await fetch(`/v1/doc/${roomId}/versions/${v.id}?token=${await getToken()}`)).arrayBuffer());
+          const bytes = new Uint8Array(await (await fetch(`/v1/doc/${roomId}/versions/${v.id}`, await authorized())).arrayBuffer());
           const doc = new Y.Doc();
           Y.applyUpdate(doc, bytes);
           preview.hidden = false;
