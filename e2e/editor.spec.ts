@@ -14,6 +14,8 @@ test("two browsers type into one document, converge, and a reload keeps the text
 
   await alice.locator(".cm-content").click();
   await alice.keyboard.type("Hello from Alice. ");
+  // Bob appends after Alice's sentence, so he waits until all of it has reached his page.
+  await expect.poll(() => docText(bob)).toBe("Hello from Alice. ");
   await bob.locator(".cm-content").click();
   await bob.keyboard.press("ControlOrMeta+End");
   await bob.keyboard.type("And Bob.");
