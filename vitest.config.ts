@@ -15,7 +15,10 @@ export default defineConfig({
             miniflare: {
               bindings: {
                 TEST_MIGRATIONS: await readD1Migrations("persistence/migrations"),
-                ADMIN_TOKEN: "test-admin-token",
+                // At least 32 bytes, as the service requires (server/secretLength.ts).
+                ADMIN_TOKEN: "test-admin-token-of-at-least-32-bytes",
+                // Development tokens, as in every local run: wrangler.toml never turns them on.
+                DEV_TOKENS: "on",
                 // test/workers/fuzz.test.ts: replay a seed, or run the long mode.
                 FUZZ_SEED: process.env.FUZZ_SEED ?? "",
                 FUZZ_CASES: process.env.FUZZ_CASES ?? "",
@@ -30,7 +33,8 @@ export default defineConfig({
         test: {
           name: "node",
           environment: "node",
-          include: ["{protocol,client-sdk,rooms,persistence,server}/**/*.test.ts"],
+          // test/node: checks of the tooling itself (wrangler.toml as wrangler reads it), with Node types.
+          include: ["{protocol,client-sdk,rooms,persistence,server}/**/*.test.ts", "test/node/**/*.test.ts"],
         },
       },
     ],

@@ -1,6 +1,6 @@
 import { expect, test } from "@playwright/test";
 
-const ADMIN_TOKEN = process.env.E2E_ADMIN_TOKEN ?? "e2e-admin-token";
+const ADMIN_TOKEN = process.env.E2E_ADMIN_TOKEN ?? "e2e-admin-token-of-at-least-32-bytes";
 
 test("an operator finds a room in the admin page and kicks a user, whose page reports it", async ({ browser }) => {
   const room = `pw-admin-${Date.now()}`;

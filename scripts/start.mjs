@@ -8,14 +8,15 @@ execFileSync(process.execPath, ["scripts/build-demo.mjs"], { cwd: projectRoot, s
 applyLocalMigrations();
 const port = Number(process.env.PORT ?? 8787);
 // The admin API stays closed without a token: use ADMIN_TOKEN from the environment or .dev.vars,
-// or make one for this run and say so.
+// or make one for this run and say so. 32 random bytes: the service refuses one under 32 bytes.
 const devVarsPath = `${projectRoot}.dev.vars`;
 const devVars = existsSync(devVarsPath) ? readFileSync(devVarsPath, "utf8") : "";
 const vars = {};
 if (process.env.ADMIN_TOKEN) vars.ADMIN_TOKEN = process.env.ADMIN_TOKEN;
-else if (!/^ADMIN_TOKEN\s*=/m.test(devVars)) vars.ADMIN_TOKEN = randomBytes(18).toString("base64url");
+else if (!/^ADMIN_TOKEN\s*=/m.test(devVars)) vars.ADMIN_TOKEN = randomBytes(32).toString("base64url");
 const wrangler = spawnWranglerDev({ port, detached: true, vars });
 console.log(`Edgeroom: serving on http://127.0.0.1:${port} (state in .wrangler/state). Ctrl-C stops it.`);
+if (vars.ADMIN_TOKEN && Buffer.byteLength(vars.ADMIN_TOKEN) < 32) console.warn("Edgeroom: ADMIN_TOKEN is shorter than 32 bytes; the admin API will answer 503 until it is longer.");
 if (vars.ADMIN_TOKEN) console.log(`Edgeroom: admin page http://127.0.0.1:${port}/admin.html, admin token for this run: ${vars.ADMIN_TOKEN}`);
 for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"]) process.on(signal, () => stopWranglerTree(wrangler));
 process.on("exit", () => stopWranglerTree(wrangler));

@@ -12,12 +12,18 @@ export const offlineEnv = {
 };
 
 /**
+ * Vars every local run gets: development tokens, which wrangler.toml never turns on (a plain
+ * `wrangler deploy` must not ship them). The service still serves them to loopback hosts only.
+ */
+export const localVars = { DEV_TOKENS: "on" };
+
+/**
  * Starts `wrangler dev` on 127.0.0.1 in its own process group, so the caller can stop
  * the whole tree (wrangler and workerd) by that group's id.
  */
 export function spawnWranglerDev({ port = 8787, persistTo, stdio = "inherit", detached = false, vars = {} } = {}) {
   const args = ["dev", "--ip", "127.0.0.1", "--port", String(port), "--show-interactive-dev-session=false"];
-  for (const [name, value] of Object.entries(vars)) args.push("--var", `${name}:${value}`);
+  for (const [name, value] of Object.entries({ ...localVars, ...vars })) args.push("--var", `${name}:${value}`);
   if (persistTo) args.push("--persist-to", persistTo);
   return spawn(process.execPath, [`${projectRoot}node_modules/wrangler/bin/wrangler.js`, ...args], {
     cwd: projectRoot,
@@ -39,9 +45,12 @@ export function stopWranglerTree(child, signal = "SIGINT") {
   }
 }
 
-/** Applies persistence/migrations to the local D1 database (idempotent: applied ones are skipped). */
+/**
+ * Applies persistence/migrations to the local D1 database (idempotent: applied ones are skipped).
+ * Named by its binding, so the default env's database name (edgeroom-dev) lives in wrangler.toml only.
+ */
 export function applyLocalMigrations({ persistTo } = {}) {
-  const args = ["d1", "migrations", "apply", "edgeroom", "--local"];
+  const args = ["d1", "migrations", "apply", "DB", "--local"];
   if (persistTo) args.push("--persist-to", persistTo);
   execFileSync(process.execPath, [`${projectRoot}node_modules/wrangler/bin/wrangler.js`, ...args], {
     cwd: projectRoot,

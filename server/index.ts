@@ -8,8 +8,8 @@ export { Matchmaker } from "../rooms/game/Matchmaker.ts";
 
 if (isDevTokensOn(env)) {
   console.warn(
-    "Edgeroom: development tokens are ON. POST /v1/dev/token hands out tokens to anyone; " +
-      "never deploy with DEV_TOKENS=on (env.production turns it off).",
+    "Edgeroom: development tokens are ON. POST /v1/dev/token hands out tokens to anyone who reaches a loopback host; " +
+      "only local runs set DEV_TOKENS=on: never set it on a deployed Worker.",
   );
 }
 

@@ -329,9 +329,9 @@ describe("admin routes without authority", () => {
       ["a wrong token", { Authorization: "Bearer test-admin-tokeN" }, ""],
       ["a user's token", { Authorization: `Bearer ${userToken}` }, ""],
       ["a user's token as a query", {}, `?token=${userToken}`],
-      ["the admin token as a query", {}, "?token=test-admin-token"],
-      ["the admin token without Bearer", { Authorization: "test-admin-token" }, ""],
-      ["Basic auth", { Authorization: `Basic ${btoa("admin:test-admin-token")}` }, ""],
+      ["the admin token as a query", {}, "?token=test-admin-token-of-at-least-32-bytes"],
+      ["the admin token without Bearer", { Authorization: "test-admin-token-of-at-least-32-bytes" }, ""],
+      ["Basic auth", { Authorization: `Basic ${btoa("admin:test-admin-token-of-at-least-32-bytes")}` }, ""],
     ];
     const bodies: Record<string, BodyInit> = {
       kick: JSON.stringify({ userId: "owner", reason: "pwned" }),
@@ -359,7 +359,7 @@ describe("admin routes without authority", () => {
     await message(player.socket, "delta", (m) => m.ack === 1);
     expect(await inRoom("arena", "guarded", (r) => r.isLocked)).toBe(false);
     expect(player.socket.frames.some((f) => typeof f === "string" && f.includes('"system"'))).toBe(false);
-    const inspected = await exports.default.fetch(`${BASE}/v1/admin/rooms/doc/guarded`, { headers: { Authorization: "Bearer test-admin-token" } });
+    const inspected = await exports.default.fetch(`${BASE}/v1/admin/rooms/doc/guarded`, { headers: { Authorization: "Bearer test-admin-token-of-at-least-32-bytes" } });
     expect(inspected.status).toBe(200);
     expect(await inspected.json()).toMatchObject({ connections: 1, isLocked: false, document: { json: { t: "precious still mine" } } });
     docClient.close();

@@ -9,7 +9,7 @@ import { join, message, openGame } from "./gameHelpers.ts";
 import { BASE, devToken, editFrame, openSdkDoc, type TestSocket } from "./helpers.ts";
 import { jsonSchemaProblems } from "./jsonSchemaShape.ts";
 
-const ADMIN = { Authorization: "Bearer test-admin-token" };
+const ADMIN = { Authorization: "Bearer test-admin-token-of-at-least-32-bytes" };
 const admin = (path: string, init: RequestInit = {}) =>
   exports.default.fetch(`${BASE}/v1/admin${path}`, { ...init, headers: { ...ADMIN, ...init.headers } });
 const postJson = (path: string, body: unknown) => admin(path, { method: "POST", body: JSON.stringify(body) });

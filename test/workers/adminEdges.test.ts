@@ -7,7 +7,7 @@ import { METRICS_MAX_ROOMS } from "../../server/admin/metrics.ts";
 import { BASE, devToken, editFrame, openSdkDoc } from "./helpers.ts";
 
 const admin = (path: string, init: RequestInit = {}) =>
-  exports.default.fetch(`${BASE}/v1/admin${path}`, { ...init, headers: { Authorization: "Bearer test-admin-token", ...init.headers } });
+  exports.default.fetch(`${BASE}/v1/admin${path}`, { ...init, headers: { Authorization: "Bearer test-admin-token-of-at-least-32-bytes", ...init.headers } });
 
 /**
  * An update that Y.decodeUpdate reads but Y.applyUpdate throws on: a delete range of length 0

@@ -12,7 +12,7 @@ afterEach(() => {
 });
 
 const admin = (path: string, init: RequestInit = {}) =>
-  exports.default.fetch(`${BASE}/v1/admin${path}`, { ...init, headers: { Authorization: "Bearer test-admin-token" } });
+  exports.default.fetch(`${BASE}/v1/admin${path}`, { ...init, headers: { Authorization: "Bearer test-admin-token-of-at-least-32-bytes" } });
 const directoryRow = (room: string) =>
   env.DB.prepare("SELECT room, connections FROM room_directory WHERE room = ?").bind(room).first<{ room: string; connections: number }>();
 const editorToken = (sub: string) => devToken({ sub, room: "doc/*", role: "editor" });

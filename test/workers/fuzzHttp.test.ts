@@ -12,7 +12,7 @@ import { devToken, openDoc } from "./helpers.ts";
 import { CASES, type Gen, SEED, Tally, checkAnswer, expectServiceServes, fuzzTimeout, generator } from "./fuzzKit.ts";
 import { ADMIN_ROUTES, type FuzzRequest, type FuzzWorld, PUBLIC_ROUTES, buildRequest, toRequest } from "./fuzzRequests.ts";
 
-const ADMIN_TOKEN = "test-admin-token";
+const ADMIN_TOKEN = "test-admin-token-of-at-least-32-bytes";
 let world: FuzzWorld;
 
 /** Makes a room exist (rooms record themselves when their first socket is admitted). */

@@ -8,7 +8,7 @@ import { SqliteOutbox } from "../../persistence/index.ts";
 import { openGame } from "./gameHelpers.ts";
 import { BASE, devToken, editFrame, openDoc, openSdkDoc } from "./helpers.ts";
 
-const ADMIN = { Authorization: "Bearer test-admin-token" };
+const ADMIN = { Authorization: "Bearer test-admin-token-of-at-least-32-bytes" };
 const admin = (path: string, init: RequestInit = {}) =>
   exports.default.fetch(`${BASE}/v1/admin${path}`, { ...init, headers: { ...ADMIN, ...init.headers } });
 

@@ -3,6 +3,7 @@
 // (loopback host) admits loopback pages only, and a deployed one its own origin only. Requests
 // without an Origin header (servers, scripts, native apps) are not browsers' and pass.
 import { env } from "cloudflare:workers";
+import { SignJWT } from "jose";
 import { describe, expect, it } from "vitest";
 import { ADMIN_ROUTES } from "../../server/admin/routes.ts";
 import { app } from "../../server/app.ts";
@@ -21,8 +22,8 @@ async function call(url: string, init: RequestInit, target: Env) {
   return { status: response.status, body, headers: response.headers };
 }
 
-async function upgrade(base: string, origin: string | null, target: Env) {
-  const token = await devToken({ sub: "origin-tester", room: "doc/*", role: "editor" });
+async function upgrade(base: string, origin: string | null, target: Env, token?: string) {
+  token ??= await devToken({ sub: "origin-tester", room: "doc/*", role: "editor" });
   return call(`${base}/v1/doc/origin-room?token=${token}`, { headers: { Upgrade: "websocket", ...(origin ? { Origin: origin } : {}) } }, target);
 }
 
@@ -95,10 +96,18 @@ describe("ALLOWED_ORIGINS unset", () => {
   });
 
   it("a deployed run admits its own origin only", async () => {
-    expect((await upgrade(BASE, BASE, unset)).status).toBe(101);
-    expect((await upgrade(BASE, "http://127.0.0.1:8787", unset)).status).toBe(403);
-    expect((await postToken(BASE, EVIL, unset)).status).toBe(403);
-    expect((await upgrade(BASE, null, unset)).status).toBe(101);
+    // A deployed host is not loopback, so development tokens do not work there: sign with AUTH_SECRET.
+    const DEPLOYED = "https://edgeroom.example";
+    const secret = "an-auth-secret-of-at-least-32-bytes";
+    const deployed = { ...unset, AUTH_SECRET: secret };
+    const token = await new SignJWT({ sub: "origin-tester", room: "doc/*", role: "editor" })
+      .setProtectedHeader({ alg: "HS256" })
+      .setExpirationTime(Math.floor(Date.now() / 1000) + 600)
+      .sign(new TextEncoder().encode(secret));
+    expect((await upgrade(DEPLOYED, DEPLOYED, deployed, token)).status).toBe(101);
+    expect((await upgrade(DEPLOYED, "http://127.0.0.1:8787", deployed, token)).status).toBe(403);
+    expect((await postToken(DEPLOYED, EVIL, deployed)).status).toBe(403);
+    expect((await upgrade(DEPLOYED, null, deployed, token)).status).toBe(101);
   });
 });
 
@@ -110,7 +119,7 @@ describe("the admin API never sends CORS headers", () => {
   const adminEnv = { ...listed };
 
   it.each(concrete)("$method $path from a listed origin, with and without the token", async ({ method, path }) => {
-    const withToken: Record<string, string>[] = [{ Origin: APP, Authorization: "Bearer test-admin-token" }, { Origin: APP }];
+    const withToken: Record<string, string>[] = [{ Origin: APP, Authorization: "Bearer test-admin-token-of-at-least-32-bytes" }, { Origin: APP }];
     for (const headers of withToken) {
       const response = await call(`${BASE}${path}`, { method, headers }, adminEnv);
       expect(corsHeaders(response.headers)).toEqual([]);

@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import { join } from "./gameHelpers.ts";
 import { BASE, devToken, openSdkDoc } from "./helpers.ts";
 
-const ADMIN = { Authorization: "Bearer test-admin-token" };
+const ADMIN = { Authorization: "Bearer test-admin-token-of-at-least-32-bytes" };
 
 /** The metric names of a Server-Timing header, each checked to be `name;dur=<ms>`. */
 function timingNames(response: Response): string[] {

@@ -13,7 +13,7 @@ import { BASE, devToken, editFrame, openSdkDoc } from "./helpers.ts";
 const docRoom = (roomId: string) => env.DocRoom.getByName(roomId);
 const inDoc = <R>(roomId: string, fn: (room: DocRoom) => R | Promise<R>) => runInDurableObject(docRoom(roomId), (room: DocRoom) => fn(room));
 const admin = (path: string, init: RequestInit = {}) =>
-  exports.default.fetch(`${BASE}/v1/admin${path}`, { ...init, headers: { Authorization: "Bearer test-admin-token" } });
+  exports.default.fetch(`${BASE}/v1/admin${path}`, { ...init, headers: { Authorization: "Bearer test-admin-token-of-at-least-32-bytes" } });
 const r2Keys = async (prefix: string) => (await env.ARCHIVE.list({ prefix })).objects.map((o) => o.key);
 
 /** One visit: connects, makes `edit` (if any) and waits for `saved`, then leaves. */
