@@ -1,10 +1,11 @@
 import { z } from "zod";
+import { RoomClaim } from "./rooms.ts";
 
 /** Claims of an Edgeroom access token (a JWT signed with HS256). */
 export const TokenClaims = z.object({
   sub: z.string().min(1).max(128),
   name: z.string().min(1).max(64).optional(),
-  room: z.string().min(1).max(80),
+  room: RoomClaim,
   role: z.string().min(1).max(32),
 });
 export type TokenClaims = z.infer<typeof TokenClaims>;

@@ -6,8 +6,14 @@ describe("room claims", () => {
     ["doc/notes-1", "doc/notes-1", true],
     ["doc/notes-1", "doc/notes-10", false],
     ["doc/*", "doc/anything", true],
-    ["doc/team-*", "doc/team-7", true],
-    ["doc/team-*", "doc/other", false],
+    ["doc/*", "doc", false],
+    ["game/*", "game/arena/r1", true],
+    ["game/arena/*", "game/arena/r1", true],
+    ["game/arena/*", "game/arena-2/r1", false],
+    // A wildcard inside a segment is not a prefix any more: it covers nothing (and tokens carrying it are refused).
+    ["doc/team-1*", "doc/team-10", false],
+    ["doc/team-1*", "doc/team-1", false],
+    ["doc*", "doc/x", false],
     ["*", "doc/x", true],
     ["game/*", "doc/x", false],
   ])("%s covers %s: %s", (claim, path, expected) => {

@@ -21,11 +21,33 @@ export function roomPath(kind: RoomKind, roomId: string): string {
 }
 
 /**
- * Whether a token's `room` claim covers a room path: an exact path, or a pattern
- * ending in `*` that covers every path starting with what precedes it (`doc/*`, `*`).
+ * A token's `room` claim: an exact room path (`doc/notes-1`), or a wildcard standing for whole
+ * path segments at the end: `*`, `doc/*`, `game/arena/*`. A `*` inside a segment (`doc/team-1*`)
+ * is refused rather than read as a prefix: as a prefix it let `doc/team-1*` open `doc/team-10`.
+ */
+export const ROOM_CLAIM_PATTERN = /^(?:\*|[^*/]+(?:\/[^*/]+)*(?:\/\*)?)$/;
+
+export const RoomClaim = z
+  .string()
+  .min(1)
+  .max(80)
+  .regex(
+    ROOM_CLAIM_PATTERN,
+    "room must be an exact room path, or end in a wildcard that stands for whole path segments (*, doc/*, game/arena/*); doc/team-1* is not allowed",
+  );
+
+/**
+ * Whether a token's `room` claim covers a room path: the same path, or a path below a wildcard's
+ * segments (`doc/*` covers `doc/a`, not `doc`; `*` covers every path). A claim that is not a valid
+ * RoomClaim covers nothing.
  */
 export function roomClaimCovers(claim: string, path: string): boolean {
-  if (claim.endsWith("*")) return path.startsWith(claim.slice(0, -1));
+  if (!ROOM_CLAIM_PATTERN.test(claim)) return false;
+  if (claim === "*") return true;
+  if (claim.endsWith("/*")) {
+    const parent = claim.slice(0, -1); // keeps the trailing "/", so `doc/*` never covers `doc-x/...`
+    return path.length > parent.length && path.startsWith(parent);
+  }
   return claim === path;
 }
 

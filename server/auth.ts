@@ -1,9 +1,12 @@
-import { errors, jwtVerify, SignJWT } from "jose";
+import { errors, jwtVerify, SignJWT, type JWTPayload } from "jose";
 import { roomClaimCovers, ROLES_BY_KIND, VerifiedTokenClaims, type RoomKind, type TokenClaims } from "../protocol/index.ts";
+import type { ConfigRefusal } from "./secretLength.ts";
+import { resolveTokenPolicy, tokenLifetimeSeconds, type TokenSettings } from "./tokenPolicy.ts";
 
 /**
- * Secret for development tokens. It is public on purpose: tokens signed with it are
- * accepted only while DEV_TOKENS is "on", which `env.production` never sets.
+ * Secret for development tokens. It is public on purpose: tokens signed with it are accepted
+ * only while DEV_TOKENS is "on" (local runs set it, wrangler.toml never does) and only for a
+ * request to a loopback host (server/loopback.ts).
  */
 const DEV_TOKEN_SECRET = "edgeroom-development-tokens-are-not-secret";
 /** Lifetime of a development token. */
@@ -11,25 +14,27 @@ export const DEV_TOKEN_TTL_SECONDS = 60 * 60;
 /** Tokens longer than this are refused before any crypto runs. */
 const MAX_TOKEN_CHARS = 4096;
 
-export interface AuthConfig {
-  AUTH_SECRET?: string;
+export interface AuthConfig extends TokenSettings {
   DEV_TOKENS?: string;
 }
 
 export type AuthResult =
   | { ok: true; claims: VerifiedTokenClaims }
-  | { ok: false; status: 401 | 403 | 503; code: string; message: string };
+  | {
+      ok: false;
+      status: 401 | 403 | 503;
+      code: string;
+      message: string;
+      /** A refusal the operator must fix logs its own event instead of `auth_refused`. */
+      log?: ConfigRefusal["log"];
+    };
 
 export function isDevTokensOn(config: AuthConfig): boolean {
   return config.DEV_TOKENS === "on";
 }
 
-function secretsOf(config: AuthConfig): Uint8Array[] {
-  const secrets: string[] = [];
-  if (config.AUTH_SECRET) secrets.push(config.AUTH_SECRET);
-  if (isDevTokensOn(config)) secrets.push(DEV_TOKEN_SECRET);
-  return secrets.map((s) => new TextEncoder().encode(s));
-}
+/** Message for development tokens outside a loopback host. */
+export const DEV_TOKENS_LOOPBACK_ONLY = "development tokens work only on a loopback host (127.0.0.1, localhost, [::1])";
 
 /** The bearer token of a request: `?token=` (browsers cannot set WebSocket headers) or `Authorization: Bearer`. */
 export function tokenOf(request: Request): string | null {
@@ -40,36 +45,67 @@ export function tokenOf(request: Request): string | null {
   return match?.[1] ?? null;
 }
 
-/** Verifies a token and checks that it grants a role of `kind` on `path`. */
+/**
+ * Verifies a token and checks that it grants a role of `kind` on `path`. `isLoopback` says whether
+ * the request is the developer's own (server/loopback.ts); development tokens need it.
+ */
 export async function authorize(
   config: AuthConfig,
   token: string | null,
   kind: RoomKind,
   path: string,
+  { isLoopback = false }: { isLoopback?: boolean } = {},
 ): Promise<AuthResult> {
-  const secrets = secretsOf(config);
-  if (secrets.length === 0) {
+  const resolved = resolveTokenPolicy(config);
+  if (!resolved.ok) return { ok: false, ...resolved.refusal };
+  const { policy } = resolved;
+  const keys = policy.secrets.map((key) => ({ key, isDevelopment: false }));
+  if (isDevTokensOn(config)) keys.push({ key: new TextEncoder().encode(DEV_TOKEN_SECRET), isDevelopment: true });
+  if (keys.length === 0) {
     return { ok: false, status: 503, code: "auth_not_configured", message: "authentication is not configured: set the AUTH_SECRET secret" };
   }
   if (!token) return { ok: false, status: 401, code: "missing_token", message: "a token is required: pass ?token= or Authorization: Bearer" };
   if (token.length > MAX_TOKEN_CHARS) return { ok: false, status: 401, code: "malformed_token", message: "token is too long" };
 
-  let payload: unknown = null;
+  let verified: { payload: JWTPayload; isDevelopment: boolean } | null = null;
   let failure: AuthResult | null = null;
-  for (const secret of secrets) {
+  for (const { key, isDevelopment } of keys) {
     try {
-      payload = (await jwtVerify(token, secret, { algorithms: ["HS256"], requiredClaims: ["exp"] })).payload;
+      const { payload } = await jwtVerify(token, key, {
+        algorithms: ["HS256"],
+        requiredClaims: ["exp"],
+        audience: policy.audience,
+        issuer: policy.issuer,
+      });
+      verified = { payload, isDevelopment };
       break;
     } catch (error) {
       failure = describeJwtFailure(error);
       if (failure.ok === false && failure.code !== "bad_signature") break;
     }
   }
-  if (payload === null) return failure ?? { ok: false, status: 401, code: "invalid_token", message: "token is invalid" };
+  if (verified === null) return failure ?? { ok: false, status: 401, code: "invalid_token", message: "token is invalid" };
+  if (verified.isDevelopment && !isLoopback) {
+    return { ok: false, status: 403, code: "dev_tokens_loopback_only", message: DEV_TOKENS_LOOPBACK_ONLY };
+  }
+  // jwtVerify required `exp` and checked that `exp` and `iat` (when present) are numbers.
+  const { exp, iat } = verified.payload;
+  const lifetime = tokenLifetimeSeconds(exp!, iat, Math.floor(Date.now() / 1000));
+  if (lifetime > policy.maxLifetimeSeconds) {
+    return {
+      ok: false,
+      status: 401,
+      code: "token_lifetime_too_long",
+      message: `token lives ${lifetime} s, longer than the ${policy.maxLifetimeSeconds} s this service accepts (MAX_TOKEN_LIFETIME_SECONDS)`,
+    };
+  }
 
-  const claims = VerifiedTokenClaims.safeParse(payload);
+  const claims = VerifiedTokenClaims.safeParse(verified.payload);
   if (!claims.success) {
-    return { ok: false, status: 401, code: "invalid_claims", message: "token claims must include sub, room and role" };
+    const issue = claims.error.issues[0];
+    const claim = issue?.path.join(".");
+    const message = claim ? `token claim "${claim}" is invalid: ${issue!.message}` : "token claims must include sub, room and role";
+    return { ok: false, status: 401, code: "invalid_claims", message };
   }
   if (!roomClaimCovers(claims.data.room, path)) {
     return { ok: false, status: 403, code: "room_out_of_scope", message: `token is for ${claims.data.room}, not ${path}` };
@@ -87,18 +123,35 @@ function describeJwtFailure(error: unknown): AuthResult {
     return { ok: false, status: 401, code: "bad_signature", message: "token signature is invalid" };
   }
   if (error instanceof errors.JWTClaimValidationFailed) {
-    return { ok: false, status: 401, code: "invalid_claims", message: `token claim "${error.claim}" is invalid` };
+    return { ok: false, status: 401, code: "invalid_claims", message: describeClaimFailure(error.claim, error.reason) };
   }
   return { ok: false, status: 401, code: "malformed_token", message: "token is not a well-formed HS256 JWT" };
 }
 
-/** Signs a development token. Only the dev-token route calls this, and only while DEV_TOKENS is "on". */
-export async function signDevToken(claims: TokenClaims, nowSeconds: number): Promise<{ token: string; expiresAt: number }> {
+function describeClaimFailure(claim: string, reason: string): string {
+  if (claim === "exp" && reason === "missing") return "token has no exp claim";
+  if (claim === "aud") return 'token claim "aud" is missing or does not name this service (AUTH_AUDIENCE)';
+  if (claim === "iss") return 'token claim "iss" is missing or is not this service\'s issuer (AUTH_ISSUER)';
+  return `token claim "${claim}" is invalid`;
+}
+
+/**
+ * Signs a development token. Only the dev-token route calls this, and only while DEV_TOKENS is "on"
+ * and for a loopback request. It names AUTH_AUDIENCE and AUTH_ISSUER when they are set, so a local
+ * run configured like production still accepts its own development tokens.
+ */
+export async function signDevToken(
+  claims: TokenClaims,
+  nowSeconds: number,
+  config: Pick<TokenSettings, "AUTH_AUDIENCE" | "AUTH_ISSUER"> = {},
+): Promise<{ token: string; expiresAt: number }> {
   const expiresAt = nowSeconds + DEV_TOKEN_TTL_SECONDS;
-  const token = await new SignJWT({ ...claims })
+  const jwt = new SignJWT({ ...claims })
     .setProtectedHeader({ alg: "HS256", typ: "JWT" })
     .setIssuedAt(nowSeconds)
-    .setExpirationTime(expiresAt)
-    .sign(new TextEncoder().encode(DEV_TOKEN_SECRET));
+    .setExpirationTime(expiresAt);
+  if (config.AUTH_AUDIENCE) jwt.setAudience(config.AUTH_AUDIENCE);
+  if (config.AUTH_ISSUER) jwt.setIssuer(config.AUTH_ISSUER);
+  const token = await jwt.sign(new TextEncoder().encode(DEV_TOKEN_SECRET));
   return { token, expiresAt };
 }

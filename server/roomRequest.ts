@@ -4,6 +4,7 @@ import { logEvent } from "../rooms/log.ts";
 import { authorize, tokenOf } from "./auth.ts";
 import type { AppEnv } from "./app.ts";
 import { jsonError } from "./errors.ts";
+import { isLoopbackRequest } from "./loopback.ts";
 import { choosePlacement } from "./placement.ts";
 import { timed } from "./timing.ts";
 
@@ -32,8 +33,10 @@ export async function checkRoomRequest(
  * every route that takes a token goes through here.
  */
 export async function authorizeRoom(c: Context<AppEnv>, kind: RoomKind, path: string): Promise<VerifiedTokenClaims | Response> {
-  const auth = await timed(c, "auth", () => authorize(c.env, tokenOf(c.req.raw), kind, path));
+  const isLoopback = isLoopbackRequest(c.req.raw);
+  const auth = await timed(c, "auth", () => authorize(c.env, tokenOf(c.req.raw), kind, path, { isLoopback }));
   if (auth.ok) return auth.claims;
-  logEvent("auth_refused", { room: path, status: auth.status, code: auth.code });
+  if (auth.log) logEvent(auth.log.event, auth.log.fields);
+  else logEvent("auth_refused", { room: path, status: auth.status, code: auth.code });
   return jsonError(c, auth.status, auth.code, auth.message);
 }

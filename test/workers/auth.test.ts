@@ -5,7 +5,7 @@ import * as Y from "yjs";
 import { app } from "../../server/app.ts";
 import { BASE, devToken, editFrame, openDoc } from "./helpers.ts";
 
-const SECRET = "a-production-secret-for-tests";
+const SECRET = "a-production-secret-for-tests-32-bytes";
 const nowSeconds = () => Math.floor(Date.now() / 1000);
 
 async function sign(claims: Record<string, unknown>, { secret = SECRET, exp = nowSeconds() + 600 } = {}) {
@@ -76,10 +76,9 @@ describe("auth at the edge", () => {
     expect(await connectWith(token)).toEqual({ status: 403, code: "room_out_of_scope" });
   });
 
-  it("refuses a prefix pattern that does not cover the room with 403", async () => {
-    const token = await sign({ sub: "u1", room: "doc/team-*", role: "editor" });
+  it("refuses a wildcard that does not cover the room with 403", async () => {
+    const token = await sign({ sub: "u1", room: "game/*", role: "editor" });
     expect(await connectWith(token, "auth-room")).toEqual({ status: 403, code: "room_out_of_scope" });
-    expect(await connectWith(token, "team-7")).toEqual({ status: 101, code: undefined });
   });
 
   it("refuses a role that documents do not have with 403", async () => {

@@ -111,6 +111,12 @@ const str = (min: number, max: number, isRequired = true): Field => ({
   valid: (g) => g.text(min + g.int(Math.min(max, 30) - min + 1)),
   invalid: (g) => g.pick<unknown>(["x".repeat(max + 1), 5, null, [], {}, true, ...(min > 0 ? [""] : [])]),
 });
+/** A token's `room` claim (protocol/rooms.ts RoomClaim): an exact path, or a wildcard over whole segments at its end. */
+const roomClaim: Field = {
+  isRequired: true,
+  valid: (g) => (g.chance(0.5) ? g.pick(["*", "doc/*", "game/arena/*", "doc/notes-1"]) : g.text(1 + g.int(30)).replace(/[*/]/g, "x")),
+  invalid: (g) => g.pick<unknown>(["x".repeat(81), 5, null, [], {}, true, "", "doc/team-1*", "doc*", "doc/*/x", "a//b"]),
+};
 
 /** A JSON body from `fields`: valid values, wrong types, missing or extra keys, non-JSON, or over `maxBytes`. */
 function jsonBody(g: Gen, fields: Record<string, Field>, maxBytes: number, opts: { isStrict: boolean; refine?: (o: Record<string, unknown>) => boolean }): Part {
@@ -169,7 +175,7 @@ export const PUBLIC_ROUTES: RouteSpec[] = [
     name: "POST /v1/dev/token",
     method: "POST",
     path: () => [lit("dev"), lit("token")],
-    body: (g) => jsonBody(g, { sub: str(1, 128), name: str(1, 64, false), room: str(1, 80), role: str(1, 32) }, 4096, { isStrict: false }),
+    body: (g) => jsonBody(g, { sub: str(1, 128), name: str(1, 64, false), room: roomClaim, role: str(1, 32) }, 4096, { isStrict: false }),
   },
   { name: "GET /v1/doc/{roomId}", method: "GET", isSocket: true, token: "doc", path: (g) => [lit("doc"), segment(g, ["notes-1", "a", "Z_9-x"], roomIdIs)], query: placementQuery },
   { name: "GET /v1/doc/{roomId}/versions", method: "GET", token: "doc", path: (g) => [lit("doc"), segment(g, ["notes-1", "b"], roomIdIs), lit("versions")], query: ignoredQuery },

@@ -2,7 +2,8 @@ import { exports } from "cloudflare:workers";
 import * as Y from "yjs";
 import { decodeFrame, encodeQueryAwareness, encodeSyncStep1, encodeUpdate } from "../../rooms/doc/frames.ts";
 
-export const BASE = "http://edge.test";
+/** A loopback host: development tokens answer nowhere else (server/loopback.ts). */
+export const BASE = "http://127.0.0.1";
 
 export async function devToken(claims: { sub: string; room: string; role: string; name?: string }): Promise<string> {
   const response = await exports.default.fetch(`${BASE}/v1/dev/token`, { method: "POST", body: JSON.stringify(claims) });
