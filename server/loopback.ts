@@ -1,5 +1,10 @@
 /** Host names a developer's own machine answers to; `[::1]` is how a URL spells the IPv6 loopback. */
-const LOOPBACK_HOSTNAMES = new Set(["127.0.0.1", "localhost", "[::1]"]);
+const LOOPBACK_HOSTNAMES: ReadonlySet<string> = new Set(["127.0.0.1", "localhost", "[::1]"]);
+
+/** Whether a URL's hostname names the machine itself (a local run, or a page served from it). */
+export function isLoopbackHostname(hostname: string): boolean {
+  return LOOPBACK_HOSTNAMES.has(hostname);
+}
 /** Client addresses of the same machine, as Cloudflare or Miniflare put them in CF-Connecting-IP. */
 const LOOPBACK_ADDRESSES = new Set(["127.0.0.1", "::1"]);
 
@@ -14,7 +19,7 @@ const LOOPBACK_ADDRESSES = new Set(["127.0.0.1", "::1"]);
  * reach a `wrangler dev` bound to another interface could forge both; the scripts bind 127.0.0.1.
  */
 export function isLoopbackRequest(request: Request): boolean {
-  if (!LOOPBACK_HOSTNAMES.has(new URL(request.url).hostname)) return false;
+  if (!isLoopbackHostname(new URL(request.url).hostname)) return false;
   const client = request.headers.get("CF-Connecting-IP");
   return client === null || LOOPBACK_ADDRESSES.has(client);
 }

@@ -2,9 +2,8 @@ import type { MiddlewareHandler } from "hono";
 import { logEvent } from "../rooms/log.ts";
 import type { AppEnv } from "./app.ts";
 import { jsonError } from "./errors.ts";
+import { isLoopbackHostname } from "./loopback.ts";
 
-/** Hosts that name the machine itself: a local run is one whose request came to one of these. */
-const LOOPBACK_HOSTS = new Set(["127.0.0.1", "localhost", "[::1]"]);
 /** The admin API: never answers CORS, so no page can read it whatever ALLOWED_ORIGINS says. */
 const ADMIN_PREFIX = "/v1/admin";
 /** What a page may send cross-origin: the public routes are GETs and POSTs with a bearer token and a JSON body. */
@@ -29,7 +28,7 @@ export type OriginPolicy = { kind: "any" } | { kind: "listed"; origins: Readonly
 
 export function originPolicy(allowedOrigins: string | undefined, requestUrl: URL): OriginPolicy {
   if (allowedOrigins !== undefined && allowedOrigins.trim() !== "") return parseAllowedOrigins(allowedOrigins);
-  if (LOOPBACK_HOSTS.has(requestUrl.hostname)) return { kind: "loopback" };
+  if (isLoopbackHostname(requestUrl.hostname)) return { kind: "loopback" };
   return { kind: "same", origin: requestUrl.origin };
 }
 
@@ -42,7 +41,7 @@ export function isOriginAllowed(origin: string, policy: OriginPolicy): boolean {
     case "listed":
       return policy.origins.has(parsed.origin);
     case "loopback":
-      return LOOPBACK_HOSTS.has(parsed.hostname);
+      return isLoopbackHostname(parsed.hostname);
     case "same":
       return parsed.origin === policy.origin;
   }
