@@ -15,17 +15,31 @@ export interface PageQuery {
   periodKey: string;
   order: BoardDefinition["order"];
   limit: number;
-  /** Continue after this entry (the last of the previous page). */
-  after?: { score: number; playerId: string };
+  /** Continue after this entry (the last of the previous page), as its signed cursor carries it. */
+  after?: PageStart;
+}
+
+/**
+ * The last entry of a page, with its rank and 1-based position in rank order: the next page's
+ * ranks continue from it, so no page counts the entries above it.
+ */
+export interface PageStart {
+  score: number;
+  playerId: string;
+  rank: number;
+  position: number;
 }
 
 /** Leaderboards behind a narrow interface: D1 in production, memory in tests. */
 export interface LeaderboardStore {
   /** Applies the writes once per `key`: a second call with the same key changes nothing. */
   apply(key: string, writes: LeaderboardWrite[]): Promise<void>;
-  /** Entries in rank order (ties by player id), `limit` at most. */
+  /**
+   * Entries in rank order (ties by player id), `limit` at most. Competition ranks (ties share the
+   * best), continued from `after`'s rank and position: O(limit) rows whatever the depth.
+   */
   page(query: PageQuery): Promise<LeaderboardRow[]>;
-  /** The player's entry with up to `limit` neighbours, or [] if the player has none. */
+  /** The player's entry with up to `limit` neighbours, or [] if the player has none. One rank lookup. */
   around(query: Omit<PageQuery, "after"> & { playerId: string }): Promise<LeaderboardRow[]>;
 }
 
@@ -34,6 +48,20 @@ export function combine(operator: LeaderboardWrite["operator"], order: Leaderboa
   if (operator === "incr") return stored + next;
   if (operator === "set") return next;
   return order === "desc" ? Math.max(stored, next) : Math.min(stored, next);
+}
+
+/**
+ * Competition ranks for entries in rank order, given the first one's rank and position: an entry
+ * that ties the one before shares its rank, any other is ranked at its position.
+ */
+export function rankRows(entries: { playerId: string; score: number }[], first: { rank: number; position: number }): LeaderboardRow[] {
+  const rows: LeaderboardRow[] = [];
+  entries.forEach((entry, i) => {
+    const previous = rows[i - 1];
+    const rank = !previous ? first.rank : entry.score === previous.score ? previous.rank : first.position + i;
+    rows.push({ rank, playerId: entry.playerId, score: entry.score });
+  });
+  return rows;
 }
 
 /** Whether entry a ranks before entry b. */
@@ -58,8 +86,13 @@ export class MemoryLeaderboardStore implements LeaderboardStore {
 
   async page(query: PageQuery): Promise<LeaderboardRow[]> {
     const ranked = this.#ranked(query);
-    const start = query.after ? ranked.findIndex((r) => ranksBefore(query.order, query.after!, r)) : 0;
-    return start < 0 ? [] : ranked.slice(start, start + query.limit);
+    const after = query.after;
+    const start = after ? ranked.findIndex((r) => ranksBefore(query.order, after, r)) : 0;
+    const entries = start < 0 ? [] : ranked.slice(start, start + query.limit);
+    // As D1 does: ranks continue from the cursor's, not from a count of what is above.
+    const first = entries[0];
+    if (!after || !first) return entries;
+    return rankRows(entries, { rank: first.score === after.score ? after.rank : after.position + 1, position: after.position + 1 });
   }
 
   async around(query: Omit<PageQuery, "after"> & { playerId: string }): Promise<LeaderboardRow[]> {

@@ -1,20 +1,30 @@
 import type { Context } from "hono";
 import { z } from "zod";
-import { D1LeaderboardStore, PAGE_TTL_SECONDS, boardGeneration, pageKey } from "../../persistence/index.ts";
+import { D1LeaderboardStore, PAGE_TTL_SECONDS, boardGeneration, pageKey, type PageStart } from "../../persistence/index.ts";
 import { BoardId, isPeriodKey, periodKey, type LeaderboardPage } from "../../protocol/index.ts";
 import { findBoard } from "../../rooms/game/registry.ts";
 import type { AppEnv } from "../app.ts";
-import { decodeCursor, encodeCursor } from "../cursor.ts";
 import { jsonError } from "../errors.ts";
+import { type CursorSecrets, signCursor, verifyCursor } from "../signedCursor.ts";
 import { timed } from "../timing.ts";
 
 /** Entries one page returns at most. */
 const MAX_PAGE = 100;
 /**
- * Longest cursor this route issues, in characters: base64 of `[score, playerId]` where a player id
- * is up to 128 UTF-16 units, each at most 6 bytes of JSON (`\u001f`), plus the score (24).
+ * Ranks cursor paging reaches: the last cursor page ends at this position. Deeper entries are
+ * read with `around=`; a page costs the same at any depth, but walking 2,000 pages to the bottom
+ * of a big board is no way to find anyone.
  */
-const MAX_CURSOR_CHARS = 1100;
+export const MAX_PAGE_DEPTH = 10_000;
+/**
+ * Longest cursor this route issues, in characters: base64url of `[score, playerId, rank, position]`
+ * (a player id is up to 128 UTF-16 units, each at most 6 bytes of JSON (`\u001f`), plus three
+ * numbers of up to 24), a dot, and a 43-character HMAC-SHA256.
+ */
+const MAX_CURSOR_CHARS = 1200;
+
+/** What a leaderboard cursor carries: the last entry of a page, as `PageStart`. */
+const CursorPayload = z.tuple([z.number(), z.string().max(128), z.number().int().min(1), z.number().int().min(1)]);
 
 const Query = z
   .object({
@@ -25,6 +35,18 @@ const Query = z
   })
   .strict()
   .refine((q) => !(q.cursor && q.around), "cursor and around cannot be combined");
+
+/** A cursor is good for one board and period only. */
+const cursorScope = (scope: { board: string; period: string }) => `leaderboard\n${scope.board}\n${scope.period}`;
+
+export function signLeaderboardCursor(secrets: CursorSecrets, scope: { board: string; period: string }, last: PageStart): Promise<string> {
+  return signCursor(secrets, cursorScope(scope), [last.score, last.playerId, last.rank, last.position]);
+}
+
+async function readLeaderboardCursor(secrets: CursorSecrets, scope: { board: string; period: string }, text: string): Promise<PageStart | null> {
+  const value = await verifyCursor(secrets, cursorScope(scope), text, CursorPayload);
+  return value && { score: value[0], playerId: value[1], rank: value[2], position: value[3] };
+}
 
 /**
  * A miss already being answered in this isolate: concurrent misses for one key wait for it,
@@ -47,12 +69,18 @@ export async function handleLeaderboard(c: Context<AppEnv>): Promise<Response> {
   if (!isPeriodKey(board.period, period)) {
     return jsonError(c, 400, "bad_period", `period for ${boardId.data} is a ${board.period} key, such as ${periodKey(board.period, Date.now())}`);
   }
-  let after: { score: number; playerId: string } | undefined;
+  const scope = { board: boardId.data, period };
+  let after: PageStart | undefined;
   if (query.data.cursor) {
-    const decoded = decodeCursor(query.data.cursor);
-    if (!decoded) return jsonError(c, 400, "bad_cursor", "cursor is not one this service issued");
-    after = { score: decoded[0], playerId: decoded[1] };
+    const decoded = await readLeaderboardCursor(c.env, scope, query.data.cursor);
+    if (!decoded) return jsonError(c, 400, "bad_cursor", `cursor is not one this service issued for ${boardId.data}, period ${period}`);
+    if (decoded.position >= MAX_PAGE_DEPTH) {
+      return jsonError(c, 400, "page_too_deep", `cursor paging stops at rank ${MAX_PAGE_DEPTH}; read deeper entries with around={playerId}`);
+    }
+    after = decoded;
   }
+  // The last cursor page ends at MAX_PAGE_DEPTH exactly.
+  const limit = Math.min(query.data.limit, MAX_PAGE_DEPTH - (after?.position ?? 0));
 
   const canonical = new URLSearchParams({ period, limit: String(query.data.limit), cursor: query.data.cursor ?? "", around: query.data.around ?? "" });
   const key = pageKey(boardId.data, await boardGeneration(boardId.data), canonical.toString());
@@ -62,12 +90,14 @@ export async function handleLeaderboard(c: Context<AppEnv>): Promise<Response> {
   let pending = inflight.get(key);
   if (!pending) {
     const store = new D1LeaderboardStore(c.env.DB);
-    const base = { board: boardId.data, periodKey: period, order: board.order, limit: query.data.limit };
+    const base = { board: boardId.data, periodKey: period, order: board.order, limit };
     pending = (async (): Promise<LeaderboardPage> => {
       const entries = query.data.around ? await store.around({ ...base, playerId: query.data.around }) : await store.page({ ...base, after });
       const last = entries.at(-1);
-      const isFull = entries.length === query.data.limit && !query.data.around;
-      return { board: boardId.data, period, entries, nextCursor: isFull && last ? encodeCursor([last.score, last.playerId]) : null };
+      const position = (after?.position ?? 0) + entries.length;
+      const hasMore = entries.length === limit && !query.data.around && position < MAX_PAGE_DEPTH;
+      const nextCursor = hasMore && last ? await signLeaderboardCursor(c.env, scope, { score: last.score, playerId: last.playerId, rank: last.rank, position }) : null;
+      return { board: boardId.data, period, entries, nextCursor };
     })();
     inflight.set(key, pending);
     pending.finally(() => inflight.delete(key)).catch(() => {});

@@ -8,7 +8,7 @@ import { bumpBoardGeneration } from "../../persistence/leaderboardCache.ts";
 import { periodKey } from "../../protocol/leaderboards.ts";
 import { findBoard } from "../../rooms/game/registry.ts";
 import { openGame } from "./gameHelpers.ts";
-import { devToken, openDoc } from "./helpers.ts";
+import { BASE, devToken, openDoc } from "./helpers.ts";
 import { CASES, type Gen, SEED, Tally, checkAnswer, expectServiceServes, fuzzTimeout, generator } from "./fuzzKit.ts";
 import { ADMIN_ROUTES, type FuzzRequest, type FuzzWorld, PUBLIC_ROUTES, buildRequest, toRequest } from "./fuzzRequests.ts";
 
@@ -39,13 +39,29 @@ beforeAll(async () => {
     doomedDoc: `fuzz-doomed-doc-${SEED}`,
     doomedGame: `fuzz-doomed-game-${SEED}`,
     update: Y.encodeStateAsUpdate(doc),
+    leaderboardCursors: new Map(),
   };
   await touchDoc(world.adminDoc);
   await touchDoc(world.doomedDoc);
   await touchGame(world.adminGame);
   await touchGame(world.doomedGame);
   await seedLeaderboards();
+  await collectCursors();
 });
+
+/** Cursors as the service issues them: the first three of each board's current period. */
+async function collectCursors() {
+  for (const id of ["arena.gems", "arena.gems-daily", "tictactoe.wins", "tictactoe.wins-weekly"]) {
+    let cursor = "";
+    for (let n = 0; n < 3; n++) {
+      const response = await exports.default.fetch(`${BASE}/v1/leaderboards/${id}?limit=${1 + n}${cursor}`);
+      const body = await response.json<{ period: string; nextCursor: string | null }>();
+      if (!body.nextCursor) throw new Error(`no cursor for ${id}: HTTP ${response.status}`);
+      world.leaderboardCursors.set(body.nextCursor, `${id}|${body.period}`);
+      cursor = `&cursor=${body.nextCursor}`;
+    }
+  }
+}
 
 /** Entries on every board, player ids of any text among them, so fuzzed pages end on them and issue cursors. */
 async function seedLeaderboards() {

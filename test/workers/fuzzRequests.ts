@@ -20,6 +20,8 @@ export interface FuzzWorld {
   doomedDoc: string;
   doomedGame: string;
   update: Uint8Array;
+  /** Signed leaderboard cursors the service issued, each with the `{board}|{period}` it was issued for. */
+  leaderboardCursors: Map<string, string>;
 }
 
 export interface FuzzRequest {
@@ -94,6 +96,16 @@ const cursorValue = (g: Gen): Part =>
   g.chance(0.4)
     ? { text: encodeCursor([g.int(1000) - 500, `p${g.int(1e6)}`]), expect: "ok" }
     : { text: g.pick(["x", "%%%", btoa("[1]"), btoa('{"a":1}'), btoa("[\"x\",1]"), "e".repeat(400), enc(g.text(30))]), expect: "4xx" };
+/**
+ * A signed cursor the service issued (judged against the request's board and period when the
+ * request is built), a forged one in main's old unsigned format, or junk.
+ */
+const leaderboardCursorValue = (w: FuzzWorld) => (g: Gen): Part => {
+  if (g.chance(0.4)) return { text: g.pick([...w.leaderboardCursors.keys()]), expect: "any" };
+  if (g.chance(0.3)) return { text: encodeCursor([g.int(1000) - 500, `p${g.int(1e6)}`]), expect: "4xx" };
+  const [payload = "", mac = ""] = g.pick([...w.leaderboardCursors.keys()]).split(".");
+  return { text: g.pick([payload, `${payload}.`, `.${mac}`, `${payload}.${mac.slice(1)}`, `${mac}.${payload}`, "x", "%%%", "e".repeat(400), enc(g.text(30))]), expect: "4xx" };
+};
 const regionValue = (g: Gen): Part =>
   g.chance(0.5) ? { text: g.pick(Region.options), expect: "ok" } : { text: g.pick(["", "mars", "WNAM", "enam%00", "x".repeat(300)]), expect: "4xx" };
 const text = (min: number, max: number) => (g: Gen): Part => {
@@ -158,7 +170,7 @@ type RouteSpec = {
   name: string;
   method: "GET" | "POST" | "DELETE";
   path: (g: Gen, w: FuzzWorld) => Part[];
-  query?: (g: Gen) => Part[];
+  query?: (g: Gen, w: FuzzWorld) => Part[];
   body?: (g: Gen, w: FuzzWorld) => Part;
   token?: Token;
   /** Without an Upgrade header a socket route answers 426. */
@@ -205,7 +217,7 @@ export const PUBLIC_ROUTES: RouteSpec[] = [
     method: "GET",
     path: (g) => [lit("leaderboards"), segment(g, ["arena.gems", "arena.gems-daily", "tictactoe.wins", "tictactoe.wins-weekly"], (b) => (findBoard(b) ? "ok" : "4xx"))],
     // `period` must fit the board's period; whether it does is judged when the request is built.
-    query: (g) => query(g, { limit: limitValue(100), cursor: cursorValue, around: text(1, 128), period: (g) => ({ text: g.pick(["all", periodKey("daily", Date.now()), periodKey("weekly", Date.now()), "1999-01-01", "x", "".padEnd(17, "9")]), expect: "any" }) }, true),
+    query: (g, w) => query(g, { limit: limitValue(100), cursor: leaderboardCursorValue(w), around: text(1, 128), period: (g) => ({ text: g.pick(["all", periodKey("daily", Date.now()), periodKey("weekly", Date.now()), "1999-01-01", "x", "".padEnd(17, "9")]), expect: "any" }) }, true),
   },
   { name: "GET /v1/replays/{gameName}/{roomId}", method: "GET", path: (g) => [lit("replays"), segment(g, GAME_NAMES, gameIs), segment(g, ["fuzz-replays"], roomIdIs)], query: ignoredQuery },
   {
@@ -305,7 +317,7 @@ export function buildRequest(g: Gen, w: FuzzWorld, route: RouteSpec, prefix: str
   const pathParts = route.path(g, w);
   const segments = pathParts.filter((p) => !p.isMarker);
   const parts: Expect[] = pathParts.map((p) => p.expect);
-  const queryParts = route.query?.(g) ?? [];
+  const queryParts = route.query?.(g, w) ?? [];
   parts.push(...queryParts.map((p) => p.expect));
   const headers: Record<string, string> = {};
   let queryText = queryParts.map((p) => p.text).join("&");
@@ -336,7 +348,7 @@ export function buildRequest(g: Gen, w: FuzzWorld, route: RouteSpec, prefix: str
     // workerd hands a Worker every WebSocket upgrade as a GET, whatever method the client sent.
     parts.push(headers.Upgrade ? "any" : "4xx");
   }
-  if (route.name.startsWith("GET /v1/leaderboards")) parts.push(judgePeriod(pathParts, queryParts));
+  if (route.name.startsWith("GET /v1/leaderboards")) parts.push(judgePeriod(pathParts, queryParts, w));
   const path = `${prefix}/${segments.map((p) => p.text).join("/")}`;
   // The URL parser folds dot segments away, so the request may reach another route: any answer
   // is right then, as long as it passes checkAnswer's other checks.
@@ -344,12 +356,19 @@ export function buildRequest(g: Gen, w: FuzzWorld, route: RouteSpec, prefix: str
   return { route: route.name, method, path, query: queryText, headers, body: method === "GET" ? undefined : body, expect: hasDotSegment ? "any" : combine(parts) };
 }
 
-/** A board's `period` must be a key of the board's own period (and cursor and around exclude each other). */
-function judgePeriod(pathParts: Part[], queryParts: Part[]): Expect {
-  const board = findBoard(decoded(pathParts[1]!.text));
+/**
+ * A board's `period` must be a key of the board's own period (and cursor and around exclude each
+ * other); a signed cursor is good only for the board and period it was issued for.
+ */
+function judgePeriod(pathParts: Part[], queryParts: Part[], w: FuzzWorld): Expect {
+  const boardId = decoded(pathParts[1]!.text);
+  const board = findBoard(boardId);
   const first = (key: string) => queryParts.find((p) => p.text.startsWith(`${key}=`))?.text.slice(key.length + 1);
   if (first("cursor") !== undefined && first("around") !== undefined) return "4xx";
   const period = first("period");
+  const cursor = first("cursor");
+  const issuedFor = cursor === undefined ? undefined : w.leaderboardCursors.get(cursor);
+  if (issuedFor !== undefined && board && issuedFor !== `${boardId}|${period ?? periodKey(board.period, Date.now())}`) return "4xx";
   if (!board || period === undefined) return "ok";
   const fits = { all: /^all$/, daily: /^\d{4}-\d{2}-\d{2}$/, weekly: /^\d{4}-W\d{2}$/ }[board.period].test(period);
   return fits ? "ok" : "4xx";
