@@ -38,7 +38,10 @@ export const CloseCode = {
   MESSAGE_TOO_LARGE: 4413,
   /** Client and server speak different protocol versions. */
   VERSION_MISMATCH: 4426,
-  /** The connection sent more than its rate allows. */
+  /**
+   * The connection sent more than its rate allows, or would have created a room past its user's
+   * ROOM_CREATIONS_PER_MINUTE. Transient: the reason says when to retry.
+   */
   RATE_LIMITED: 4429,
   /** Something failed on the server; the detail is in the server log only. */
   INTERNAL: 4500,

@@ -166,6 +166,8 @@ export abstract class RoomShell extends Server<Env> {
 
   /** A change the directory shows (connections, lock, activity): reported within DIRECTORY_REPORT_INTERVAL_MS. */
   protected noteDirectoryChange(): void {
+    // A room that was never created (every connection refused) is not listed and writes no outbox entry.
+    if (!this.exists()) return;
     this.#lastActiveAt = Date.now();
     const dueAt = this.#directory.changed(this.#lastActiveAt);
     void this.scheduleAlarm(dueAt);

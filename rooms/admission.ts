@@ -12,15 +12,19 @@ import {
 } from "../protocol/index.ts";
 import { logEvent } from "./log.ts";
 import { admissionRefusal, connectionsPerSub, type AdmissionPolicy, type Occupant } from "./occupancy.ts";
+import { takeToken } from "./RateLimiter.ts";
 
 /**
  * The first thing every room does with a new socket: re-check the identity the edge passed
  * on (a request that skipped the edge has none), and record where the room was placed.
- * Then it checks the room's share-out (see admissionRefusal): the user's own connections, the
- * room's capacity and the slots kept for editors or players.
+ * Then, for a room with no `created_at` (a new one), its first connection takes a token from the
+ * user's room-creation bucket (ROOM_CREATIONS_PER_MINUTE) and is closed with 4429 if there is none,
+ * before the room stores anything. Last it checks the room's share-out (see admissionRefusal): the
+ * user's own connections, the room's capacity and the slots kept for editors or players; that check
+ * runs after the only await, so no other connection is admitted between it and the caller's state.
  * Returns the identity and its role, or null after closing the socket with 4401/4403/4409/4429/4440.
  */
-export function admitConnection<Role extends string>(
+export async function admitConnection<Role extends string>(
   connection: Connection,
   request: Request,
   expected: {
@@ -31,8 +35,9 @@ export function admitConnection<Role extends string>(
     /** The room's other live connections, read only once the identity passed. */
     others: () => readonly Occupant[];
     policy: AdmissionPolicy;
+    env: Env;
   },
-): { identity: RoomIdentity; role: Role } | null {
+): Promise<{ identity: RoomIdentity; role: Role } | null> {
   const identity = decodeIdentityHeader(request.headers.get(IDENTITY_HEADER));
   if (!identity) {
     closeConnection(connection, expected.roomName, CloseCode.UNAUTHENTICATED, "no verified identity");
@@ -47,6 +52,14 @@ export function admitConnection<Role extends string>(
   if (identity.exp * 1000 <= Date.now()) {
     closeConnection(connection, expected.roomName, CloseCode.TOKEN_EXPIRED, TOKEN_EXPIRED_REASON);
     return null;
+  }
+  if (expected.meta.get("created_at") === null) {
+    const verdict = await takeToken(expected.env, "room-creation", identity.sub);
+    if (!verdict.isAllowed) {
+      const reason = `room creation limit: ${verdict.perMinute} new rooms a minute per user; retry in ${verdict.retryAfterSeconds} s`;
+      closeConnection(connection, expected.roomName, CloseCode.RATE_LIMITED, reason);
+      return null;
+    }
   }
   const refusal = admissionRefusal(expected.others(), { sub: identity.sub, role: role.data }, expected.policy);
   if (refusal) {

@@ -12,6 +12,7 @@ import { handleLeaderboard } from "./routes/leaderboards.ts";
 import { handleMatch, handleOpenRooms } from "./routes/matchmaking.ts";
 import { handleReplay, handleReplayList } from "./routes/replays.ts";
 import { handleHealth } from "./routes/health.ts";
+import { rateLimitByAddress } from "./rateLimit.ts";
 
 export type AppEnv = { Bindings: Env };
 
@@ -20,6 +21,10 @@ export const app = new Hono<AppEnv>();
 app.use(serverTiming());
 app.use(checkOrigins());
 mountAdmin(app);
+// Public HTTP routes, per client address (sockets are bounded by their rooms, admin by its token).
+for (const path of ["/v1/dev/token", "/v1/doc/:roomId/versions", "/v1/doc/:roomId/versions/*", "/v1/match/*", "/v1/leaderboards/*", "/v1/replays/*"]) {
+  app.use(path, rateLimitByAddress());
+}
 app
   .get("/v1/health", handleHealth)
   .post("/v1/dev/token", handleDevToken)

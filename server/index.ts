@@ -5,6 +5,7 @@ import { isDevTokensOn } from "./auth.ts";
 export { DocRoom } from "../rooms/doc/DocRoom.ts";
 export { GameRoom } from "../rooms/game/GameRoom.ts";
 export { Matchmaker } from "../rooms/game/Matchmaker.ts";
+export { RateLimiter } from "../rooms/RateLimiter.ts";
 
 if (isDevTokensOn(env)) {
   console.warn(

@@ -18,6 +18,11 @@ interface EdgeroomSettings {
   ALLOWED_ORIGINS?: string;
   /** "on" enables development tokens, on loopback hosts only. Set only by local runs (scripts/wrangler.mjs, vitest.config.ts). */
   DEV_TOKENS?: string;
+  /** Signs leaderboard cursors; without it a key is derived from AUTH_SECRET. */
+  CURSOR_SECRET?: string;
+  /** Optional bounds (positive integers as text); see rooms/RateLimiter.ts for the defaults. */
+  PUBLIC_RATE_LIMIT_PER_MINUTE?: string;
+  ROOM_CREATIONS_PER_MINUTE?: string;
 }
 declare namespace Cloudflare {
   interface Env extends EdgeroomSettings {}

@@ -155,16 +155,17 @@ export class DocRoom extends RoomShell {
     return encodeSyncStep1(this.#doc);
   }
 
-  onConnect(connection: Connection, { request }: ConnectionContext): void {
+  async onConnect(connection: Connection, { request }: ConnectionContext): Promise<void> {
     this.rememberConnection(connection);
     if (this.#loadError) return this.refuseUnloaded(connection, "the document");
-    const admitted = admitConnection(connection, request, {
+    const admitted = await admitConnection(connection, request, {
       roomPath: this.roomPath,
       roles: DocRole,
       meta: this.meta,
       roomName: this.name,
       others: () => this.#occupancy.others(this.openConnections(), connection.id),
       policy: this.#admission,
+      env: this.env,
     });
     if (!admitted) return;
     const { identity, role } = admitted;
@@ -203,7 +204,8 @@ export class DocRoom extends RoomShell {
       if (removals.length > 0) this.sendToAll(encodeAwareness(removals), connection.id);
     }
     const others = this.openConnections().filter((c) => c.id !== connection.id);
-    if (others.length === 0 && !this.#loadError) {
+    // A room that was never created (its only connection was refused) stores no snapshot.
+    if (others.length === 0 && !this.#loadError && this.exists()) {
       this.#writes.compactIfLogged();
       this.#history.requestVersion();
     }

@@ -15,6 +15,15 @@ describe("TokenBucket", () => {
     expect([bucket.take(60_000), bucket.take(60_000), bucket.take(60_000)]).toEqual([true, true, false]);
   });
 
+  it("says how long until the next token", () => {
+    const bucket = new TokenBucket(1, 2, 0);
+    expect(bucket.msUntilToken(0)).toBe(0);
+    bucket.take(0);
+    expect(bucket.msUntilToken(0)).toBe(500);
+    expect(bucket.msUntilToken(200)).toBeCloseTo(300);
+    expect(bucket.msUntilToken(900)).toBe(0);
+  });
+
   it("refuses nonsense bounds", () => {
     expect(() => new TokenBucket(0, 1, 0)).toThrow(RangeError);
   });

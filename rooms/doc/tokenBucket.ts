@@ -25,4 +25,11 @@ export class TokenBucket {
     this.#tokens -= 1;
     return true;
   }
+
+  /** Milliseconds from `now` until a token is there (0 if one is). For a Retry-After. */
+  msUntilToken(now: number): number {
+    const elapsedMs = Math.max(0, now - this.#updatedAt);
+    const tokens = Math.min(this.capacity, this.#tokens + (elapsedMs * this.ratePerSecond) / 1000);
+    return tokens >= 1 ? 0 : ((1 - tokens) * 1000) / this.ratePerSecond;
+  }
 }

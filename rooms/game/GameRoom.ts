@@ -149,16 +149,17 @@ export class GameRoom extends RoomShell {
     this.#ensureTicking();
   }
 
-  onConnect(connection: Connection, { request }: ConnectionContext): void {
+  async onConnect(connection: Connection, { request }: ConnectionContext): Promise<void> {
     this.rememberConnection(connection);
     if (this.#loadError) return this.refuseUnloaded(connection, "the room's match");
-    const admitted = admitConnection(connection, request, {
+    const admitted = await admitConnection(connection, request, {
       roomPath: roomPath("game", `${this.game.name}/${this.#roomId}`),
       roles: GameRole,
       meta: this.meta,
       roomName: this.name,
       others: () => this.#occupancy.others(this.openConnections(), connection.id),
       policy: this.#admission,
+      env: this.env,
     });
     if (!admitted) return;
     const { identity, role } = admitted;

@@ -7,6 +7,7 @@ import type { AppEnv } from "../app.ts";
 import { jsonError } from "../errors.ts";
 import { readJsonBody } from "../jsonBody.ts";
 import { choosePlacement } from "../placement.ts";
+import { takeToken } from "../../rooms/RateLimiter.ts";
 import { authorizeRoom } from "../roomRequest.ts";
 
 const MatchRequest = z.object({ mode: z.enum(["quick", "private"]), region: Region.optional() });
@@ -27,6 +28,14 @@ export async function handleMatch(c: Context<AppEnv>): Promise<Response> {
   if (!placement.ok) return jsonError(c, 400, "bad_region", placement.message);
   const region = body.value.region ?? placement.hint ?? "any";
 
+  if (body.value.mode === "private") {
+    // A private match is a new room: it counts against the user's room creations.
+    const verdict = await takeToken(c.env, "room-creation", claims.sub);
+    if (!verdict.isAllowed) {
+      c.header("Retry-After", String(verdict.retryAfterSeconds));
+      return jsonError(c, 429, "room_creation_limited", `at most ${verdict.perMinute} new rooms a minute per user; retry in ${verdict.retryAfterSeconds} s`);
+    }
+  }
   const matchmaker = matchmakerFor(c.env, game.name, region);
   const roomId = body.value.mode === "quick" ? await matchmaker.quick(game.maxPlayers) : await matchmaker.createPrivate(game.maxPlayers);
   return c.json({ roomId, region, ...(body.value.mode === "private" ? { joinCode: roomId } : {}) });
