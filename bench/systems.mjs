@@ -2,7 +2,7 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { applyLocalMigrations, localVars, offlineEnv, projectRoot } from "../scripts/wrangler.mjs";
+import { applyLocalMigrations, localVars, offlineEnv, projectRoot, raisedLimitVars } from "../scripts/wrangler.mjs";
 import { colyseusSystem } from "./colyseusClient.mjs";
 import { nodeServer, pinned } from "./pinning.mjs";
 
@@ -31,7 +31,7 @@ export const SYSTEMS = {
       const persistTo = freshPersistDir();
       return withPersistDir(persistTo, pinned(
         process.execPath,
-        [`${projectRoot}node_modules/wrangler/bin/wrangler.js`, "dev", "--ip", "127.0.0.1", "--port", String(port), "--persist-to", persistTo, "--show-interactive-dev-session=false", "--log-level", "error", ...BENCH_VARS, ...Object.entries(localVars).flatMap(([name, value]) => ["--var", `${name}:${value}`])],
+        [`${projectRoot}node_modules/wrangler/bin/wrangler.js`, "dev", "--ip", "127.0.0.1", "--port", String(port), "--persist-to", persistTo, "--show-interactive-dev-session=false", "--log-level", "error", ...BENCH_VARS, ...Object.entries({ ...localVars, ...raisedLimitVars }).flatMap(([name, value]) => ["--var", `${name}:${value}`])],
         { cwd: projectRoot, env: { ...process.env, ...offlineEnv }, stdio: ["ignore", "pipe", "inherit"], detached: true },
       ));
     },

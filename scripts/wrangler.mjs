@@ -18,6 +18,13 @@ export const offlineEnv = {
 export const localVars = { DEV_TOKENS: "on" };
 
 /**
+ * For load: end-to-end suites, benchmarks and the soak drive hundreds of clients from one address
+ * and a few users, past the per-address and per-user limits a public service keeps (README). These
+ * raise them; the in-workerd tests hold the defaults (test/workers/*.defaults.test.ts).
+ */
+export const raisedLimitVars = { PUBLIC_RATE_LIMIT_PER_MINUTE: "1000000", ROOM_CREATIONS_PER_MINUTE: "1000000" };
+
+/**
  * Starts `wrangler dev` on 127.0.0.1 in its own process group, so the caller can stop
  * the whole tree (wrangler and workerd) by that group's id.
  */

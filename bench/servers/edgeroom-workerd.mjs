@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Miniflare, convertV4MiniflareOptions } from "miniflare";
 import { unstable_getMiniflareWorkerOptions } from "wrangler";
-import { localVars, offlineEnv, projectRoot } from "../../scripts/wrangler.mjs";
+import { localVars, offlineEnv, projectRoot, raisedLimitVars } from "../../scripts/wrangler.mjs";
 
 const port = Number(process.argv[2]);
 const persistTo = process.argv[3];
@@ -23,8 +23,9 @@ const { workerOptions } = unstable_getMiniflareWorkerOptions(`${projectRoot}wran
 workerOptions.bindings = { ...workerOptions.bindings, MAX_CONNECTIONS_PER_SUB: process.env.MAX_CONNECTIONS_PER_SUB ?? "1000" };
 // Miniflare 5 takes a new options shape; wrangler converts its v4-shaped options the same way.
 const mf = new Miniflare(convertV4MiniflareOptions({
-  // Development tokens, as every local run has them (wrangler.toml never turns them on).
-  workers: [{ ...workerOptions, bindings: { ...workerOptions.bindings, ...localVars }, name: "edgeroom", assets: undefined, modulesRules: undefined, rootPath: undefined, modules: true, modulesRoot: outdir, scriptPath: join(outdir, "index.js") }],
+  // Development tokens, as every local run has them (wrangler.toml never turns them on); the bench and
+  // the soak drive hundreds of clients from one address, so the public limits are raised.
+  workers: [{ ...workerOptions, bindings: { ...workerOptions.bindings, ...localVars, ...raisedLimitVars }, name: "edgeroom", assets: undefined, modulesRules: undefined, rootPath: undefined, modules: true, modulesRoot: outdir, scriptPath: join(outdir, "index.js") }],
   host: "127.0.0.1",
   port,
   // The layout `wrangler dev --persist-to` uses, so `wrangler d1 migrations apply --persist-to` prepared

@@ -1,6 +1,6 @@
 import type { ChildProcess } from "node:child_process";
 // @ts-expect-error: a plain .mjs helper shared with `npm start`, no type declarations.
-import { applyLocalMigrations, spawnWranglerDev } from "../../scripts/wrangler.mjs";
+import { applyLocalMigrations, raisedLimitVars, spawnWranglerDev } from "../../scripts/wrangler.mjs";
 import { eventually } from "./service.ts";
 
 /**
@@ -13,7 +13,7 @@ export async function startService(port: number, persistTo: string, { migrate = 
   // test would kill and restart its own while talking to that one.
   if (await isServing(port)) throw new Error(`port ${port} already serves something; stop it first (a service left from an earlier run?)`);
   if (migrate) applyLocalMigrations({ persistTo });
-  const child: ChildProcess = spawnWranglerDev({ port, persistTo, stdio: "ignore", detached: true });
+  const child: ChildProcess = spawnWranglerDev({ port, persistTo, stdio: "ignore", detached: true, vars: raisedLimitVars });
   // If the test process ends without killTree (an uncaught error), the service goes with it.
   const killOnExit = () => {
     if (isAlive(-child.pid!)) process.kill(-child.pid!, "SIGKILL");
