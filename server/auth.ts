@@ -1,6 +1,7 @@
-import { errors, jwtVerify, SignJWT, type JWTPayload } from "jose";
+import { errors, jwtVerify, type JWTPayload } from "jose";
 import { roomClaimCovers, ROLES_BY_KIND, VerifiedTokenClaims, type RoomKind, type TokenClaims } from "../protocol/index.ts";
 import type { ConfigRefusal } from "./secretLength.ts";
+import { signToken } from "./signToken.ts";
 import { resolveTokenPolicy, tokenLifetimeSeconds, type TokenSettings } from "./tokenPolicy.ts";
 
 /**
@@ -145,13 +146,10 @@ export async function signDevToken(
   nowSeconds: number,
   config: Pick<TokenSettings, "AUTH_AUDIENCE" | "AUTH_ISSUER"> = {},
 ): Promise<{ token: string; expiresAt: number }> {
-  const expiresAt = nowSeconds + DEV_TOKEN_TTL_SECONDS;
-  const jwt = new SignJWT({ ...claims })
-    .setProtectedHeader({ alg: "HS256", typ: "JWT" })
-    .setIssuedAt(nowSeconds)
-    .setExpirationTime(expiresAt);
-  if (config.AUTH_AUDIENCE) jwt.setAudience(config.AUTH_AUDIENCE);
-  if (config.AUTH_ISSUER) jwt.setIssuer(config.AUTH_ISSUER);
-  const token = await jwt.sign(new TextEncoder().encode(DEV_TOKEN_SECRET));
-  return { token, expiresAt };
+  return signToken(claims, new TextEncoder().encode(DEV_TOKEN_SECRET), {
+    issuedAtSeconds: nowSeconds,
+    ttlSeconds: DEV_TOKEN_TTL_SECONDS,
+    audience: config.AUTH_AUDIENCE,
+    issuer: config.AUTH_ISSUER,
+  });
 }
