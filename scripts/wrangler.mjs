@@ -1,4 +1,6 @@
 // Runs wrangler with the settings that keep it local and quiet (see README, "Offline").
+// First, so a script started with an older Node stops with what to do before wrangler says anything.
+import "./requireNode22.mjs";
 import { execFileSync, spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 

@@ -4,29 +4,15 @@
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { delimiter, join } from "node:path";
+import { join } from "node:path";
 import { build } from "esbuild";
 import { jwtVerify } from "jose";
 import { afterAll, describe, expect, it } from "vitest";
+import { findSystemNode } from "./systemNode.ts";
 
 const SECRET = "a-backend-secret-of-at-least-32-bytes";
 
-/** The first `node` on PATH (or in the usual places) that is Node 20, skipping the project's pinned Node 22. */
-function findNode20(): string | null {
-  const dirs = [...(process.env.PATH ?? "").split(delimiter), "/usr/local/bin", "/usr/bin", "/bin"];
-  for (const dir of dirs) {
-    if (!dir || dir.includes("node_modules")) continue;
-    try {
-      const path = join(dir, "node");
-      if (execFileSync(path, ["--version"], { encoding: "utf8" }).startsWith("v20.")) return path;
-    } catch {
-      // no node here
-    }
-  }
-  return null;
-}
-
-const node20 = findNode20();
+const node20 = findSystemNode(20);
 const dir = mkdtempSync(join(tmpdir(), "edgeroom-token-node20-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
