@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { RoomClaim } from "./rooms.ts";
+import { RoomClaim, RoomId } from "./rooms.ts";
 
 /** Claims of an Edgeroom access token (a JWT signed with HS256). */
 export const TokenClaims = z.object({
@@ -13,6 +13,17 @@ export type TokenClaims = z.infer<typeof TokenClaims>;
 /** Claims of a token the edge verified, with its expiry (seconds since the epoch), which verification requires. */
 export const VerifiedTokenClaims = TokenClaims.extend({ exp: z.number() });
 export type VerifiedTokenClaims = z.infer<typeof VerifiedTokenClaims>;
+
+/**
+ * What a client asks its app's backend a token for: the SDK's `getToken` argument. Ids are plain
+ * room ids (no `*`, no `/`), so a backend that maps one to a room claim can never be asked for a wildcard.
+ */
+export const TokenRequest = z.discriminatedUnion("kind", [
+  z.object({ kind: z.literal("doc"), roomId: RoomId }),
+  z.object({ kind: z.literal("game"), gameName: RoomId, roomId: RoomId }),
+  z.object({ kind: z.literal("match"), gameName: RoomId }),
+]);
+export type TokenRequest = z.infer<typeof TokenRequest>;
 
 /** Body of `POST /v1/dev/token`. */
 export const DevTokenRequest = TokenClaims;

@@ -2,7 +2,7 @@
 // call what the edge would refuse at connect time.
 import { decodeProtectedHeader, jwtVerify } from "jose";
 import { describe, expect, it } from "vitest";
-import { createToken } from "./token.ts";
+import { createToken, roomClaimFor } from "./token.ts";
 
 const SECRET = "a-backend-secret-of-at-least-32-bytes";
 const key = new TextEncoder().encode(SECRET);
@@ -80,5 +80,27 @@ describe("createToken", () => {
   it("refuses an empty audience or issuer rather than signing a token no server expects", async () => {
     await expect(createToken({ sub: "u1", room: "doc/a", role: "editor", audience: "" }, SECRET)).rejects.toThrow(/"audience"/);
     await expect(createToken({ sub: "u1", room: "doc/a", role: "editor", issuer: "" }, SECRET)).rejects.toThrow(/"issuer"/);
+  });
+});
+
+describe("roomClaimFor", () => {
+  it("maps what the SDK's getToken asks for to the room claim that opens it", () => {
+    expect(roomClaimFor({ kind: "doc", roomId: "notes-1" })).toBe("doc/notes-1");
+    expect(roomClaimFor({ kind: "game", gameName: "arena", roomId: "r1" })).toBe("game/arena/r1");
+    expect(roomClaimFor({ kind: "match", gameName: "arena" })).toBe("game/arena/*");
+  });
+
+  it("never yields a wildcard or another path for a client's crafted id", () => {
+    for (const request of [
+      { kind: "doc", roomId: "*" },
+      { kind: "doc", roomId: "a/b" },
+      { kind: "game", gameName: "*", roomId: "r1" },
+      { kind: "match", gameName: "arena/*" },
+      { kind: "admin" },
+      "doc/notes-1",
+      null,
+    ]) {
+      expect(() => roomClaimFor(request)).toThrow(/roomClaimFor: "[a-zA-Z.]+" is invalid/);
+    }
   });
 });

@@ -3,7 +3,7 @@
  * It imports jose, zod and the protocol's schemas only (no Workers or Node built-ins), so the same
  * module runs in Node 20+, Bun, Deno and Workers.
  */
-import { TokenClaims } from "../protocol/identity.ts";
+import { TokenClaims, TokenRequest } from "../protocol/identity.ts";
 import { ROLES_BY_KIND, type RoomKind } from "../protocol/rooms.ts";
 import { checkSecretLength } from "./secretLength.ts";
 import { signToken } from "./signToken.ts";
@@ -66,6 +66,30 @@ export async function createToken(options: CreateTokenOptions, secret: string): 
   const issuedAtSeconds = Math.floor(Date.now() / 1000);
   const { token } = await signToken(claims, new TextEncoder().encode(secret), { issuedAtSeconds, ttlSeconds, audience, issuer });
   return token;
+}
+
+/**
+ * The room claim for what the SDK's `getToken` asks for: `doc/{roomId}`, `game/{gameName}/{roomId}`,
+ * or `game/{gameName}/*` for matchmaking, which needs a player token for the whole game. It parses
+ * the request (from your client: untrusted) and throws on anything else, so a client that sends
+ * `roomId: "*"` cannot obtain a wildcard. Decide the role, and whether this user may open the room,
+ * yourself.
+ *
+ * @example
+ * ```ts
+ * const room = roomClaimFor(await request.json()); // { kind: "doc", roomId: "notes-1" } -> "doc/notes-1"
+ * ```
+ */
+export function roomClaimFor(request: unknown): string {
+  const parsed = TokenRequest.safeParse(request);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new Error(`roomClaimFor: "${issue.path.join(".") || "request"}" is invalid: ${issue.message}`);
+  }
+  const wanted = parsed.data;
+  if (wanted.kind === "doc") return `doc/${wanted.roomId}`;
+  if (wanted.kind === "game") return `game/${wanted.gameName}/${wanted.roomId}`;
+  return `game/${wanted.gameName}/*`;
 }
 
 /** The claims as the edge will read them (TokenClaims), and a role the room claim's kind has. */
