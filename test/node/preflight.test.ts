@@ -131,7 +131,13 @@ describe("npm run deploy", () => {
   });
 
   it("stops at the preflight's refusal of the placeholder id, before wrangler deploys anything", () => {
-    const { status, stdout, stderr } = spawnSync("npm", ["run", "-s", "deploy"], { cwd: root, env, encoding: "utf8" });
+    // Should the preflight ever pass here (a fork with its real id), wrangler still cannot deploy: no
+    // login state (a fresh HOME), no API token, and CI=true so it never opens a browser to log in.
+    const home = join(temp, "home");
+    mkdirSync(home, { recursive: true });
+    const isolated = Object.fromEntries(Object.entries(env).filter(([name]) => !name.startsWith("CLOUDFLARE_API") && name !== "CLOUDFLARE_ACCOUNT_ID"));
+    const deployEnv = { ...isolated, HOME: home, XDG_CONFIG_HOME: join(home, ".config"), CI: "true" };
+    const { status, stdout, stderr } = spawnSync("npm", ["run", "-s", "deploy"], { cwd: root, env: deployEnv, encoding: "utf8" });
     expect(status).not.toBe(0);
     expect(stderr).toContain('database_id "11111111-1111-1111-1111-111111111111" is a placeholder');
     expect(stdout + stderr).not.toMatch(/Total Upload|Uploaded|CLOUDFLARE_API_TOKEN|wrangler login/);
