@@ -19,7 +19,7 @@
 import type { Awareness } from "y-protocols/awareness";
 import * as Y from "yjs";
 import { z } from "zod";
-import { ErrorBody, RoomId, type AnyGame } from "../protocol/index.ts";
+import { ErrorBody, RoomId, type AnyGame, type TokenRequest } from "../protocol/index.ts";
 import { resolveReconnectOptions, type ReconnectOptions } from "./backoff.ts";
 import { DocProvider } from "./DocProvider.ts";
 import { GameConnection } from "./GameConnection.ts";
@@ -36,11 +36,8 @@ export { InterpolationBuffer, type Positions } from "./interpolation.ts";
 export { CloseCode, isFatalCloseCode } from "../protocol/closeCodes.ts";
 export { replayMatch, hashState, type AnyGame, type GameDefinition, type MatchResult } from "../protocol/index.ts";
 
-/** What a token is asked for: a document room, a game room, or matchmaking for a game. */
-export type TokenRequest =
-  | { kind: "doc"; roomId: string }
-  | { kind: "game"; gameName: string; roomId: string }
-  | { kind: "match"; gameName: string };
+/** What a token is asked for: a document room, a game room, or matchmaking for a game (one type with the backend's roomClaimFor). */
+export type { TokenRequest } from "../protocol/index.ts";
 
 export interface ClientOptions {
   /** The service's HTTP origin, such as `http://127.0.0.1:8787` or `https://rooms.example.com`. */
