@@ -45,7 +45,7 @@ export default defineConfig({
           name: "node",
           environment: "node",
           // test/node: checks of the tooling itself (wrangler.toml as wrangler reads it), with Node types.
-          include: ["{protocol,client-sdk,rooms,persistence,server}/**/*.test.ts", "test/node/**/*.test.ts"],
+          include: ["{protocol,client-sdk,rooms,persistence,server,games}/**/*.test.ts", "test/node/**/*.test.ts"],
         },
       },
     ],

@@ -56,7 +56,7 @@ export const PING_INTERVAL_MS = 2_000;
  *
  * @example
  * ```ts
- * import type { arena } from "../rooms/game/games/arena.ts";
+ * import type { arena } from "../games/arena.ts";
  * const game = client.game<typeof arena>("arena", roomId);
  * game.on("state", (view, { tick, ack }) => draw(view));
  * const seq = game.send({ type: "move", dx: 1, dy: 0 }); // typed from the game's input schema

@@ -4,7 +4,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createClient, type GameConnection } from "../client-sdk/index.ts";
-import type { tictactoe } from "../rooms/game/games/tictactoe.ts";
+import type { tictactoe } from "../games/tictactoe.ts";
 import { devToken, eventually } from "./support/service.ts";
 import { killTree, startService } from "./support/wranglerProcess.ts";
 

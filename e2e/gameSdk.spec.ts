@@ -1,6 +1,6 @@
 import { expect, test } from "@playwright/test";
 import { createClient } from "../client-sdk/index.ts";
-import type { tictactoe } from "../rooms/game/games/tictactoe.ts";
+import type { tictactoe } from "../games/tictactoe.ts";
 import { E2E_BASE_URL } from "../playwright.config.ts";
 import { devToken, eventually } from "./support/service.ts";
 

@@ -7,7 +7,7 @@ import * as decoding from "lib0/decoding";
 import * as Y from "yjs";
 import { resolveReconnectOptions } from "../client-sdk/backoff.ts";
 import { createClient, type DocProvider, type GameConnection } from "../client-sdk/index.ts";
-import type { arena } from "../rooms/game/games/arena.ts";
+import type { arena } from "../games/arena.ts";
 import { devToken, eventually } from "./support/service.ts";
 import { killTree, startService } from "./support/wranglerProcess.ts";
 

@@ -5,7 +5,7 @@ import { expect, test } from "@playwright/test";
 import { SignJWT } from "jose";
 import { createClient } from "../client-sdk/index.ts";
 import { CloseCode } from "../protocol/index.ts";
-import type { tictactoe } from "../rooms/game/games/tictactoe.ts";
+import type { tictactoe } from "../games/tictactoe.ts";
 import { E2E_BASE_URL } from "../playwright.config.ts";
 import { eventually } from "./support/service.ts";
 

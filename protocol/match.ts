@@ -14,6 +14,7 @@ export function nextRandom(rngState: number): { value: number; rngState: number 
   return { value: ((t ^ (t >>> 14)) >>> 0) / 4294967296, rngState: next };
 }
 
+/** One thing that happened in a match, after `tick` ticks: the record a replay re-runs. */
 export type MatchEntry =
   | { tick: number; kind: "join"; playerId: string }
   | { tick: number; kind: "leave"; playerId: string }

@@ -1,4 +1,5 @@
 import { DurableObject } from "cloudflare:workers";
+import { configuredLimits } from "./configuredLimits.ts";
 import { TokenBucket } from "./doc/tokenBucket.ts";
 import { logEvent } from "./log.ts";
 
@@ -42,8 +43,10 @@ export class RateLimiter extends DurableObject<Env> {
   }
 }
 
-/** The configured bound of a rule, from an optional env var holding a positive integer; else its default. */
+/** The configured bound of a rule: createEdgeroom's `limits`, else an optional env var holding a positive integer, else its default. */
 export function limitPerMinute(env: Env, rule: RateRule): number {
+  const fromCode = rule === "public" ? configuredLimits().publicRequestsPerMinute : configuredLimits().roomCreationsPerMinute;
+  if (fromCode !== undefined) return fromCode;
   const [name, fallback] =
     rule === "public"
       ? (["PUBLIC_RATE_LIMIT_PER_MINUTE", DEFAULT_PUBLIC_REQUESTS_PER_MINUTE] as const)

@@ -10,6 +10,7 @@ import {
   truncateCloseReason,
   type RoomIdentity,
 } from "../protocol/index.ts";
+import { configuredLimits } from "./configuredLimits.ts";
 import { logEvent } from "./log.ts";
 import { admissionRefusal, connectionsPerSub, type AdmissionPolicy, type Occupant } from "./occupancy.ts";
 import { takeToken } from "./RateLimiter.ts";
@@ -81,8 +82,10 @@ export function closeConnection(connection: Connection, roomName: string, code: 
   connection.close(code, truncateCloseReason(reason));
 }
 
-/** The per-sub cap this deployment configured (MAX_CONNECTIONS_PER_SUB), read once per room instance. */
+/** The per-sub cap this deployment configured (createEdgeroom's `limits`, else MAX_CONNECTIONS_PER_SUB), read once per room instance. */
 export function maxConnectionsPerSub(env: { MAX_CONNECTIONS_PER_SUB?: string }, roomName: string): number {
+  const fromCode = configuredLimits().maxConnectionsPerSub;
+  if (fromCode !== undefined) return fromCode;
   const { value, isValid } = connectionsPerSub(env.MAX_CONNECTIONS_PER_SUB);
   if (!isValid) logEvent("config_invalid", { room: roomName, variable: "MAX_CONNECTIONS_PER_SUB", using: value });
   return value;

@@ -1,6 +1,7 @@
 import type { MiddlewareHandler } from "hono";
 import { logEvent } from "../rooms/log.ts";
 import type { AppEnv } from "./app.ts";
+import { configuredOrigins } from "./configured.ts";
 import { jsonError } from "./errors.ts";
 import { isLoopbackHostname } from "./loopback.ts";
 
@@ -19,7 +20,7 @@ const PREFLIGHT_MAX_AGE_SECONDS = 600;
  * upgrade and on cross-origin fetches, and a page cannot forge it; a request without one comes
  * from a server, a script or a native app, which no web page can make a user's browser send.
  *
- * - `ALLOWED_ORIGINS` set (comma-separated origins, or `*` for any): exactly those.
+ * - createEdgeroom's `origins`, else `ALLOWED_ORIGINS` (comma-separated origins, or `*` for any): exactly those.
  * - unset, and the request came to a loopback host (a local run): loopback pages only, on any
  *   port, so a web page a developer visits cannot reach their local rooms (or sign development tokens).
  * - unset otherwise (deployed): the service's own origin only, which is what the demo needs.
@@ -57,7 +58,7 @@ export function checkOrigins(): MiddlewareHandler<AppEnv> {
     const origin = c.req.header("Origin");
     if (origin === undefined) return next();
     const url = new URL(c.req.url);
-    if (!isOriginAllowed(origin, originPolicy(c.env.ALLOWED_ORIGINS, url))) {
+    if (!isOriginAllowed(origin, originPolicy(configuredOrigins() ?? c.env.ALLOWED_ORIGINS, url))) {
       logEvent("origin_refused", { path: url.pathname, origin: origin.slice(0, 200) });
       return jsonError(c, 403, "origin_not_allowed", "pages of this origin may not use this service: see ALLOWED_ORIGINS");
     }

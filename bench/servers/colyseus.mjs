@@ -10,7 +10,7 @@ import { WebSocketTransport } from "@colyseus/ws-transport";
 
 const port = Number(process.argv[2]);
 
-// The arena's constants, copied from rooms/game/games/arena.ts.
+// The arena's constants, copied from games/arena.ts.
 const ARENA_WIDTH = 800;
 const ARENA_HEIGHT = 600;
 const PLAYER_SPEED = 240;

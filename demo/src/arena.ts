@@ -1,5 +1,5 @@
 import { InterpolationBuffer } from "../../client-sdk/index.ts";
-import { ARENA_HEIGHT, ARENA_WIDTH, PICKUP_RADIUS, type arena } from "../../rooms/game/games/arena.ts";
+import { ARENA_HEIGHT, ARENA_WIDTH, PICKUP_RADIUS, type arena } from "../../games/arena.ts";
 import { joinFromUrl, role, showConnection } from "./gameClient.ts";
 import { showLeaderboard } from "./leaderboard.ts";
 

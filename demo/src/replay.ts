@@ -1,6 +1,6 @@
 import { ReplayRecord, replay, type AnyGame } from "../../protocol/index.ts";
-import { ARENA_HEIGHT, ARENA_WIDTH, arena, type ArenaState } from "../../rooms/game/games/arena.ts";
-import { tictactoe, type TicTacToeState } from "../../rooms/game/games/tictactoe.ts";
+import { ARENA_HEIGHT, ARENA_WIDTH, arena, type ArenaState } from "../../games/arena.ts";
+import { tictactoe, type TicTacToeState } from "../../games/tictactoe.ts";
 
 /** Plays a stored match: the record comes from R2, the states from re-running the game's rules. */
 const GAMES: Record<string, AnyGame> = { arena: arena as AnyGame, tictactoe: tictactoe as AnyGame };

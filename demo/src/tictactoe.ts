@@ -1,4 +1,4 @@
-import type { tictactoe } from "../../rooms/game/games/tictactoe.ts";
+import type { tictactoe } from "../../games/tictactoe.ts";
 import { joinFromUrl, showConnection } from "./gameClient.ts";
 import { showLeaderboard } from "./leaderboard.ts";
 

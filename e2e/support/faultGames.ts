@@ -1,5 +1,5 @@
 import type { GameConnection } from "../../client-sdk/index.ts";
-import type { tictactoe } from "../../rooms/game/games/tictactoe.ts";
+import type { tictactoe } from "../../games/tictactoe.ts";
 import { faultClient, sleep } from "./faultHarness.ts";
 
 type TicTacToe = GameConnection<typeof tictactoe>;

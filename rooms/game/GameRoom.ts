@@ -23,7 +23,7 @@ import { ConnectionStates, GameConnectionState } from "./connectionState.ts";
 import { InputGate } from "./inputGate.ts";
 import { deliverMatchExport, enqueueMatchExports, type ExportTargets } from "./matchExports.ts";
 import { MatchRunner } from "./matchRunner.ts";
-import { findGame } from "./registry.ts";
+import { findGame, isRegistryConfigured } from "./registry.ts";
 import { SeatBook } from "./seatBook.ts";
 import { reportSeats } from "./seatReports.ts";
 import { ViewSync } from "./viewSync.ts";
@@ -71,7 +71,13 @@ export class GameRoom extends RoomShell {
     super(ctx, env);
     const [gameName = "", roomId = ""] = (ctx.id.name ?? "").split(":");
     const game = findGame(gameName);
-    if (!game) throw new Error(`GameRoom for unknown game "${gameName}"`);
+    if (!game) {
+      throw new Error(
+        isRegistryConfigured()
+          ? `GameRoom for unknown game "${gameName}"`
+          : "GameRoom has no games: call createEdgeroom({ games }) at the top level of the Worker module that exports GameRoom",
+      );
+    }
     this.game = game;
     this.#roomId = roomId;
     this.#store = new SqliteGameStore(ctx.storage.sql);

@@ -1,21 +1,32 @@
 import type { AnyGame } from "../../protocol/gameDefinition.ts";
 import type { BoardDefinition } from "../../protocol/leaderboards.ts";
-import { arena } from "./games/arena.ts";
-import { crowd } from "./games/crowd.ts";
-import { tictactoe } from "./games/tictactoe.ts";
 
 /**
- * Every game the service runs, by the name in its URL. To add a game, write its
- * definition under games/ and list it here (see the README, "Writing a game").
+ * Every game this Worker runs, by the name in its URL. `createEdgeroom` (server/edgeroom.ts) fills it
+ * from the user's config at the top level of their Worker module, so it is set before the Worker or
+ * any room in the same isolate handles a request; nothing else writes it.
  */
-export const GAMES: Record<string, AnyGame> = {
-  [arena.name]: arena as AnyGame,
-  [crowd.name]: crowd as AnyGame,
-  [tictactoe.name]: tictactoe as AnyGame,
-};
+let games: ReadonlyMap<string, AnyGame> = new Map();
+let isConfigured = false;
+
+/** Replaces the registered games; only createEdgeroom calls this, after checking the list (unique names). */
+export function registerGames(list: readonly AnyGame[]): void {
+  games = new Map(list.map((game) => [game.name, game]));
+  isConfigured = true;
+}
+
+/** Whether createEdgeroom has run in this isolate: a room without it cannot tell a typo from a missing setup. */
+export function isRegistryConfigured(): boolean {
+  return isConfigured;
+}
 
 export function findGame(name: string): AnyGame | undefined {
-  return Object.hasOwn(GAMES, name) ? GAMES[name] : undefined;
+  return games.get(name);
+}
+
+/** The registered games, in the order the config listed them. */
+export function registeredGames(): readonly AnyGame[] {
+  return [...games.values()];
 }
 
 /** A board by its id, `{gameName}.{boardName}`. */

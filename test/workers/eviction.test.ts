@@ -15,7 +15,7 @@ import * as Y from "yjs";
 import { D1LeaderboardStore, R2ReplayArchive, SqliteDocStore, replayPrefix } from "../../persistence/index.ts";
 import { DocLimits, hashState, replayMatch, type MatchEntry } from "../../protocol/index.ts";
 import type { DocRoom } from "../../rooms/doc/DocRoom.ts";
-import { arena } from "../../rooms/game/games/arena.ts";
+import { arena } from "../../games/arena.ts";
 import { MatchRunner } from "../../rooms/game/matchRunner.ts";
 import type { GameRoom } from "../../rooms/game/GameRoom.ts";
 import { inRoom, join, message, playTicTacToeWin, room, send } from "./gameHelpers.ts";

@@ -11,7 +11,7 @@ import {
   type LeaderboardWrite,
 } from "../../persistence/index.ts";
 import { ReplayMismatchError, ReplayRecord, replay } from "../../protocol/index.ts";
-import { tictactoe } from "../../rooms/game/games/tictactoe.ts";
+import { tictactoe } from "../../games/tictactoe.ts";
 import { inRoom, playTicTacToeWin, room } from "./gameHelpers.ts";
 import { BASE } from "./helpers.ts";
 

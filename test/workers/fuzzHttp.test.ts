@@ -7,6 +7,8 @@ import { D1LeaderboardStore } from "../../persistence/d1LeaderboardStore.ts";
 import { bumpBoardGeneration } from "../../persistence/leaderboardCache.ts";
 import { periodKey } from "../../protocol/leaderboards.ts";
 import { findBoard } from "../../rooms/game/registry.ts";
+// The Worker fills the game registry when its module is evaluated; make sure it is before the registry is read.
+import "../../server/index.ts";
 import { openGame } from "./gameHelpers.ts";
 import { BASE, devToken, openDoc } from "./helpers.ts";
 import { CASES, type Gen, SEED, Tally, checkAnswer, expectServiceServes, fuzzTimeout, generator } from "./fuzzKit.ts";

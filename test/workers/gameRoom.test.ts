@@ -2,8 +2,8 @@ import { exports } from "cloudflare:workers";
 import { evictDurableObject, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { GameLimits, hashState, replayMatch } from "../../protocol/index.ts";
-import { arena } from "../../rooms/game/games/arena.ts";
-import { CROWD_MAX_PLAYERS } from "../../rooms/game/games/crowd.ts";
+import { arena } from "../../games/arena.ts";
+import { CROWD_MAX_PLAYERS } from "../../games/crowd.ts";
 import { BASE, TestSocket, devToken } from "./helpers.ts";
 import { inRoom, join, message, openGame, room, send } from "./gameHelpers.ts";
 

@@ -6,7 +6,7 @@ import { evictDurableObject, runInDurableObject } from "cloudflare:test";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { SqliteOutbox } from "../../persistence/index.ts";
 import { GameLimits, ReplayRecord } from "../../protocol/index.ts";
-import { tictactoe } from "../../rooms/game/games/tictactoe.ts";
+import { tictactoe } from "../../games/tictactoe.ts";
 import { enqueueMatchExports } from "../../rooms/game/matchExports.ts";
 import { inRoom, join, message, playTicTacToeWin, room, send, type Msg } from "./gameHelpers.ts";
 

@@ -1,6 +1,6 @@
 import { exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { arena } from "../../rooms/game/games/arena.ts";
+import { arena } from "../../games/arena.ts";
 import { BASE, devToken } from "./helpers.ts";
 
 async function match(body: unknown, token?: string) {

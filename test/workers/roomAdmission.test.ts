@@ -8,7 +8,7 @@ import * as Y from "yjs";
 import { DocLimits, GameLimits, RoomLimits } from "../../protocol/index.ts";
 import type { RoomShell } from "../../rooms/RoomShell.ts";
 import { decodeFrame, encodeQueryAwareness, encodeSyncStep1 } from "../../rooms/doc/frames.ts";
-import { arena } from "../../rooms/game/games/arena.ts";
+import { arena } from "../../games/arena.ts";
 import { join, message, openGame, room } from "./gameHelpers.ts";
 import { type Closed, type TestSocket, devToken, openDoc, openSdkDoc } from "./helpers.ts";
 

@@ -1,7 +1,7 @@
 import { z } from "zod";
-import type { GameDefinition } from "../../../protocol/gameDefinition.ts";
+import { defineGame } from "../protocol/game.ts";
 
-/** Tic-tac-toe for two players, turn by turn. Rules in SPEC.md. */
+/** Tic-tac-toe for two players, turn by turn. Rules in rooms/game/SPEC.md. */
 export type Mark = "X" | "O";
 export interface TicTacToeState {
   board: ("" | Mark)[];
@@ -26,14 +26,14 @@ function markOf(state: TicTacToeState, playerId: string): Mark | null {
   return null;
 }
 
-export const tictactoe: GameDefinition<TicTacToeState, TicTacToeInput, TicTacToeView> = {
+export const tictactoe = defineGame({
   name: "tictactoe",
   version: "1.0.0",
   input: TicTacToeInput,
   maxPlayers: 2,
   tickRateHz: 10,
 
-  setup() {
+  setup(): TicTacToeState {
     return { board: Array<"">(9).fill(""), seats: {}, turn: "X", phase: "waiting", winner: null };
   },
 
@@ -82,7 +82,7 @@ export const tictactoe: GameDefinition<TicTacToeState, TicTacToeInput, TicTacToe
     // Turn-based: nothing moves between inputs.
   },
 
-  view(state) {
+  view(state): TicTacToeView {
     return state;
   },
 
@@ -100,4 +100,4 @@ export const tictactoe: GameDefinition<TicTacToeState, TicTacToeInput, TicTacToe
     { name: "wins", operator: "incr", order: "desc", period: "all", score: (r, id) => (r.winners.includes(id) ? 1 : null) },
     { name: "wins-weekly", operator: "incr", order: "desc", period: "weekly", score: (r, id) => (r.winners.includes(id) ? 1 : null) },
   ],
-};
+});

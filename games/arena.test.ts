@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { MatchEngine, hashState, replayMatch, type MatchEntry } from "../../../protocol/match.ts";
+import { MatchEngine, hashState, replayMatch, type MatchEntry } from "../protocol/game.ts";
 import { arena } from "./arena.ts";
 
 function started(players = ["a"]) {

@@ -1,7 +1,7 @@
 import { z } from "zod";
-import type { GameContext, GameDefinition } from "../../../protocol/gameDefinition.ts";
+import { defineGame, type GameContext } from "../protocol/game.ts";
 
-/** Arena: players move around a box collecting gems; the highest score when time runs out wins. Rules in SPEC.md. */
+/** Arena: players move around a box collecting gems; the highest score when time runs out wins. Rules in rooms/game/SPEC.md. */
 export const ARENA_WIDTH = 800;
 export const ARENA_HEIGHT = 600;
 /** Player speed, in arena units per second. */
@@ -45,14 +45,14 @@ function spawnGem(state: ArenaState, ctx: GameContext): void {
 
 const clamp = (value: number, max: number) => Math.min(max, Math.max(0, value));
 
-export const arena: GameDefinition<ArenaState, ArenaInput, ArenaView> = {
+export const arena = defineGame({
   name: "arena",
   version: "1.0.0",
   input: ArenaInput,
   maxPlayers: 8,
   tickRateHz: 20,
 
-  setup() {
+  setup(): ArenaState {
     return { timeLeftMs: MATCH_MS, players: {}, gems: {}, nextGemId: 0 };
   },
 
@@ -105,7 +105,7 @@ export const arena: GameDefinition<ArenaState, ArenaInput, ArenaView> = {
     }
   },
 
-  view(state) {
+  view(state): ArenaView {
     const players: ArenaView["players"] = {};
     for (const [id, p] of Object.entries(state.players)) players[id] = { x: p.x, y: p.y, score: p.score };
     return { timeLeftMs: state.timeLeftMs, players, gems: { ...state.gems } };
@@ -126,4 +126,4 @@ export const arena: GameDefinition<ArenaState, ArenaInput, ArenaView> = {
     // Gems collected today, over all matches.
     { name: "gems-daily", operator: "incr", order: "desc", period: "daily", score: (r, id) => r.scores[id] ?? null },
   ],
-};
+});
