@@ -2,11 +2,12 @@ import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
 
 /** In-workerd tests against the real Worker, Durable Objects, DO SQLite, R2 and D1. */
-function workersProject(name: string, include: string[], exclude: string[], bindings: Record<string, string>) {
+function workersProject(name: string, include: string[], exclude: string[], bindings: Record<string, string>, main?: string) {
   return {
     plugins: [
       cloudflareTest(async () => ({
         wrangler: { configPath: "./wrangler.toml" },
+        ...(main ? { main } : {}),
         miniflare: {
           bindings: {
             TEST_MIGRATIONS: await readD1Migrations("persistence/migrations"),
@@ -39,6 +40,12 @@ export default defineConfig({
         ROOM_CREATIONS_PER_MINUTE: "1000000",
       }),
       workersProject("workers-defaults", ["test/workers/**/*.defaults.test.ts"], [], {}),
+      // A Worker of the user's kind, with every createEdgeroom config field set (test/edgeroomConfig/worker.ts).
+      workersProject("workers-config", ["test/edgeroomConfig/**/*.test.ts"], [], {
+        PUBLIC_RATE_LIMIT_PER_MINUTE: "1000000",
+        ROOM_CREATIONS_PER_MINUTE: "1000000",
+        MAX_CONNECTIONS_PER_SUB: "1000",
+      }, "test/edgeroomConfig/worker.ts"),
       {
         // Pure modules: engines, protocol, SDK logic. No runtime at all.
         test: {
