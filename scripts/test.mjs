@@ -68,6 +68,7 @@ check("type check", "npm", ["run", "-s", "typecheck"]);
 check("build the demo", process.execPath, ["scripts/build-demo.mjs"]);
 check("build the SDK", process.execPath, ["scripts/build-sdk.mjs"]);
 check("the built SDK loads in plain Node", process.execPath, ["scripts/check-sdk-dist.mjs"]);
+check("the packages, installed from their tarballs in a project outside the repo, type-check and bundle", process.execPath, ["scripts/check-packages.mjs"]);
 check("production bundle (wrangler deploy --dry-run --env production)", process.execPath, [
   join(projectRoot, "node_modules/wrangler/bin/wrangler.js"),
   "deploy", "--dry-run", "--env", "production", "--outdir", ".wrangler/dry-run",

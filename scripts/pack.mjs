@@ -1,0 +1,168 @@
+// `npm run pack`: builds the packages users install and writes their tarballs to dist/packages/:
+//   edgeroom          the server as a library (createEdgeroom, defineGame, the Durable Objects),
+//                     with the subpaths edgeroom/game, edgeroom/protocol and, when it exists, edgeroom/token;
+//   @edgeroom/client  the SDK as scripts/build-sdk.mjs builds it (client-sdk/dist).
+// JavaScript from esbuild (dependencies stay imports, never copies), declarations from tsc.
+import { execFileSync } from "node:child_process";
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { build } from "esbuild";
+import { projectRoot } from "./wrangler.mjs";
+
+const root = JSON.parse(readFileSync(join(projectRoot, "package.json"), "utf8"));
+const out = join(projectRoot, "dist/packages");
+const staging = join(out, "build");
+
+/** Packages the server code imports and the user's install supplies: bundling them would ship a second copy. */
+const EXTERNAL = ["partyserver", "hono", "jose", "zod", "yjs", "y-protocols", "lib0"];
+
+/** The `edgeroom` package's entry points: subpath -> source file. */
+const SERVER_ENTRIES = { ".": "server/edgeroom.ts", "./game": "protocol/game.ts", "./protocol": "protocol/index.ts" };
+if (existsSync(join(projectRoot, "server/token.ts"))) SERVER_ENTRIES["./token"] = "server/token.ts";
+else console.warn("pack: server/token.ts does not exist yet; edgeroom/token is left out of this build");
+
+
+async function packServer() {
+  const dir = join(staging, "edgeroom");
+  const entryName = (subpath) => (subpath === "." ? "index" : subpath.slice(2));
+  const result = await build({
+    entryPoints: Object.entries(SERVER_ENTRIES).map(([subpath, file]) => ({ in: join(projectRoot, file), out: entryName(subpath) })),
+    outdir: join(dir, "dist"),
+    bundle: true,
+    // One copy of each shared module (the game registry above all) however many entries import it.
+    splitting: true,
+    format: "esm",
+    platform: "neutral",
+    target: "es2022",
+    external: ["cloudflare:*", ...EXTERNAL.flatMap((name) => [name, `${name}/*`])],
+    metafile: true,
+    sourcemap: true,
+    logLevel: "warning",
+  });
+  const inputs = Object.keys(result.metafile.inputs);
+  const bundled = inputs.filter((path) => path.includes("node_modules/"));
+  if (bundled.length > 0) throw new Error(`pack: a dependency was bundled instead of imported: ${bundled.join(", ")}; add it to EXTERNAL`);
+  const outsideLayers = inputs.filter((path) => !/^(server|rooms|persistence|protocol)\//.test(path));
+  if (outsideLayers.length > 0) throw new Error(`pack: the package reaches files outside its layers: ${outsideLayers.join(", ")}`);
+
+  emitDeclarations(Object.values(SERVER_ENTRIES), join(dir, "types"));
+  const used = usedPackages(result.metafile);
+  const exportsMap = Object.fromEntries(
+    Object.entries(SERVER_ENTRIES).map(([subpath, file]) => [subpath, { types: `./types/${file.replace(/\.ts$/, ".d.ts")}`, default: `./dist/${entryName(subpath)}.js` }]),
+  );
+  writePackage(dir, {
+    name: "edgeroom",
+    version: root.version,
+    description: root.description,
+    type: "module",
+    exports: { ...exportsMap, "./package.json": "./package.json" },
+    types: exportsMap["."].types,
+    files: ["dist", "types", "README.md"],
+    // Ranges, so the app's own copies (zod, yjs) are shared rather than installed twice.
+    dependencies: Object.fromEntries(used.map((name) => [name, `^${versionOf(name)}`])),
+  }, SERVER_README);
+  return npmPack(dir);
+}
+
+async function packClient() {
+  const dir = join(staging, "client");
+  execFileSync(process.execPath, [join(projectRoot, "scripts/build-sdk.mjs")], { cwd: projectRoot, stdio: "inherit" });
+  cpSync(join(projectRoot, "client-sdk/dist"), join(dir, "dist"), { recursive: true });
+  writePackage(dir, {
+    name: "@edgeroom/client",
+    version: root.version,
+    description: "Browser and Node client for Edgeroom: documents (Yjs), game rooms, reconnection and presence",
+    type: "module",
+    exports: { ".": { types: "./dist/types/client-sdk/index.d.ts", default: "./dist/index.js" }, "./package.json": "./package.json" },
+    types: "./dist/types/client-sdk/index.d.ts",
+    files: ["dist", "README.md"],
+    // zod's code is bundled into dist/index.js; its types are what the declarations import.
+    dependencies: { zod: `^${versionOf("zod")}` },
+    // The app owns Yjs: two copies of Yjs in one page break documents.
+    peerDependencies: { yjs: `^${versionOf("yjs")}`, "y-protocols": `^${versionOf("y-protocols")}`, lib0: `^${versionOf("lib0")}` },
+  }, CLIENT_README);
+  return npmPack(dir);
+}
+
+/** Declarations of `files` and everything they import, with `.ts` imports rewritten to `.js`. */
+function emitDeclarations(files, outDir) {
+  const config = join(staging, "tsconfig.pack.json");
+  writeFileSync(
+    config,
+    JSON.stringify({
+      extends: join(projectRoot, "tsconfig.json"),
+      compilerOptions: { noEmit: false, declaration: true, emitDeclarationOnly: true, rewriteRelativeImportExtensions: true, rootDir: projectRoot, outDir },
+      // The global Env declarations the sources compile against; they are the user's (wrangler types) in their project.
+      files: [...files, "server/secrets.d.ts", "rooms/env.d.ts", "worker-configuration.d.ts"].map((file) => join(projectRoot, file)),
+      include: [],
+    }),
+  );
+  execFileSync(process.execPath, [join(projectRoot, "node_modules/typescript/bin/tsc"), "-p", config], { cwd: projectRoot, stdio: "inherit" });
+  // worker-configuration.d.ts types this repo's bindings through its own Worker, which reaches the shipped games: not the package's.
+  rmSync(join(outDir, "games"), { recursive: true, force: true });
+  rmSync(join(outDir, "server/index.d.ts"), { force: true });
+}
+
+/** The packages the bundle imports, by package name, each one of EXTERNAL. */
+function usedPackages(metafile) {
+  const names = new Set();
+  for (const output of Object.values(metafile.outputs)) {
+    for (const { path, external } of output.imports) {
+      if (!external || path.startsWith("cloudflare:")) continue;
+      const name = path.startsWith("@") ? path.split("/").slice(0, 2).join("/") : path.split("/")[0];
+      if (!EXTERNAL.includes(name)) throw new Error(`pack: the bundle imports ${name}, which is not in EXTERNAL`);
+      names.add(name);
+    }
+  }
+  return [...names].sort();
+}
+
+function versionOf(name) {
+  const version = root.dependencies?.[name];
+  if (!version) throw new Error(`pack: ${name} is not a dependency in package.json`);
+  return version;
+}
+
+function writePackage(dir, manifest, readme) {
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, "package.json"), `${JSON.stringify(manifest, null, 2)}\n`);
+  writeFileSync(join(dir, "README.md"), readme);
+}
+
+function npmPack(dir) {
+  const output = execFileSync("npm", ["pack", "--json", "--pack-destination", out], { cwd: dir, encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] });
+  return JSON.parse(output)[0].filename;
+}
+
+const SERVER_README = `# edgeroom
+
+Real-time rooms for browser games and collaborative apps on Cloudflare Workers and Durable Objects:
+Yjs documents, authoritative game rooms, matchmaking, leaderboards, replays, an admin API.
+
+\`\`\`ts
+// src/worker.ts
+import { createEdgeroom } from "edgeroom";
+import { clicker } from "./clicker.ts"; // defineGame({...}) from "edgeroom/game"
+
+export { DocRoom, GameRoom, Matchmaker, RateLimiter } from "edgeroom";
+const edgeroom = createEdgeroom({ games: [clicker] });
+export default { fetch: edgeroom.fetch } satisfies ExportedHandler<Env>;
+\`\`\`
+
+Entry points: \`edgeroom\` (createEdgeroom, defineGame, the Durable Object classes), \`edgeroom/game\`
+(defineGame and the game types, safe in a browser bundle), \`edgeroom/protocol\` (the wire schemas)
+and \`edgeroom/token\` (createToken, for your backend). See the project README, "Build your own".
+`;
+
+const CLIENT_README = `# @edgeroom/client
+
+The client for an Edgeroom Worker, for browsers and Node 22: \`createClient({ baseUrl, getToken })\`,
+then \`client.doc(roomId)\` for a Yjs document or \`client.joinOrCreate<typeof myGame>("my-game")\` for a
+typed game room. Peer dependencies: yjs, y-protocols, lib0 (your app's copies). See the project README.
+`;
+
+rmSync(out, { recursive: true, force: true });
+mkdirSync(staging, { recursive: true });
+const tarballs = [await packServer(), await packClient()];
+rmSync(staging, { recursive: true, force: true });
+for (const file of tarballs) console.log(`pack: dist/packages/${file}`);
