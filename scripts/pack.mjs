@@ -16,10 +16,16 @@ const staging = join(out, "build");
 /** Packages the server code imports and the user's install supplies: bundling them would ship a second copy. */
 const EXTERNAL = ["partyserver", "hono", "jose", "zod", "yjs", "y-protocols", "lib0"];
 
-/** The `edgeroom` package's entry points: subpath -> source file. */
-const SERVER_ENTRIES = { ".": "server/edgeroom.ts", "./game": "protocol/game.ts", "./protocol": "protocol/index.ts" };
-if (existsSync(join(projectRoot, "server/token.ts"))) SERVER_ENTRIES["./token"] = "server/token.ts";
-else console.warn("pack: server/token.ts does not exist yet; edgeroom/token is left out of this build");
+/**
+ * The `edgeroom` package's entry points, subpath -> source file, from the list the boundary test
+ * (test/node/boundaries.test.ts) also reads. An entry whose file does not exist yet is left out.
+ */
+const ENTRIES = JSON.parse(readFileSync(join(projectRoot, "scripts/package-entries.json"), "utf8"));
+const SERVER_ENTRIES = {};
+for (const [subpath, file] of Object.entries(ENTRIES.edgeroom)) {
+  if (existsSync(join(projectRoot, file))) SERVER_ENTRIES[subpath] = file;
+  else console.warn(`pack: ${file} does not exist yet; edgeroom${subpath.slice(1)} is left out of this build`);
+}
 
 
 async function packServer() {

@@ -4,16 +4,17 @@
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
+import packageEntries from "../../scripts/package-entries.json";
 
 const root = resolve(dirname(new URL(import.meta.url).pathname), "../..");
 
 /**
- * The files the packages' `exports` maps point at (scripts/pack.mjs builds them); a consumer may import
- * these and nothing else of the packages. server/token.ts is listed when the token helper exists.
+ * The files the packages' `exports` maps point at (scripts/pack.mjs builds them from this list); a consumer
+ * may import these and nothing else of the packages. An entry is skipped until its file exists.
  */
-const PUBLIC_ENTRIES = ["server/edgeroom.ts", "protocol/game.ts", "protocol/index.ts", "server/token.ts", "client-sdk/index.ts"].filter((file) =>
-  existsSync(join(root, file)),
-);
+const PUBLIC_ENTRIES = Object.values(packageEntries)
+  .flatMap((entries) => Object.values(entries))
+  .filter((file) => existsSync(join(root, file)));
 
 /** The folders each package is built from, and which of them each layer may import (CONVENTIONS.md). */
 const LAYER_IMPORTS: Record<string, readonly string[]> = {
