@@ -18,6 +18,7 @@
  *
  * @module
  */
+import { env } from "cloudflare:workers";
 import { DocRoom } from "../rooms/doc/DocRoom.ts";
 import { GameRoom } from "../rooms/game/GameRoom.ts";
 import { Matchmaker } from "../rooms/game/Matchmaker.ts";
@@ -27,6 +28,7 @@ import { configureEvents, type EventHooks } from "../rooms/events.ts";
 import { RateLimiter } from "../rooms/RateLimiter.ts";
 import type { AnyGame } from "../protocol/gameDefinition.ts";
 import { app } from "./app.ts";
+import { isDevTokensOn } from "./auth.ts";
 import { configureEdge } from "./configured.ts";
 import { checkConfig, type AuthorizeHook, type CheckedConfig } from "./edgeroomConfig.ts";
 
@@ -121,6 +123,12 @@ export function createEdgeroom(config: EdgeroomConfig): Edgeroom {
   configureLimits(checked.limits ?? {});
   configureEdge({ authorize: checked.authorize, origins: checked.origins });
   configureEvents({ hooks: checked.hooks, webhook: checked.webhook });
+  if (isDevTokensOn(env)) {
+    console.warn(
+      "Edgeroom: development tokens are ON. POST /v1/dev/token hands out tokens to anyone who reaches a loopback host; " +
+        "only local runs set DEV_TOKENS=on: never set it on a deployed Worker.",
+    );
+  }
   return { fetch: app.fetch, DocRoom, GameRoom, Matchmaker, RateLimiter };
 }
 
