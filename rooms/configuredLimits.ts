@@ -20,6 +20,7 @@ export function configureLimits(limits: ConfiguredLimits): void {
   configured = { ...limits };
 }
 
+/** What createEdgeroom set; an empty object when it set no limits. */
 export function configuredLimits(): Readonly<ConfiguredLimits> {
   return configured;
 }

@@ -20,6 +20,7 @@ export function isRegistryConfigured(): boolean {
   return isConfigured;
 }
 
+/** The game named `name` in a URL, or undefined for a name no game has. */
 export function findGame(name: string): AnyGame | undefined {
   return games.get(name);
 }
