@@ -147,6 +147,8 @@ try {
     assert.equal(game.defineGame(definition), definition);
     assert.equal((await import("edgeroom/protocol")).CloseCode.RATE_LIMITED, 4429);
     assert.equal(typeof (await import("@edgeroom/client")).createClient, "function");
+    const { exports } = JSON.parse((await import("node:fs")).readFileSync("node_modules/edgeroom/package.json", "utf8"));
+    if (exports["./token"]) assert.equal(typeof (await import("edgeroom/token")).createToken, "function");
     console.log("check-packages: edgeroom/game, edgeroom/protocol and @edgeroom/client load in Node " + process.version);
   `], app);
   run(process.execPath, [...wrangler, "deploy", "--dry-run", "--outdir", "bundle"], app);

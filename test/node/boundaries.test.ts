@@ -136,6 +136,16 @@ describe("import boundaries", () => {
     expect(violations).toEqual([]);
   });
 
+  it("the token helper, which backends run in Node, Bun and Deno, never reaches Workers-only code", () => {
+    const violations: string[] = [];
+    for (const entry of PUBLIC_ENTRIES.filter((file) => file === "server/token.ts")) {
+      for (const file of walk(entry).keys()) {
+        for (const name of dependencies(file).packages) if (/^(cloudflare:|partyserver|hono)/.test(name)) violations.push(`${file} imports ${name}`);
+      }
+    }
+    expect(violations).toEqual([]);
+  });
+
   it("the package entry points exist", () => {
     for (const entry of ["server/edgeroom.ts", "protocol/game.ts", "protocol/index.ts", "client-sdk/index.ts"]) {
       expect(existsSync(join(root, entry)), entry).toBe(true);
