@@ -14,3 +14,4 @@ export * from "./matchResult.ts";
 export * from "./leaderboards.ts";
 export * from "./replay.ts";
 export * from "./directory.ts";
+export * from "./events.ts";
