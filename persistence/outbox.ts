@@ -9,10 +9,11 @@ export const OutboxLimits = {
   MAX_ENTRIES: 1_000,
   /**
    * The top entries of MAX_ENTRIES, kept for exports an event already under way was promised (a
-   * match's end: its leaderboard writes and its replay). Other entries stop below them, and a game
-   * room starts a match only while they are free, so a match's end always fits in its transaction.
+   * match's end: its leaderboard writes, its replay, and its match.ended event for a hook and a
+   * webhook). Other entries stop below them, and a game room starts a match only while they are free,
+   * so a match's end always fits in its transaction.
    */
-  RESERVED_ENTRIES: 2,
+  RESERVED_ENTRIES: 4,
   /** First retry delay, in ms; doubles per failed attempt. */
   BASE_RETRY_MS: 1_000,
   /** Longest retry delay, in ms: a store that is down for hours is tried every 5 minutes. */
@@ -89,6 +90,17 @@ export class SqliteOutbox {
   /** Whether ordinary entries are refused: a game room then holds its next match back. */
   isFull(): boolean {
     return this.backlog() >= ORDINARY_ENTRIES;
+  }
+
+  /** Every entry of these kinds, oldest first (at most MAX_ENTRIES): what a room delete carries over. */
+  entriesOfKinds(kinds: readonly string[]): OutboxEntry[] {
+    if (kinds.length === 0) return [];
+    return this.#sql
+      .exec<OutboxEntry>(
+        `SELECT id, kind, key, payload, attempts FROM outbox WHERE kind IN (${kinds.map(() => "?").join(", ")}) ORDER BY id`,
+        ...kinds,
+      )
+      .toArray();
   }
 
   due(now: number): OutboxEntry[] {

@@ -1,8 +1,9 @@
 import { type Connection, Server, type WSMessage } from "partyserver";
 import { D1RoomDirectory, SqliteOutbox, SqliteRoomMetaStore, flushOutbox, type OutboxEntry } from "../persistence/index.ts";
-import { CloseCode, type DirectoryEntry } from "../protocol/index.ts";
+import { CloseCode, type DirectoryEntry, type RoomEventData, type RoomEventType } from "../protocol/index.ts";
 import { TOKEN_EXPIRED_REASON, closeConnection } from "./admission.ts";
 import { DirectoryReporter, deliverDirectoryReport } from "./directory.ts";
+import { EVENT_OUTBOX_KINDS, EventDelivery, enqueueRoomEvent, isRoomEventEntry } from "./events.ts";
 import { logEvent } from "./log.ts";
 import { PURGE_KEEPS, PURGE_MAX_R2_OBJECTS_PER_REQUEST, countSqliteRows, deleteR2Prefix, roomObjectsPrefix, type PurgeReport } from "./purge.ts";
 import { ReadProof, type ReadProofLimits } from "./readProof.ts";
@@ -183,11 +184,23 @@ export abstract class RoomShell extends Server<Env> {
     this.#closeExpiredConnections(now);
     this.onAlarmWork(now);
     const dueAt = this.#directory.due(now);
-    const flushed = await flushOutbox(this.outbox, (entry) =>
-      entry.kind === "directory" ? deliverDirectoryReport(this.env.DB, entry) : this.deliver(entry),
-    );
+    const events = new EventDelivery(this.env);
+    const flushed = await flushOutbox(this.outbox, (entry) => {
+      if (entry.kind === "directory") return deliverDirectoryReport(this.env.DB, entry);
+      if (isRoomEventEntry(entry)) return events.deliver(entry);
+      return this.deliver(entry);
+    });
     if (flushed.failed > 0) logEvent("flush_failed", { room: this.roomPath, ...this.outbox.status() });
     await this.scheduleAlarm(dueAt);
+  }
+
+  /**
+   * Writes a room event (rooms/events.ts) to the outbox, one entry per configured hook or webhook.
+   * Call it inside the transaction of the change it reports; the alarm delivers it.
+   */
+  protected recordEvent<T extends RoomEventType>(type: T, id: string, data: RoomEventData<T>, at: number, { isReserved = false } = {}): void {
+    const event = { id, type, at, room: this.roomPath, data } as Parameters<typeof enqueueRoomEvent>[2];
+    enqueueRoomEvent(this.outbox, this.env, event, { isReserved });
   }
 
   /** Sets the one alarm for the earliest of: outbox flush, room work, a token expiry, a pending directory report. */
@@ -307,7 +320,21 @@ export abstract class RoomShell extends Server<Env> {
     removed.directoryRows = await new D1RoomDirectory(this.env.DB).remove(this.roomPath, Date.now());
     removed.sqliteRows = countSqliteRows(this.ctx.storage.sql);
     this.#isDeleted = true;
-    await this.ctx.storage.deleteAll();
+    // Room events outlive the room: those not yet delivered, and this delete's own, are written back
+    // into the emptied storage right after deleteAll, in the same turn (deleteAll resets DO SQLite at
+    // once; the admin's answer waits on both commits), and the alarm delivers them from there. The
+    // outbox then holds only events, so nothing of the room comes back; a new room of this name would
+    // deliver them too.
+    const undelivered = this.outbox.entriesOfKinds(Object.values(EVENT_OUTBOX_KINDS));
+    const deleting = this.ctx.storage.deleteAll();
+    const outbox = new SqliteOutbox(this.ctx.storage.sql); // its tables again
+    const now = Date.now();
+    for (const entry of undelivered) outbox.enqueue(entry.kind, entry.key, entry.payload, now, { isReserved: true });
+    this.recordEvent("room.deleted", `room.deleted:${crypto.randomUUID()}`, { kind: this.kind, game: this.gameName, roomId: this.roomId, removed }, now, { isReserved: true });
+    await deleting;
+    // Not scheduleAlarm: the room kind's own alarm work reads tables that are gone.
+    const flushAt = outbox.nextAttemptAt();
+    if (flushAt !== null) await this.ctx.storage.setAlarm(flushAt);
     logEvent("admin_delete", { room: this.roomPath, isComplete: true, ...removed });
     // The in-memory room still holds the old state: drop the instance, so the next request starts empty.
     this.#dropInstance("room deleted");

@@ -37,7 +37,7 @@ export { defineGame, type AnyGame, type GameContext, type GameDefinition, type I
 export type { BoardDefinition } from "../protocol/leaderboards.ts";
 export type { AuthorizeHook, EdgeroomIdentity } from "./edgeroomConfig.ts";
 export { MAX_SEATS_PER_ROOM, MAX_TICK_RATE_HZ } from "./edgeroomConfig.ts";
-export type { EdgeroomEvent, EventHooks } from "../rooms/events.ts";
+export type { EventHooks, Handler as EventHandler, RoomEvent, RoomEventType } from "../rooms/events.ts";
 
 /** What a Worker built on Edgeroom runs; checked when `createEdgeroom` is called. */
 export interface EdgeroomConfig {

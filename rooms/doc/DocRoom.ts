@@ -94,7 +94,11 @@ export class DocRoom extends RoomShell {
       reservedSlots: DocLimits.CONNECTIONS_KEPT_FOR_EDITORS,
       priorityRole: "editor",
     };
-    this.#history = new DocHistory(ctx.storage, env.ARCHIVE, ctx.id.name ?? "", this.#doc, this.outbox, () => void this.scheduleAlarm());
+    this.#history = new DocHistory(ctx.storage, env.ARCHIVE, ctx.id.name ?? "", this.#doc, this.outbox, () => void this.scheduleAlarm(), (version) => {
+      const data = { roomId: this.name, versionId: version.id, createdAt: version.createdAt, bytes: version.bytes, editors: version.editors };
+      // A document room has no matches, so the entries kept for a match's end are free for its version's event.
+      this.recordEvent("document.version", `document.version:${this.name}:${version.id}`, data, version.createdAt, { isReserved: true });
+    });
     this.#writes = new DocWrites(this.#doc, this.#store, this.#history, ctx.storage, {
       relay: (frame, without) => this.sendToAll(frame, without),
       saved: (connection, seq) => this.#sendControl(connection, { type: "saved", seq }),

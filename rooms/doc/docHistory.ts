@@ -49,9 +49,21 @@ export class DocHistory {
   readonly #outbox: SqliteOutbox;
 
   readonly #onScheduled: () => void;
+  readonly #onRecorded: (version: DocVersion) => void;
 
-  /** @param onScheduled called after a version entered the outbox or was deferred, so the room sets its alarm. */
-  constructor(storage: DurableObjectStorage, bucket: R2Bucket, roomId: string, doc: Y.Doc, outbox: SqliteOutbox, onScheduled: () => void) {
+  /**
+   * @param onScheduled called after a version entered the outbox or was deferred, so the room sets its alarm.
+   * @param onRecorded called inside the transaction that records a version (the room writes its event there).
+   */
+  constructor(
+    storage: DurableObjectStorage,
+    bucket: R2Bucket,
+    roomId: string,
+    doc: Y.Doc,
+    outbox: SqliteOutbox,
+    onScheduled: () => void,
+    onRecorded: (version: DocVersion) => void = () => {},
+  ) {
     this.#storage = storage;
     this.#bucket = bucket;
     this.#roomId = roomId;
@@ -59,6 +71,7 @@ export class DocHistory {
     this.#versions = new SqliteDocVersions(storage.sql);
     this.#outbox = outbox;
     this.#onScheduled = onScheduled;
+    this.#onRecorded = onRecorded;
   }
 
   /** Counts an applied update; asks for a version once enough have accumulated. */
@@ -123,7 +136,9 @@ export class DocHistory {
         const ids = pruned.slice(i, i + VersionLimits.MAX_KEYS_PER_PRUNE);
         this.#outbox.enqueue("doc_version_prune", `doc_version_prune:${ids[0]}`, ids.join(","), now);
       }
-      return this.#versions.get(versionId);
+      const version = this.#versions.get(versionId);
+      if (version) this.#onRecorded(version);
+      return version;
     });
     if (!version) return { type: "skipped", reason: "unchanged" };
     this.#onScheduled();

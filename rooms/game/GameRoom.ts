@@ -21,7 +21,7 @@ import { RoomShell, type ConnectionIdentity } from "../RoomShell.ts";
 import { logEvent } from "../log.ts";
 import { ConnectionStates, GameConnectionState } from "./connectionState.ts";
 import { InputGate } from "./inputGate.ts";
-import { deliverMatchExport, enqueueMatchExports, type ExportTargets } from "./matchExports.ts";
+import { deliverMatchExport, enqueueMatchExports, matchEndedData, type ExportTargets } from "./matchExports.ts";
 import { MatchRunner } from "./matchRunner.ts";
 import { findGame, isRegistryConfigured } from "./registry.ts";
 import { SeatBook } from "./seatBook.ts";
@@ -378,7 +378,11 @@ export class GameRoom extends RoomShell {
       const ended = this.ctx.storage.transactionSync(() => {
         this.#applyInputs();
         const end = this.#match.step(now);
-        if (end) enqueueMatchExports(this.outbox, this.game, this.#match.matchId!, end, now);
+        if (end) {
+          enqueueMatchExports(this.outbox, this.game, this.#match.matchId!, end, now);
+          const ended = matchEndedData(this.#exports, this.#match.matchId!);
+          this.recordEvent("match.ended", `match.ended:${ended.matchId}`, ended, now, { isReserved: true });
+        }
         return end;
       });
       if (ended) {

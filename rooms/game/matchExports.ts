@@ -1,6 +1,6 @@
 import type { LeaderboardStore, LeaderboardWrite, OutboxEntry, ReplayArchive, SqliteGameStore, SqliteOutbox } from "../../persistence/index.ts";
 import { bumpBoardGeneration } from "../../persistence/index.ts";
-import { REPLAY_FORMAT, periodKey, type AnyGame, type ReplayRecord } from "../../protocol/index.ts";
+import { REPLAY_FORMAT, periodKey, type AnyGame, type MatchEndedData, type ReplayRecord } from "../../protocol/index.ts";
 import { z } from "zod";
 import type { MatchEnd } from "./matchRunner.ts";
 
@@ -8,7 +8,7 @@ import type { MatchEnd } from "./matchRunner.ts";
  * What a finished match sends to cloud storage: leaderboard writes to D1 and the replay to
  * R2. Both are enqueued in the room's outbox in the same transaction as the match's end;
  * the replay is built from the match record at flush time, so the outbox rows stay small.
- * They are at most two entries, which the outbox keeps free for them (OutboxLimits.RESERVED_ENTRIES):
+ * With the match.ended event's entries (rooms/events.ts) they are at most four, which the outbox keeps free for them (OutboxLimits.RESERVED_ENTRIES):
  * a match's end that found the outbox full would roll back while the room's memory says it ended.
  */
 export function enqueueMatchExports(
@@ -75,6 +75,24 @@ export async function deliverMatchExport(entry: OutboxEntry, targets: ExportTarg
     return;
   }
   throw new Error(`unknown outbox entry kind "${entry.kind}"`);
+}
+
+/** A match.ended event's data, from the match record its end has just written (call in that transaction). */
+export function matchEndedData(targets: Pick<ExportTargets, "game" | "roomId" | "store">, matchId: string): MatchEndedData {
+  const match = targets.store.match(matchId);
+  if (!match || match.endedAt === null || match.finalTick === null || match.result === null) throw new Error(`match ${matchId} has no finished record`);
+  return {
+    game: targets.game.name,
+    gameVersion: match.version,
+    roomId: targets.roomId,
+    matchId,
+    reason: match.reason ?? "finished",
+    result: match.result,
+    players: match.players,
+    startedAt: match.startedAt,
+    endedAt: match.endedAt,
+    finalTick: match.finalTick,
+  };
 }
 
 export function buildReplayRecord(targets: Pick<ExportTargets, "game" | "roomId" | "store">, matchId: string): ReplayRecord {

@@ -1,5 +1,5 @@
 // README, "Leaderboards, replays and document history": an outbox holds at most 1,000 entries, the
-// last 2 kept for a match's end; when the rest are taken, a game room holds its next match back.
+// last 4 kept for a match's end; when the rest are taken, a game room holds its next match back.
 import { runInDurableObject } from "cloudflare:test";
 import type { GameRoom } from "../../rooms/game/GameRoom.ts";
 import { afterEach, describe, expect, it, vi } from "vitest";
@@ -44,7 +44,7 @@ describe("a full outbox", () => {
     const overAt = Date.now();
     // Fill the outbox as far as a room's own entries may (the rest is kept for a match's end).
     const backlog = await fillOutbox(roomId);
-    expect(backlog, "998 entries fill the outbox for all but a match's end").toEqual({ entries: OutboxLimits.MAX_ENTRIES - OutboxLimits.RESERVED_ENTRIES, isFull: true });
+    expect(backlog, "996 entries fill the outbox for all but a match's end").toEqual({ entries: OutboxLimits.MAX_ENTRIES - OutboxLimits.RESERVED_ENTRIES, isFull: true });
 
     // Each input after the match is acknowledged at the next tick: keep going until a tick has run
     // past the moment the next match was due (the match's end plus the restart pause).
