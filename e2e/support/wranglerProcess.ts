@@ -6,14 +6,19 @@ import { eventually } from "./service.ts";
 /**
  * Starts a private `wrangler dev` on `port` with its own state directory, migrations applied.
  * A restart on the same directory may skip them (`migrate: false`): applying them blocks this
- * process for seconds, which would hold back every client timer of a test.
+ * process for seconds, which would hold back every client timer of a test. `vars` are passed as
+ * `--var NAME:VALUE` (a webhook's URL and secret, an admin token), on top of the raised rate limits.
  */
-export async function startService(port: number, persistTo: string, { migrate = true } = {}): Promise<ChildProcess> {
+export async function startService(
+  port: number,
+  persistTo: string,
+  { migrate = true, vars = {} }: { migrate?: boolean; vars?: Record<string, string> } = {},
+): Promise<ChildProcess> {
   // A service left on the port by an earlier run would answer the health check below, and the
   // test would kill and restart its own while talking to that one.
   if (await isServing(port)) throw new Error(`port ${port} already serves something; stop it first (a service left from an earlier run?)`);
   if (migrate) applyLocalMigrations({ persistTo });
-  const child: ChildProcess = spawnWranglerDev({ port, persistTo, stdio: "ignore", detached: true, vars: raisedLimitVars });
+  const child: ChildProcess = spawnWranglerDev({ port, persistTo, stdio: "ignore", detached: true, vars: { ...raisedLimitVars, ...vars } });
   // If the test process ends without killTree (an uncaught error), the service goes with it.
   const killOnExit = () => {
     if (isAlive(-child.pid!)) process.kill(-child.pid!, "SIGKILL");
