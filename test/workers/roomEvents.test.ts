@@ -2,18 +2,22 @@
 // least once, with a stable id, one outbox entry per destination.
 import { env, exports } from "cloudflare:workers";
 import { runInDurableObject } from "cloudflare:test";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import * as Y from "yjs";
+import { D1LeaderboardStore, D1RoomDirectory, OutboxFullError, OutboxLimits, R2ReplayArchive, SqliteOutbox } from "../../persistence/index.ts";
 import { RoomEventSchema, type RoomEvent } from "../../protocol/index.ts";
 import type { DocRoom } from "../../rooms/doc/DocRoom.ts";
 import { EVENT_OUTBOX_KINDS, configureEvents } from "../../rooms/events.ts";
-import { playTicTacToeWin, room } from "./gameHelpers.ts";
+import { join, message, playTicTacToeWin, room, send } from "./gameHelpers.ts";
 import { BASE, devToken, editFrame, openSdkDoc } from "./helpers.ts";
 
 const ADMIN = { Authorization: "Bearer test-admin-token-of-at-least-32-bytes" };
 const adminDelete = (path: string) => exports.default.fetch(`${BASE}/v1/admin/rooms/${path}`, { method: "DELETE", headers: ADMIN });
 
-afterEach(() => configureEvents({}));
+afterEach(() => {
+  configureEvents({});
+  vi.restoreAllMocks();
+});
 
 /** Calls of a hook, each as the JSON it would carry (what a webhook receiver gets). */
 function recorder() {
@@ -170,4 +174,53 @@ describe("hooks", () => {
     x.socket.close();
     o.socket.close();
   });
+});
+
+describe("a match's end at a full outbox", () => {
+  it(`still writes its event for the hook and the webhook: the ${OutboxLimits.RESERVED_ENTRIES} reserved entries hold its exports and its event`, async () => {
+    // Nothing leaves the outbox: D1, R2, the hook and the webhook all refuse.
+    vi.spyOn(D1LeaderboardStore.prototype, "apply").mockRejectedValue(new Error("D1 down"));
+    vi.spyOn(D1RoomDirectory.prototype, "apply").mockRejectedValue(new Error("D1 down"));
+    vi.spyOn(R2ReplayArchive.prototype, "put").mockRejectedValue(new Error("R2 down"));
+    configureEvents({
+      hooks: { onMatchEnd: () => { throw new Error("hook down"); } },
+      webhook: { url: "http://127.0.0.1:1/hook", secret: "a-webhook-secret-of-at-least-32-bytes!" },
+    });
+    const roomId = `events-full-${Date.now()}`;
+    const x = await join("tictactoe", roomId, "full-ev-x");
+    const o = await join("tictactoe", roomId, "full-ev-o");
+    // The room's ordinary entries (directory reports here) take the outbox up to its reserved entries.
+    await runInDurableObject(room("tictactoe", roomId), (_r, state) => {
+      const outbox = new SqliteOutbox(state.storage.sql);
+      for (let i = 0; ; i++) {
+        try {
+          outbox.enqueue("directory", `filler:${i}`, JSON.stringify({ type: "deleted", reportedAt: 0, room: `doc/filler-${i}` }), Date.now());
+        } catch (error) {
+          if (error instanceof OutboxFullError) return;
+          throw error;
+        }
+      }
+    });
+    const seqs = new Map<typeof x, number>();
+    for (const [player, cell] of [[x, 0], [o, 3], [x, 1], [o, 4], [x, 2]] as const) {
+      const seq = (seqs.get(player) ?? 0) + 1;
+      seqs.set(player, seq);
+      send(player.socket, seq, { type: "place", cell });
+      await message(player.socket, "delta", (m) => m.ack === seq);
+    }
+    const over = await message(o.socket, "match_over");
+    const stored = await runInDurableObject(room("tictactoe", roomId), (_r, state) => ({
+      backlog: new SqliteOutbox(state.storage.sql).backlog(),
+      keys: state.storage.sql.exec<{ key: string }>("SELECT key FROM outbox WHERE kind != 'directory' ORDER BY key").toArray().map((k) => k.key),
+    }));
+    expect(stored.keys).toEqual([
+      `event_hook:match.ended:${over.matchId}`,
+      `event_webhook:match.ended:${over.matchId}`,
+      `leaderboard:${over.matchId}`,
+      `replay:${over.matchId}`,
+    ]);
+    expect(stored.backlog).toBe(OutboxLimits.MAX_ENTRIES);
+    x.socket.close();
+    o.socket.close();
+  }, 30_000);
 });
