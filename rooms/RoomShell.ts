@@ -1,9 +1,9 @@
 import { type Connection, Server, type WSMessage } from "partyserver";
-import { D1RoomDirectory, SqliteOutbox, SqliteRoomMetaStore, flushOutbox, type OutboxEntry } from "../persistence/index.ts";
+import { D1RoomDirectory, OutboxLimits, SqliteOutbox, SqliteRoomMetaStore, flushOutbox, type OutboxEntry } from "../persistence/index.ts";
 import { CloseCode, type DirectoryEntry, type RoomEventData, type RoomEventType } from "../protocol/index.ts";
 import { TOKEN_EXPIRED_REASON, closeConnection } from "./admission.ts";
 import { DirectoryReporter, deliverDirectoryReport } from "./directory.ts";
-import { EVENT_OUTBOX_KINDS, EventDelivery, enqueueRoomEvent, isRoomEventEntry } from "./events.ts";
+import { EVENT_OUTBOX_KINDS, EventDelivery, MAX_ENTRIES_PER_EVENT, enqueueRoomEvent, isRoomEventEntry } from "./events.ts";
 import { logEvent } from "./log.ts";
 import { PURGE_KEEPS, PURGE_MAX_R2_OBJECTS_PER_REQUEST, countSqliteRows, deleteR2Prefix, roomObjectsPrefix, type PurgeReport } from "./purge.ts";
 import { ReadProof, type ReadProofLimits } from "./readProof.ts";
@@ -326,10 +326,13 @@ export abstract class RoomShell extends Server<Env> {
     // outbox then holds only events, so nothing of the room comes back; a new room of this name would
     // deliver them too.
     const undelivered = this.outbox.entriesOfKinds(Object.values(EVENT_OUTBOX_KINDS));
+    // Room for the delete's own entries in the new outbox: a backlog that large means a receiver down for days.
+    const carried = undelivered.slice(0, OutboxLimits.MAX_ENTRIES - MAX_ENTRIES_PER_EVENT);
+    if (carried.length < undelivered.length) logEvent("event_dropped", { room: this.roomPath, reason: "room deleted with a full outbox", entries: undelivered.length - carried.length });
     const deleting = this.ctx.storage.deleteAll();
     const outbox = new SqliteOutbox(this.ctx.storage.sql); // its tables again
     const now = Date.now();
-    for (const entry of undelivered) outbox.enqueue(entry.kind, entry.key, entry.payload, now, { isReserved: true });
+    for (const entry of carried) outbox.enqueue(entry.kind, entry.key, entry.payload, now, { isReserved: true });
     this.recordEvent("room.deleted", `room.deleted:${crypto.randomUUID()}`, { kind: this.kind, game: this.gameName, roomId: this.roomId, removed }, now, { isReserved: true });
     await deleting;
     // Not scheduleAlarm: the room kind's own alarm work reads tables that are gone.

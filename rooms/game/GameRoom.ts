@@ -380,8 +380,8 @@ export class GameRoom extends RoomShell {
         const end = this.#match.step(now);
         if (end) {
           enqueueMatchExports(this.outbox, this.game, this.#match.matchId!, end, now);
-          const ended = matchEndedData(this.#exports, this.#match.matchId!);
-          this.recordEvent("match.ended", `match.ended:${ended.matchId}`, ended, now, { isReserved: true });
+          const data = matchEndedData(this.#exports, this.#match.matchId!);
+          this.recordEvent("match.ended", `match.ended:${data.matchId}`, data, now, { isReserved: true });
         }
         return end;
       });

@@ -224,3 +224,45 @@ describe("a match's end at a full outbox", () => {
     o.socket.close();
   }, 30_000);
 });
+
+describe("a room deleted with an outbox full of undelivered events", () => {
+  it(`answers 200, delivers its own deleted event, and carries over the oldest ${OutboxLimits.MAX_ENTRIES - 2} of the others`, async () => {
+    const deleted = recorder();
+    const versionIds = new Set<string>();
+    let isVersionHookDown = true;
+    configureEvents({
+      hooks: {
+        onRoomDeleted: deleted.record,
+        onDocumentVersion: (event) => {
+          if (isVersionHookDown) throw new Error("version hook down");
+          versionIds.add(event.id);
+        },
+      },
+    });
+    const roomId = `events-full-delete-${Date.now()}`;
+    await editAndLeave(roomId, "ada", "a room with a long backlog");
+    await runInDurableObject(env.DocRoom.getByName(roomId), (_r, state) => {
+      // Only events: the version's upload and the directory report leave, as if delivered.
+      state.storage.sql.exec("DELETE FROM outbox WHERE kind NOT IN (?, ?)", EVENT_OUTBOX_KINDS.hook, EVENT_OUTBOX_KINDS.webhook);
+      const outbox = new SqliteOutbox(state.storage.sql);
+      for (let i = 0; outbox.backlog() < OutboxLimits.MAX_ENTRIES; i++) {
+        const event: RoomEvent = {
+          id: `document.version:${roomId}:filler-${i}`,
+          type: "document.version",
+          at: Date.now(),
+          room: `doc/${roomId}`,
+          data: { roomId, versionId: `filler-${i}`, createdAt: Date.now(), bytes: 1, editors: ["ada"] },
+        };
+        outbox.enqueue(EVENT_OUTBOX_KINDS.hook, `${EVENT_OUTBOX_KINDS.hook}:${event.id}`, JSON.stringify(event), Date.now(), { isReserved: true });
+      }
+    });
+    const response = await adminDelete(`doc/${roomId}`);
+    expect(response.status).toBe(200);
+    isVersionHookDown = false;
+    await expect.poll(() => deleted.of(`doc/${roomId}`).length, { timeout: 20_000 }).toBe(1);
+    await expect.poll(() => eventEntries(env.DocRoom.getByName(roomId)).then((e) => e.length), { timeout: 60_000 }).toBe(0);
+    // 1,000 waited; the delete's own entry needed room, so the 2 newest went (and were logged).
+    expect(versionIds.size).toBe(OutboxLimits.MAX_ENTRIES - 2);
+    expect(versionIds).not.toContain(`document.version:${roomId}:filler-998`);
+  }, 90_000);
+});
