@@ -149,7 +149,10 @@ try {
     assert.equal(typeof (await import("@edgeroom/client")).createClient, "function");
     const { exports } = JSON.parse((await import("node:fs")).readFileSync("node_modules/edgeroom/package.json", "utf8"));
     if (exports["./token"]) assert.equal(typeof (await import("edgeroom/token")).createToken, "function");
-    console.log("check-packages: edgeroom/game, edgeroom/protocol and @edgeroom/client load in Node " + process.version);
+    const webhook = await import("edgeroom/webhook");
+    const signed = await webhook.signWebhook("{}", "x".repeat(32), Math.floor(Date.now() / 1000));
+    assert.equal((await webhook.verifyWebhook("{}", signed, "x".repeat(32))).ok, true);
+    console.log("check-packages: edgeroom/game, edgeroom/protocol, edgeroom/token, edgeroom/webhook and @edgeroom/client load in Node " + process.version);
   `], app);
   run(process.execPath, [...wrangler, "deploy", "--dry-run", "--outdir", "bundle"], app);
   const bundle = readFileSync(join(app, "bundle/worker.js"), "utf8");

@@ -1,6 +1,7 @@
 // `npm run pack`: builds the packages users install and writes their tarballs to dist/packages/:
 //   edgeroom          the server as a library (createEdgeroom, defineGame, the Durable Objects),
-//                     with the subpaths edgeroom/game, edgeroom/protocol and, when it exists, edgeroom/token;
+//                     with the subpaths edgeroom/game, edgeroom/protocol, edgeroom/webhook and, when it
+//                     exists, edgeroom/token;
 //   @edgeroom/client  the SDK as scripts/build-sdk.mjs builds it (client-sdk/dist).
 // JavaScript from esbuild (dependencies stay imports, never copies), declarations from tsc.
 import { execFileSync } from "node:child_process";
