@@ -2,6 +2,8 @@
 //   edgeroom          the server as a library (createEdgeroom, defineGame, the Durable Objects),
 //                     with the subpaths edgeroom/game, edgeroom/protocol, edgeroom/webhook and, when it
 //                     exists, edgeroom/token;
+//                     its D1 migrations (migrations/, for a wrangler.toml's migrations_dir) and the deploy
+//                     preflight as the bin edgeroom-preflight;
 //   @edgeroom/client  the SDK as scripts/build-sdk.mjs builds it (client-sdk/dist).
 // JavaScript from esbuild (dependencies stay imports, never copies), declarations from tsc.
 import { execFileSync } from "node:child_process";
@@ -53,6 +55,10 @@ async function packServer() {
   if (outsideLayers.length > 0) throw new Error(`pack: the package reaches files outside its layers: ${outsideLayers.join(", ")}`);
 
   emitDeclarations(Object.values(SERVER_ENTRIES), join(dir, "types"));
+  // A user's wrangler.toml points migrations_dir at node_modules/edgeroom/migrations, so an upgrade
+  // brings its migrations with it; the preflight finds them beside itself (../migrations).
+  cpSync(join(projectRoot, "persistence/migrations"), join(dir, "migrations"), { recursive: true, filter: (path) => !/\.(ts|md)$/.test(path) });
+  for (const file of ["preflight.mjs", "requireNode22.mjs"]) cpSync(join(projectRoot, "scripts", file), join(dir, "bin", file));
   const used = usedPackages(result.metafile);
   const exportsMap = Object.fromEntries(
     Object.entries(SERVER_ENTRIES).map(([subpath, file]) => [subpath, { types: `./types/${file.replace(/\.ts$/, ".d.ts")}`, default: `./dist/${entryName(subpath)}.js` }]),
@@ -64,9 +70,14 @@ async function packServer() {
     type: "module",
     exports: { ...exportsMap, "./package.json": "./package.json" },
     types: exportsMap["."].types,
-    files: ["dist", "types", "README.md"],
+    files: ["dist", "types", "migrations", "bin", "README.md"],
+    bin: { "edgeroom-preflight": "./bin/preflight.mjs" },
     // Ranges, so the app's own copies (zod, yjs) are shared rather than installed twice.
     dependencies: Object.fromEntries(used.map((name) => [name, `^${versionOf(name)}`])),
+    // The preflight reads wrangler.toml with the project's own wrangler. Optional: a Node backend that
+    // installs edgeroom for edgeroom/token alone must not get wrangler and workerd with it.
+    peerDependencies: { wrangler: `^${root.devDependencies.wrangler}` },
+    peerDependenciesMeta: { wrangler: { optional: true } },
   }, SERVER_README);
   return npmPack(dir);
 }

@@ -1,9 +1,11 @@
+#!/usr/bin/env node
 // `npm run deploy` runs this before `wrangler deploy`: it reads wrangler.toml as wrangler does and
 // refuses what would deploy a broken or unsafe service, saying which command fixes each problem.
 // What needs Cloudflare's API (remote migrations, secrets) cannot be checked offline: it prints the
 // commands that check them instead. Usage: node scripts/preflight.mjs [--config wrangler.toml] [--env production]
+// The `edgeroom` package ships it as the bin `edgeroom-preflight` (scripts/pack.mjs), same flags.
 import "./requireNode22.mjs";
-import { existsSync, readdirSync, statSync } from "node:fs";
+import { existsSync, readdirSync, realpathSync, statSync } from "node:fs";
 import { dirname, relative, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
@@ -18,8 +20,13 @@ export const REQUIRED_BINDINGS = {
 /** Variables that are secrets: in [vars] they would sit in plain text in wrangler.toml and the dashboard. */
 const SECRET_NAMES = ["AUTH_SECRET", "AUTH_SECRET_PREVIOUS", "ADMIN_TOKEN", "CURSOR_SECRET"];
 
-/** The migrations this copy of Edgeroom ships; a user's migrations_dir must hold every one of them. */
-const PACKAGED_MIGRATIONS_DIR = fileURLToPath(new URL("../persistence/migrations/", import.meta.url));
+/**
+ * The migrations this copy of Edgeroom ships; a user's migrations_dir must hold every one of them.
+ * In this repository they are persistence/migrations; in the installed package, migrations/ beside bin/.
+ */
+const PACKAGED_MIGRATIONS_DIR = ["../persistence/migrations/", "../migrations/"]
+  .map((path) => fileURLToPath(new URL(path, import.meta.url)))
+  .find((dir) => existsSync(dir)) ?? fileURLToPath(new URL("../migrations/", import.meta.url));
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -38,7 +45,7 @@ export function isPlaceholderDatabaseId(id) {
  * each with the command that checks it) and notes on what the deploy will ship.
  */
 export async function preflight({ configPath = "wrangler.toml", env } = {}) {
-  const { unstable_readConfig } = await import("wrangler");
+  const { unstable_readConfig } = await importWrangler();
   const config = unstable_readConfig({ config: configPath, env });
   const configDir = dirname(resolve(configPath));
   const isDefaultConfig = resolve(configPath) === resolve("wrangler.toml");
@@ -131,6 +138,16 @@ export async function preflight({ configPath = "wrangler.toml", env } = {}) {
   return { refusals, unchecked, notes };
 }
 
+/** The project's own wrangler, which reads wrangler.toml exactly as the deploy will. */
+async function importWrangler() {
+  try {
+    return await import("wrangler");
+  } catch (error) {
+    if (error?.code !== "ERR_MODULE_NOT_FOUND") throw error;
+    throw new Error("the preflight reads wrangler.toml with your project's wrangler, which is not installed here: npm install --save-dev wrangler");
+  }
+}
+
 /** The configured migrations_dir must exist and hold every migration this copy of Edgeroom ships. */
 function checkMigrationFiles(d1, configDir, configPath, section, refuse) {
   // wrangler's default when migrations_dir is unset.
@@ -176,4 +193,5 @@ async function main() {
   console.log(`\nPreflight passed for ${where}.`);
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) await main();
+// Run as a script, directly or through the bin's symlink (node_modules/.bin/edgeroom-preflight), whose path differs from this file's.
+if (process.argv[1] && import.meta.url === pathToFileURL(realpathSync(resolve(process.argv[1]))).href) await main();
