@@ -69,6 +69,7 @@ check("build the demo", process.execPath, ["scripts/build-demo.mjs"]);
 check("build the SDK", process.execPath, ["scripts/build-sdk.mjs"]);
 check("the built SDK loads in plain Node", process.execPath, ["scripts/check-sdk-dist.mjs"]);
 check("the packages, installed from their tarballs in a project outside the repo, type-check and bundle", process.execPath, ["scripts/check-packages.mjs"]);
+check("the starter, installed from the tarballs outside the repo, plays its game, persists a document, sends its webhook and passes its deploy checks", process.execPath, ["scripts/check-starter.mjs"]);
 check("production bundle (wrangler deploy --dry-run --env production)", process.execPath, [
   join(projectRoot, "node_modules/wrangler/bin/wrangler.js"),
   "deploy", "--dry-run", "--env", "production", "--outdir", ".wrangler/dry-run",
