@@ -456,7 +456,7 @@ export class GameRoom extends RoomShell {
 
   #reportSeats(): void {
     const region = this.meta.get("location_hint") ?? "any";
-    reportSeats(this.env, this.game.name, region, this.#roomId, this.#seats.all().length, this.game.maxPlayers);
+    reportSeats(this.env, this.game.name, region, this.#roomId, this.#seats.all().map((seat) => seat.playerId), this.game.maxPlayers);
   }
 
   #refuse(connection: Connection, gate: InputGate, code: GameErrorCode, message: string, seq?: number): void {

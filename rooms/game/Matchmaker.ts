@@ -16,6 +16,13 @@ export const COLLECT_BATCH = 500;
 /** Private rooms' ids start with this; the matchmaker hands out no other ids with it. */
 const PRIVATE_PREFIX = "p-";
 
+/** `sub` came later: a matchmaker made before it gets the column (its old rows, NULL, simply expire). */
+export function addReservationSub(sql: SqlStorage): void {
+  if (!sql.exec<{ name: string }>("PRAGMA table_info(mm_reservation)").toArray().some((column) => column.name === "sub")) {
+    sql.exec("ALTER TABLE mm_reservation ADD COLUMN sub TEXT");
+  }
+}
+
 /** Seated plus live reservations: a room's count as quick joins see it. */
 const TAKEN = "r.taken + (SELECT count(*) FROM mm_reservation v WHERE v.room_id = r.room_id)";
 
@@ -52,8 +59,9 @@ export interface OpenRoom {
  * Seat counts for one game in one region (object name `{gameName}:{region}`). A Durable
  * Object runs one call at a time and DO SQLite is synchronous, so quick joins arriving at
  * the same moment are counted one after another and never overfill a room. Each room
- * reports its seated count; reservations cover the gap until a reserved player arrives.
- * A room's count is seated + live reservations, which can briefly overstate it, never understate.
+ * reports its seated count and players; reservations cover the gap until a reserved player arrives,
+ * and a player's report of their seat ends their reservation. A room's count is seated + live
+ * reservations, which can briefly overstate it (a report lost, a player who never came), never understate.
  * Rooms nobody holds are forgotten by the alarm (UNHELD_ROOM_TTL_MS), so handing out rooms
  * nobody joins grows nothing.
  */
@@ -65,7 +73,8 @@ export class Matchmaker extends DurableObject<Env> {
       room_id TEXT PRIMARY KEY, is_private INTEGER NOT NULL, taken INTEGER NOT NULL,
       max_players INTEGER NOT NULL, created_at INTEGER NOT NULL)`);
     sql.exec(`CREATE TABLE IF NOT EXISTS mm_reservation (
-      id INTEGER PRIMARY KEY AUTOINCREMENT, room_id TEXT NOT NULL, expires_at INTEGER NOT NULL)`);
+      id INTEGER PRIMARY KEY AUTOINCREMENT, room_id TEXT NOT NULL, expires_at INTEGER NOT NULL, sub TEXT)`);
+    addReservationSub(sql);
     sql.exec("CREATE INDEX IF NOT EXISTS mm_reservation_by_room ON mm_reservation (room_id, expires_at)");
     // Listings read public rooms only; collection reads empty rooms by age; expiry reads reservations by time.
     sql.exec("CREATE INDEX IF NOT EXISTS mm_room_by_privacy ON mm_room (is_private, created_at)");
@@ -73,33 +82,40 @@ export class Matchmaker extends DurableObject<Env> {
     sql.exec("CREATE INDEX IF NOT EXISTS mm_reservation_by_expiry ON mm_reservation (expires_at)");
   }
 
-  /** A public room with a free seat, fullest first, or a new one; the seat is reserved. */
-  async quick(maxPlayers: number): Promise<string> {
+  /** A public room with a free seat, fullest first, or a new one; the seat is reserved for `sub`. */
+  async quick(maxPlayers: number, sub: string | null = null): Promise<string> {
     const now = Date.now();
     this.#dropExpired(now);
     const row = this.ctx.storage.sql.exec<{ room_id: string }>(MatchmakerSql.quick).toArray()[0];
     const roomId = row?.room_id ?? this.#createRoom(false, maxPlayers, now);
-    this.ctx.storage.sql.exec("INSERT INTO mm_reservation (room_id, expires_at) VALUES (?, ?)", roomId, now + RESERVATION_MS);
+    this.ctx.storage.sql.exec("INSERT INTO mm_reservation (room_id, expires_at, sub) VALUES (?, ?, ?)", roomId, now + RESERVATION_MS, sub);
     if (!row) await this.#scheduleCollection(now + UNHELD_ROOM_TTL_MS);
     return roomId;
   }
 
   /** A new room that quick joins never fill; its id is the code to share. */
-  async createPrivate(maxPlayers: number): Promise<string> {
+  async createPrivate(maxPlayers: number, sub: string | null = null): Promise<string> {
     const now = Date.now();
     const roomId = this.#createRoom(true, maxPlayers, now);
-    this.ctx.storage.sql.exec("INSERT INTO mm_reservation (room_id, expires_at) VALUES (?, ?)", roomId, now + RESERVATION_MS);
+    this.ctx.storage.sql.exec("INSERT INTO mm_reservation (room_id, expires_at, sub) VALUES (?, ?, ?)", roomId, now + RESERVATION_MS, sub);
     await this.#scheduleCollection(now + UNHELD_ROOM_TTL_MS);
     return roomId;
   }
 
-  /** A room's own count of taken seats. An empty room leaves the listing. */
-  report(roomId: string, taken: number, maxPlayers: number): void {
+  /**
+   * A room's own count of taken seats, and who sits in them. An empty room leaves the listing. A
+   * seated player's reservation is used up: counted as well, it would fill a 2-seat room with one
+   * player until it expired, and the next quick join would wait alone in a new room.
+   */
+  report(roomId: string, taken: number, maxPlayers: number, seated: readonly string[] = []): void {
     const sql = this.ctx.storage.sql;
     if (taken === 0) {
       sql.exec("DELETE FROM mm_room WHERE room_id = ?", roomId);
       sql.exec("DELETE FROM mm_reservation WHERE room_id = ?", roomId);
       return;
+    }
+    if (seated.length > 0) {
+      sql.exec("DELETE FROM mm_reservation WHERE room_id = ? AND sub IN (SELECT value FROM json_each(?))", roomId, JSON.stringify(seated));
     }
     // A room reported after it was forgotten is listed again as what its id says it is.
     sql.exec(

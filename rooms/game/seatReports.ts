@@ -6,11 +6,11 @@ export function matchmakerFor(env: Env, gameName: string, region: string) {
 }
 
 /**
- * Tells the matchmaker how many seats a room has taken. Fire-and-forget: the matchmaker
+ * Tells the matchmaker which players (subs) hold a room's seats. Fire-and-forget: the matchmaker
  * also holds reservations, so a lost report delays a correction but never overfills a room.
  */
-export function reportSeats(env: Env, gameName: string, region: string, roomId: string, taken: number, max: number): void {
+export function reportSeats(env: Env, gameName: string, region: string, roomId: string, seated: readonly string[], max: number): void {
   matchmakerFor(env, gameName, region)
-    .report(roomId, taken, max)
+    .report(roomId, seated.length, max, seated)
     .catch((error: unknown) => logEvent("seat_report_failed", { room: `${gameName}:${roomId}`, error }));
 }

@@ -37,7 +37,7 @@ export async function handleMatch(c: Context<AppEnv>): Promise<Response> {
     }
   }
   const matchmaker = matchmakerFor(c.env, game.name, region);
-  const roomId = body.value.mode === "quick" ? await matchmaker.quick(game.maxPlayers) : await matchmaker.createPrivate(game.maxPlayers);
+  const roomId = body.value.mode === "quick" ? await matchmaker.quick(game.maxPlayers, claims.sub) : await matchmaker.createPrivate(game.maxPlayers, claims.sub);
   return c.json({ roomId, region, ...(body.value.mode === "private" ? { joinCode: roomId } : {}) });
 }
 

@@ -1,6 +1,9 @@
-import { exports } from "cloudflare:workers";
+import { env, exports } from "cloudflare:workers";
+import { runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { arena } from "../../games/arena.ts";
+import { addReservationSub, type Matchmaker } from "../../rooms/game/Matchmaker.ts";
+import { message, openGame } from "./gameHelpers.ts";
 import { BASE, devToken } from "./helpers.ts";
 
 async function match(body: unknown, token?: string) {
@@ -26,6 +29,52 @@ describe("matchmaking", () => {
     const counts = [...perRoom.values()].sort((a, b) => b - a);
     const full = Math.floor(50 / arena.maxPlayers);
     expect(counts).toEqual([...Array<number>(full).fill(arena.maxPlayers), 50 % arena.maxPlayers]);
+  });
+
+  it("a quick join after the first player has sat down gets that room's free seat: a 2-seat game pairs two players within RESERVATION_MS", async () => {
+    const quick = async (sub: string) => {
+      const token = await devToken({ sub, room: "game/tictactoe/*", role: "player" });
+      const response = await exports.default.fetch(`${BASE}/v1/match/tictactoe`, {
+        method: "POST",
+        headers: { Authorization: `Bearer ${token}` },
+        body: JSON.stringify({ mode: "quick", region: "me" }),
+      });
+      return (await response.json<{ roomId: string }>()).roomId;
+    };
+    const first = await quick("pair-first");
+    // As the SDK joins a matched room: in the region the matchmaker answered for, so the room reports there.
+    const socket = await openGame("tictactoe", first, "pair-first", "player", "&region=me");
+    socket.send(JSON.stringify({ type: "hello", protocol: 1 }));
+    await message(socket, "welcome");
+    // The room's report (fire-and-forget) has reached the matchmaker: its own count says one seat is taken.
+    const matchmaker = env.Matchmaker.getByName("tictactoe:me");
+    const reported = () =>
+      runInDurableObject(matchmaker, (_mm: Matchmaker, state) => state.storage.sql.exec<{ taken: number }>("SELECT taken FROM mm_room WHERE room_id = ?", first).one().taken);
+    for (let i = 0; i < 100 && (await reported()) === 0; i++) await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(await reported()).toBe(1);
+
+    // The seated player's reservation is used up: the second player pairs with them, not in a room of their own.
+    expect(await quick("pair-second")).toBe(first);
+    // And the room is full now, seat and reservation: a third player gets a new room.
+    expect(await quick("pair-third")).not.toBe(first);
+    socket.close();
+  });
+
+  it("a matchmaker whose reservations table predates `sub` gets the column, keeping its rows", async () => {
+    const stub = env.Matchmaker.getByName("old-schema:any");
+    const columns = await runInDurableObject(stub, (_mm: Matchmaker, state) => {
+      const sql = state.storage.sql;
+      sql.exec("DROP TABLE mm_reservation");
+      sql.exec("CREATE TABLE mm_reservation (id INTEGER PRIMARY KEY AUTOINCREMENT, room_id TEXT NOT NULL, expires_at INTEGER NOT NULL)");
+      sql.exec("INSERT INTO mm_reservation (room_id, expires_at) VALUES ('q-old', ?)", Date.now() + 60_000);
+      addReservationSub(sql);
+      addReservationSub(sql); // a second start changes nothing
+      return sql.exec<{ name: string }>("PRAGMA table_info(mm_reservation)").toArray().map((c) => c.name);
+    });
+    expect(columns).toEqual(["id", "room_id", "expires_at", "sub"]);
+    await stub.report("q-old", 1, 2, ["someone"]); // an old row (sub NULL) is not anyone's seat
+    const left = await runInDurableObject(stub, (_mm: Matchmaker, state) => state.storage.sql.exec<{ n: number }>("SELECT count(*) AS n FROM mm_reservation").one().n);
+    expect(left).toBe(1);
   });
 
   it("creates a private room that quick joins do not fill", async () => {
