@@ -9,6 +9,13 @@ import { checkSecretLength } from "./secretLength.ts";
 import { signToken } from "./signToken.ts";
 import { DEFAULT_MAX_TOKEN_LIFETIME_SECONDS } from "./tokenPolicy.ts";
 
+/**
+ * What the SDK's `getToken` asks your backend for (`{ kind: "doc", roomId }`, `{ kind: "game", gameName,
+ * roomId }` or `{ kind: "match", gameName }`), as a zod schema and its type: parse your route's body with
+ * it to pick the role before `roomClaimFor`.
+ */
+export { TokenRequest } from "../protocol/identity.ts";
+
 /** Lifetime of a token when the caller names none, in seconds: the SDK fetches a fresh one on every reconnect. */
 export const DEFAULT_TOKEN_TTL_SECONDS = 60 * 60;
 /**

@@ -4,7 +4,7 @@
 //   3. wrangler dev starts; wrangler.toml's [build] bundles the page first.
 // PORT=8788 npm run dev picks another port; arguments after `--` go to wrangler dev
 // (npm run dev -- --var WEBHOOK_URL:http://127.0.0.1:9000/hook).
-import { execFileSync, spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { appendFileSync, existsSync, readFileSync } from "node:fs";
 
@@ -17,7 +17,11 @@ if (!/^AUTH_SECRET=/m.test(vars)) {
 }
 
 // CI=true: wrangler applies without asking.
-execFileSync("wrangler", ["d1", "migrations", "apply", "DB", "--local"], { stdio: ["ignore", "inherit", "inherit"], env: { ...process.env, CI: "true" } });
+const migrations = spawnSync("wrangler", ["d1", "migrations", "apply", "DB", "--local"], { stdio: ["ignore", "inherit", "inherit"], env: { ...process.env, CI: "true" } });
+if (migrations.status !== 0) {
+  console.error("dev: applying the D1 migrations to the local database failed (wrangler's message is above); is the edgeroom package installed (npm install)?");
+  process.exit(1);
+}
 
 const port = process.env.PORT ?? "8787";
 // 127.0.0.1, not localhost: some machines resolve localhost to ::1 only.

@@ -1,7 +1,6 @@
 // The Worker: Edgeroom's rooms with this project's game, plus one route of its own that hands out tokens.
 import { createEdgeroom } from "edgeroom";
-import { TokenRequest } from "edgeroom/protocol";
-import { createToken, roomClaimFor } from "edgeroom/token";
+import { createToken, roomClaimFor, TokenRequest } from "edgeroom/token";
 import { z } from "zod";
 import { reaction } from "./game.ts";
 
