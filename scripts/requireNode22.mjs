@@ -14,6 +14,8 @@ export function nodeVersionProblem(version = process.versions.node, execPath = p
     `Edgeroom's scripts need Node ${wantMajor}.${wantMinor} or later (wrangler 4 requires Node 22, vitest 5 requires 22.12); this is Node v${version} (${execPath}).`,
     "Run them through npm run / npx, which use the Node 22 this project installs (node_modules/.bin/node),",
     'or put node_modules/.bin first on PATH: export PATH="$PWD/node_modules/.bin:$PATH".',
+    // Shipped with the edgeroom package's edgeroom-preflight, where "this project" is the user's own.
+    "A project of your own (running edgeroom-preflight) pins Node 22 the same way: npm install --save-dev node@22, as examples/starter does.",
   ].join("\n");
 }
 
