@@ -8,6 +8,10 @@ import { spawn, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { appendFileSync, existsSync, readFileSync } from "node:fs";
 
+// Offline by default: no telemetry, no download of request.cf data, no update check. Set any of these
+// yourself to override.
+const env = { WRANGLER_SEND_METRICS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false", WRANGLER_HIDE_BANNER: "true", ...process.env };
+
 const DEV_VARS = ".dev.vars";
 const vars = existsSync(DEV_VARS) ? readFileSync(DEV_VARS, "utf8") : "";
 if (!/^AUTH_SECRET=/m.test(vars)) {
@@ -17,7 +21,7 @@ if (!/^AUTH_SECRET=/m.test(vars)) {
 }
 
 // CI=true: wrangler applies without asking.
-const migrations = spawnSync("wrangler", ["d1", "migrations", "apply", "DB", "--local"], { stdio: ["ignore", "inherit", "inherit"], env: { ...process.env, CI: "true" } });
+const migrations = spawnSync("wrangler", ["d1", "migrations", "apply", "DB", "--local"], { stdio: ["ignore", "inherit", "inherit"], env: { ...env, CI: "true" } });
 if (migrations.status !== 0) {
   console.error("dev: applying the D1 migrations to the local database failed (wrangler's message is above); is the edgeroom package installed (npm install)?");
   process.exit(1);
@@ -25,6 +29,6 @@ if (migrations.status !== 0) {
 
 const port = process.env.PORT ?? "8787";
 // 127.0.0.1, not localhost: some machines resolve localhost to ::1 only.
-const wrangler = spawn("wrangler", ["dev", "--ip", "127.0.0.1", "--port", port, "--show-interactive-dev-session=false", ...process.argv.slice(2)], { stdio: "inherit" });
+const wrangler = spawn("wrangler", ["dev", "--ip", "127.0.0.1", "--port", port, "--show-interactive-dev-session=false", ...process.argv.slice(2)], { stdio: "inherit", env });
 for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => wrangler.kill(signal));
 wrangler.on("exit", (code, signal) => process.exit(code ?? (signal ? 1 : 0)));

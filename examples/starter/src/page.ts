@@ -1,10 +1,12 @@
 // The page: matchmaking and the game through @edgeroom/client, typed from the game module itself,
 // and a shared document bound to a textarea. esbuild bundles it into public/app.js (npm run build).
 import { createClient, type GameConnection, type TokenRequest } from "@edgeroom/client";
-import type { reaction } from "./game.ts";
+import { POINTS_TO_WIN, reaction } from "./game.ts";
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const nameInput = $<HTMLInputElement>("name");
+// The rules' own number, so the page says what the game you wrote does.
+$("points-to-win").textContent = String(POINTS_TO_WIN);
 nameInput.value = localStorage.getItem("name") ?? nameInput.value;
 
 /** Asks this Worker's own token route (src/worker.ts); the guest cookie says who we are. */
@@ -30,7 +32,7 @@ $("play").addEventListener("click", async () => {
   game?.destroy();
   $("status").textContent = "finding a match…";
   try {
-    game = await client.joinOrCreate<typeof reaction>("reaction");
+    game = await client.joinOrCreate<typeof reaction>(reaction.name);
   } catch (error) {
     $("status").textContent = String(error);
     return;
@@ -64,7 +66,7 @@ document.addEventListener("keydown", (event) => {
 /** How often the page reloads the board, in ms; the public routes allow 120 requests a minute per address. */
 const BOARD_REFRESH_MS = 5_000;
 async function showBoard(): Promise<void> {
-  const response = await fetch("/v1/leaderboards/reaction.wins?limit=10");
+  const response = await fetch(`/v1/leaderboards/${reaction.name}.wins?limit=10`);
   if (!response.ok) return;
   const page: { entries: { rank: number; playerId: string; score: number }[] } = await response.json();
   const items = page.entries.map((entry) => {
