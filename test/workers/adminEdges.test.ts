@@ -1,30 +1,13 @@
 // Issue 13 §7: the admin API answers bad input as the sockets do, and its metrics say what they cover.
 import { env, exports } from "cloudflare:workers";
-import * as encoding from "lib0/encoding";
 import { describe, expect, it } from "vitest";
 import * as Y from "yjs";
 import { METRICS_MAX_ROOMS } from "../../server/admin/metrics.ts";
-import { BASE, devToken, editFrame, openSdkDoc } from "./helpers.ts";
+import { BASE, devToken, editFrame, openSdkDoc, updateYjsRefusesWhileApplying } from "./helpers.ts";
 
 const admin = (path: string, init: RequestInit = {}) =>
   exports.default.fetch(`${BASE}/v1/admin${path}`, { ...init, headers: { Authorization: "Bearer test-admin-token-of-at-least-32-bytes", ...init.headers } });
 
-/**
- * An update that Y.decodeUpdate reads but Y.applyUpdate throws on: a delete range of length 0
- * for a client the document has not seen (the fuzz found it on sockets, seed 49139769).
- */
-function updateYjsRefusesWhileApplying(): Uint8Array {
-  const update = encoding.createEncoder();
-  encoding.writeVarUint(update, 0); // no structs
-  encoding.writeVarUint(update, 1); // a delete set for one client
-  encoding.writeVarUint(update, 42); // client
-  encoding.writeVarUint(update, 1); // one range
-  encoding.writeVarUint(update, 5); // clock
-  encoding.writeVarUint(update, 0); // length 0
-  const bytes = encoding.toUint8Array(update);
-  expect(() => Y.decodeUpdate(bytes)).not.toThrow();
-  return bytes;
-}
 
 describe("admin import", () => {
   it("answers an update Yjs refuses while applying it with a 400, and the room keeps serving", async () => {
@@ -32,7 +15,9 @@ describe("admin import", () => {
     socket.send(editFrame(new Y.Doc(), (d) => d.getText("t").insert(0, "kept")));
     await socket.control("saved");
 
-    const refused = await admin("/rooms/doc/admin-bad-import/import", { method: "POST", body: updateYjsRefusesWhileApplying() });
+    const bytes = updateYjsRefusesWhileApplying();
+    expect(() => Y.decodeUpdate(bytes)).not.toThrow();
+    const refused = await admin("/rooms/doc/admin-bad-import/import", { method: "POST", body: bytes });
     expect(refused.status).toBe(400);
     expect(await refused.json()).toMatchObject({ error: { code: "bad_update" } });
 

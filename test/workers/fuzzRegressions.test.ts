@@ -1,28 +1,17 @@
 // Defects the fuzz found, each replayed with its exact input.
 import { env, exports } from "cloudflare:workers";
-import * as encoding from "lib0/encoding";
 import * as Y from "yjs";
 import { describe, expect, it } from "vitest";
 import { CloseCode } from "../../protocol/closeCodes.ts";
 import { encodeUpdate } from "../../rooms/doc/frames.ts";
 import { D1LeaderboardStore } from "../../persistence/d1LeaderboardStore.ts";
 import { bumpBoardGeneration } from "../../persistence/leaderboardCache.ts";
-import { BASE, devToken, editFrame, openSdkDoc } from "./helpers.ts";
+import { BASE, devToken, editFrame, openSdkDoc, updateYjsRefusesWhileApplying } from "./helpers.ts";
 
 describe("fuzz regressions", () => {
   it("[fuzz] an update that Yjs refuses only while applying it closes its sender with 4400, and the room keeps serving", async () => {
-    // The long fuzz run FUZZ_SEED=49139769 (doc frames, case 3587; `FUZZ_SEED=49143356 FUZZ_CASES=1`
-    // replays it) got 4500 for an update that passed Y.decodeUpdate and threw in Y.applyUpdate
-    // (UpdateEncoderV2.writeDsLen). This update takes the same path: a delete range of length 0
-    // for a client the document has not seen.
-    const update = encoding.createEncoder();
-    encoding.writeVarUint(update, 0); // no structs
-    encoding.writeVarUint(update, 1); // a delete set for one client
-    encoding.writeVarUint(update, 42); // client
-    encoding.writeVarUint(update, 1); // one range
-    encoding.writeVarUint(update, 5); // clock
-    encoding.writeVarUint(update, 0); // length 0
-    const bytes = encoding.toUint8Array(update);
+    // The long fuzz run's case (see updateYjsRefusesWhileApplying): Y.decodeUpdate takes it, Y.applyUpdate throws.
+    const bytes = updateYjsRefusesWhileApplying();
     expect(() => Y.decodeUpdate(bytes)).not.toThrow();
 
     const token = await devToken({ sub: "fuzz-editor", room: "doc/fuzz-regression-empty-range", role: "editor" });

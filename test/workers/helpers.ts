@@ -1,5 +1,7 @@
 import { exports } from "cloudflare:workers";
+import * as encoding from "lib0/encoding";
 import * as Y from "yjs";
+import { app } from "../../server/app.ts";
 import { decodeFrame, encodeQueryAwareness, encodeSyncStep1, encodeUpdate } from "../../rooms/doc/frames.ts";
 
 /** A loopback host: development tokens answer nowhere else (server/loopback.ts). */
@@ -125,3 +127,35 @@ export async function receiveEarlierFrames(socket: TestSocket): Promise<void> {
 }
 
 export { encodeSyncStep1 };
+
+/**
+ * Opens a socket to doc/`room` through the Worker's app with `target` as its env: the status, and the
+ * error code and message when refused. For tests of configurations other than the test env's.
+ */
+export async function tryDocSocket(target: Env, token: string, room: string): Promise<{ status: number; code?: string; message?: string }> {
+  const request = new Request(`${BASE}/v1/doc/${room}?token=${token}`, { headers: { Upgrade: "websocket" } });
+  const response = await app.fetch(request, target);
+  if (response.webSocket) {
+    response.webSocket.accept();
+    response.webSocket.close(1000);
+    return { status: response.status };
+  }
+  const body = await response.json<{ error: { code: string; message: string } }>();
+  return { status: response.status, code: body.error.code, message: body.error.message };
+}
+
+/**
+ * An update that passes Y.decodeUpdate but throws inside Y.applyUpdate (UpdateEncoderV2.writeDsLen): a
+ * delete range of length 0 for a client the document has not seen. The long fuzz run FUZZ_SEED=49139769
+ * found it (doc frames, case 3587; `FUZZ_SEED=49143356 FUZZ_CASES=1` replays it).
+ */
+export function updateYjsRefusesWhileApplying(): Uint8Array {
+  const update = encoding.createEncoder();
+  encoding.writeVarUint(update, 0); // no structs
+  encoding.writeVarUint(update, 1); // a delete set for one client
+  encoding.writeVarUint(update, 42); // client
+  encoding.writeVarUint(update, 1); // one range
+  encoding.writeVarUint(update, 5); // clock
+  encoding.writeVarUint(update, 0); // length 0
+  return encoding.toUint8Array(update);
+}

@@ -5,7 +5,7 @@ import { env } from "cloudflare:workers";
 import { SignJWT } from "jose";
 import { afterEach, beforeEach, describe, expect, it, vi, type MockInstance } from "vitest";
 import { app } from "../../server/app.ts";
-import { BASE } from "./helpers.ts";
+import { BASE, tryDocSocket } from "./helpers.ts";
 
 const LONG = "a-secret-that-is-exactly-32bytes"; // 32 bytes: the shortest accepted
 const SHORT = LONG.slice(0, 31);
@@ -25,17 +25,7 @@ async function tokenSignedWith(secret: string): Promise<string> {
     .sign(new TextEncoder().encode(secret));
 }
 
-async function openDoc(target: Env, token: string) {
-  const request = new Request(`${BASE}/v1/doc/secret-length?token=${token}`, { headers: { Upgrade: "websocket" } });
-  const response = await app.fetch(request, target);
-  if (response.webSocket) {
-    response.webSocket.accept();
-    response.webSocket.close(1000);
-    return { status: response.status };
-  }
-  const body = await response.json<{ error: { code: string; message: string } }>();
-  return { status: response.status, code: body.error.code, message: body.error.message };
-}
+const openDoc = (target: Env, token: string) => tryDocSocket(target, token, "secret-length");
 
 describe("AUTH_SECRET shorter than 32 bytes", () => {
   it("is refused at use with 503, a message naming it and the minimum, and one log line", async () => {

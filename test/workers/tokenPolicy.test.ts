@@ -5,7 +5,7 @@ import { env } from "cloudflare:workers";
 import { SignJWT } from "jose";
 import { describe, expect, it } from "vitest";
 import { app } from "../../server/app.ts";
-import { BASE } from "./helpers.ts";
+import { BASE, tryDocSocket } from "./helpers.ts";
 
 const CURRENT = "the-current-secret-of-at-least-32-bytes";
 const PREVIOUS = "the-previous-secret-of-at-least-32-bytes";
@@ -23,17 +23,7 @@ async function sign(claims: Claims, secret = CURRENT): Promise<string> {
 }
 
 /** Tries a socket to doc/`room` with `token`; the status, and the error code and message when refused. */
-async function connect(token: string, target: Env = deployed(), room = "policy-room") {
-  const request = new Request(`${BASE}/v1/doc/${room}?token=${token}`, { headers: { Upgrade: "websocket" } });
-  const response = await app.fetch(request, target);
-  if (response.webSocket) {
-    response.webSocket.accept();
-    response.webSocket.close(1000);
-    return { status: response.status };
-  }
-  const body = await response.json<{ error: { code: string; message: string } }>();
-  return { status: response.status, code: body.error.code, message: body.error.message };
-}
+const connect = (token: string, target: Env = deployed(), room = "policy-room") => tryDocSocket(target, token, room);
 
 describe("key rotation", () => {
   it("accepts a token signed with AUTH_SECRET_PREVIOUS while it is set", async () => {
