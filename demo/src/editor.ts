@@ -1,5 +1,18 @@
-import { EditorView, basicSetup } from "codemirror";
-import { yCollab } from "y-codemirror.next";
+import { defaultKeymap } from "@codemirror/commands";
+import { EditorState } from "@codemirror/state";
+import {
+  EditorView,
+  crosshairCursor,
+  drawSelection,
+  dropCursor,
+  highlightActiveLine,
+  highlightActiveLineGutter,
+  highlightSpecialChars,
+  keymap,
+  lineNumbers,
+  rectangularSelection,
+} from "@codemirror/view";
+import { yCollab, yUndoManagerKeymap } from "y-codemirror.next";
 import * as Y from "yjs";
 import { createClient, presentPeople } from "../../client-sdk/index.ts";
 import { fetchDevToken } from "./devToken.ts";
@@ -58,13 +71,29 @@ nameInput.addEventListener("change", () => {
 
 const ytext = doc.getText("codemirror");
 showVersions(room, "codemirror", getToken);
+// Undo is Yjs's, not CodeMirror's: CodeMirror's history() (in basicSetup) records every change the
+// editor shows, peers' included, so Ctrl+Z would take back another person's typing. A Y.UndoManager
+// on the text tracks only changes made through this editor (yCollab adds its sync origin to
+// trackedOrigins), so undo and redo touch this person's edits alone. Hence the editor setup below is
+// the view parts of basicSetup without history() and its keymap (and without code-only parts:
+// brackets, folding, completion; this is prose).
+const undoManager = new Y.UndoManager(ytext);
 const view = new EditorView({
   parent: $("editor"),
   extensions: [
-    basicSetup,
+    lineNumbers(),
+    highlightActiveLineGutter(),
+    highlightSpecialChars(),
+    drawSelection(),
+    dropCursor(),
+    EditorState.allowMultipleSelections.of(true),
+    rectangularSelection(),
+    crosshairCursor(),
+    highlightActiveLine(),
+    keymap.of([...yUndoManagerKeymap, ...defaultKeymap]),
     EditorView.lineWrapping,
     EditorView.editable.of(role === "editor"),
-    yCollab(ytext, provider.awareness),
+    yCollab(ytext, provider.awareness, { undoManager }),
   ],
 });
 
