@@ -1,16 +1,16 @@
-import {
-  PROTOCOL_VERSION,
-  applyPatch,
-  decodeServerGameMessage,
-  encodeGameMessage,
-  type AnyGame,
-  type ClientGameMessage,
-  type GameErrorCode,
-  type GameRole,
-  type InputOf,
-  type MatchEndReason,
-  type MatchResult,
-  type ViewOf,
+// protocol/clientWire.ts and the zod-free modules only: a page that uses the SDK does not ship zod.
+import { decodeServerGameMessageLean as decodeServerGameMessage, encodeClientGameMessageLean as encodeGameMessage } from "../protocol/clientWire.ts";
+import { applyPatch } from "../protocol/patch.ts";
+import { PROTOCOL_VERSION } from "../protocol/version.ts";
+import type {
+  AnyGame,
+  ClientGameMessage,
+  GameErrorCode,
+  GameRole,
+  InputOf,
+  MatchEndReason,
+  MatchResult,
+  ViewOf,
 } from "../protocol/index.ts";
 import { Emitter } from "./emitter.ts";
 import { whenStatus } from "./whenStatus.ts";

@@ -18,8 +18,8 @@
  */
 import type { Awareness } from "y-protocols/awareness";
 import * as Y from "yjs";
-import { z } from "zod";
-import { ErrorBody, RoomId, type AnyGame, type TokenRequest } from "../protocol/index.ts";
+import { ROOM_ID_RULE, isRoomId, readErrorBody, readMatchAnswer } from "../protocol/clientWire.ts";
+import type { AnyGame, TokenRequest } from "../protocol/index.ts";
 import { resolveReconnectOptions, type ReconnectOptions } from "./backoff.ts";
 import { DocProvider } from "./DocProvider.ts";
 import { GameConnection } from "./GameConnection.ts";
@@ -34,7 +34,8 @@ export type { GameConnectionEvents, GameEvent, GameStatus, StateInfo } from "./G
 export { Predictor } from "./prediction.ts";
 export { InterpolationBuffer, type Positions } from "./interpolation.ts";
 export { CloseCode, isFatalCloseCode } from "../protocol/closeCodes.ts";
-export { replayMatch, hashState, type AnyGame, type GameDefinition, type MatchResult } from "../protocol/index.ts";
+export { replayMatch, hashState } from "../protocol/match.ts";
+export type { AnyGame, GameDefinition, MatchResult } from "../protocol/index.ts";
 
 /** What a token is asked for: a document room, a game room, or matchmaking for a game (one type with the backend's roomClaimFor). */
 export type { TokenRequest } from "../protocol/index.ts";
@@ -130,14 +131,13 @@ export function createClient(options: ClientOptions): EdgeroomClient {
 
   const client: EdgeroomClient = {
     game(gameName, roomId, gameOptions = {}) {
-      const id = RoomId.safeParse(roomId);
-      if (!id.success) throw new TypeError(`bad room id "${roomId}": ${id.error.issues[0]?.message}`);
+      if (!isRoomId(roomId)) throw new TypeError(`bad room id "${roomId}": ${ROOM_ID_RULE}`);
       return new GameConnection({
         ...session,
         gameName,
-        roomId: id.data,
-        socketUrl: socketUrlFor(`/v1/game/${encodeURIComponent(gameName)}/${id.data}`, gameOptions.region),
-        getToken: () => options.getToken({ kind: "game", gameName, roomId: id.data }),
+        roomId: roomId,
+        socketUrl: socketUrlFor(`/v1/game/${encodeURIComponent(gameName)}/${roomId}`, gameOptions.region),
+        getToken: () => options.getToken({ kind: "game", gameName, roomId: roomId }),
       });
     },
 
@@ -149,24 +149,23 @@ export function createClient(options: ClientOptions): EdgeroomClient {
         body: JSON.stringify({ mode: matchOptions.mode ?? "quick", region: matchOptions.region }),
       });
       const body: unknown = await response.json().catch(() => null);
-      const match = MatchAnswer.safeParse(body);
-      if (!response.ok || !match.success) {
-        const error = ErrorBody.safeParse(body);
-        throw new Error(`matchmaking failed (HTTP ${response.status}): ${error.success ? error.data.error.message : "bad answer"}`);
+      const match = readMatchAnswer(body);
+      if (!response.ok || !match) {
+        const error = readErrorBody(body);
+        throw new Error(`matchmaking failed (HTTP ${response.status}): ${error ? error.error.message : "bad answer"}`);
       }
-      const region = match.data.region === "any" ? undefined : match.data.region;
-      return client.game(gameName, match.data.roomId, { region });
+      const region = match.region === "any" ? undefined : match.region;
+      return client.game(gameName, match.roomId, { region });
     },
 
     doc(roomId, docOptions = {}) {
-      const id = RoomId.safeParse(roomId);
-      if (!id.success) throw new TypeError(`bad room id "${roomId}": ${id.error.issues[0]?.message}`);
+      if (!isRoomId(roomId)) throw new TypeError(`bad room id "${roomId}": ${ROOM_ID_RULE}`);
       return new DocProvider(
         {
           ...session,
-          roomId: id.data,
-          socketUrl: socketUrlFor(`/v1/doc/${id.data}`, docOptions.region),
-          getToken: () => options.getToken({ kind: "doc", roomId: id.data }),
+          roomId: roomId,
+          socketUrl: socketUrlFor(`/v1/doc/${roomId}`, docOptions.region),
+          getToken: () => options.getToken({ kind: "doc", roomId: roomId }),
         },
         docOptions.doc ?? new Y.Doc(),
         docOptions.awareness,
@@ -175,5 +174,3 @@ export function createClient(options: ClientOptions): EdgeroomClient {
   };
   return client;
 }
-
-const MatchAnswer = z.object({ roomId: RoomId, region: z.string() });

@@ -1,7 +1,7 @@
 import * as decoding from "lib0/decoding";
 import * as encoding from "lib0/encoding";
 import type { Awareness } from "y-protocols/awareness";
-import { isPresenceColor, withSafePresenceColors } from "../protocol/index.ts";
+import { isPresenceColor, withSafePresenceColors } from "../protocol/presence.ts";
 
 /**
  * A colour from presence that is safe to put in a style: `value` when it is `#rrggbb`, else

@@ -1,4 +1,5 @@
-import { CloseCode, ErrorBody, isFatalCloseCode } from "../protocol/index.ts";
+import { readErrorBody } from "../protocol/clientWire.ts";
+import { CloseCode, isFatalCloseCode } from "../protocol/closeCodes.ts";
 import { reconnectDelayMs, type ResolvedReconnectOptions } from "./backoff.ts";
 
 /** Why a connection stopped for good. */
@@ -162,8 +163,8 @@ export class SocketSession {
         signal: abort.signal,
       });
       if (response.status === 426 || response.status >= 500) return null;
-      const body = ErrorBody.safeParse(await response.json().catch(() => null));
-      const error = body.success ? body.data.error : { code: "unknown", message: response.statusText };
+      const body = readErrorBody(await response.json().catch(() => null));
+      const error = body ? body.error : { code: "unknown", message: response.statusText };
       // An expired token gets a fresh one from getToken on the next attempt.
       if (response.status === 401 && error.code === "token_expired") return null;
       return { code: response.status, reason: error.message };

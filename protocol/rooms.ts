@@ -1,9 +1,10 @@
 import { z } from "zod";
+import { ROOM_ID_PATTERN, ROOM_ID_RULE } from "./roomIdPattern.ts";
 
-/** Room ids: letters, digits, `_` and `-`, 1 to 64 characters. Checked at the edge before any Durable Object is touched. */
-export const ROOM_ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
+// In a zod-free file so the client SDK can check room ids without shipping zod (clientWire.ts).
+export { ROOM_ID_PATTERN } from "./roomIdPattern.ts";
 
-export const RoomId = z.string().regex(ROOM_ID_PATTERN, "room ids are 1-64 characters of A-Z, a-z, 0-9, _ and -");
+export const RoomId = z.string().regex(ROOM_ID_PATTERN, ROOM_ID_RULE);
 
 /** Room kinds and the roles a token may carry for each. */
 export const ROLES_BY_KIND = {
