@@ -46,7 +46,7 @@ export interface ClientOptions {
   /** Returns a token for the room. Called again before every reconnect, so it may refresh an expired token. */
   getToken: (room: TokenRequest) => string | Promise<string>;
   reconnect?: ReconnectOptions;
-  /** WebSocket class to use; defaults to the global one (browsers, Node 22). */
+  /** WebSocket class to use; defaults to the global one (browsers, Node 22). Node 20 has none: pass `WebSocket` from the `ws` package. */
   WebSocket?: typeof WebSocket;
   /** fetch to use; defaults to the global one. */
   fetch?: typeof fetch;
@@ -118,7 +118,11 @@ export function createClient(options: ClientOptions): EdgeroomClient {
   if (base.protocol !== "http:" && base.protocol !== "https:") throw new TypeError("baseUrl must be an http: or https: URL");
   const reconnect = resolveReconnectOptions(options.reconnect);
   const WebSocketClass = options.WebSocket ?? globalThis.WebSocket;
-  if (!WebSocketClass) throw new TypeError("no WebSocket available: pass options.WebSocket");
+  if (!WebSocketClass) {
+    throw new TypeError(
+      'no global WebSocket here (Node 20 has none; browsers and Node 22 do): pass one, as in createClient({ WebSocket }) with WebSocket from the "ws" package',
+    );
+  }
   const fetchFn = options.fetch ?? globalThis.fetch.bind(globalThis);
 
   const socketUrlFor = (path: string, region?: string) => {

@@ -14,7 +14,7 @@ const dir = mkdtempSync(join(tmpdir(), "edgeroom-sdk-node20-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe.skipIf(node20 === null)("the built client SDK on the system Node 20", () => {
-  it("creates a client with ws's WebSocket, opens and closes a document provider", async () => {
+  it("creates a client with ws's WebSocket, opens and closes a document provider, and without one says to pass it", async () => {
     // The options of scripts/build-sdk.mjs: Yjs and its helpers stay the app's.
     await build({
       entryPoints: [join(root, "client-sdk/index.ts")],
@@ -33,15 +33,26 @@ describe.skipIf(node20 === null)("the built client SDK on the system Node 20", (
       `import { WebSocket } from "ws";
 import * as Y from "yjs";
 import { createClient } from "./sdk.js";
+let missing = "";
+try {
+  createClient({ baseUrl: "http://127.0.0.1:9", getToken: () => "t" });
+} catch (error) {
+  missing = error.message;
+}
 const client = createClient({ baseUrl: "http://127.0.0.1:9", getToken: () => "t", WebSocket });
 const provider = client.doc("notes-1", { doc: new Y.Doc() });
 const statuses = [provider.status];
 provider.destroy();
 statuses.push(provider.status);
-console.log(JSON.stringify({ version: process.version, statuses }));
+console.log(JSON.stringify({ version: process.version, statuses, missing }));
 `,
     );
     const out = JSON.parse(execFileSync(node20!, [join(dir, "run.js")], { cwd: dir, encoding: "utf8" }));
-    expect(out).toEqual({ version: expect.stringMatching(/^v20\./), statuses: ["connecting", "closed"] });
+    expect(out).toEqual({
+      version: expect.stringMatching(/^v20\./),
+      statuses: ["connecting", "closed"],
+      // Without one, it says what to pass rather than failing later on `new undefined`.
+      missing: expect.stringMatching(/no global WebSocket.*Node 20.*createClient\(\{ WebSocket \}\).*"ws"/),
+    });
   });
 });
