@@ -85,7 +85,8 @@ async function packServer() {
 async function packClient() {
   const dir = join(staging, "client");
   execFileSync(process.execPath, [join(projectRoot, "scripts/build-sdk.mjs")], { cwd: projectRoot, stdio: "inherit" });
-  cpSync(join(projectRoot, "client-sdk/dist"), join(dir, "dist"), { recursive: true });
+  // Source maps point at sources the package does not carry; they only add weight.
+  cpSync(join(projectRoot, "client-sdk/dist"), join(dir, "dist"), { recursive: true, filter: (path) => !path.endsWith(".map") });
   writePackage(dir, {
     name: "@edgeroom/client",
     version: root.version,
@@ -94,10 +95,14 @@ async function packClient() {
     exports: { ".": { types: "./dist/types/client-sdk/index.d.ts", default: "./dist/index.js" }, "./package.json": "./package.json" },
     types: "./dist/types/client-sdk/index.d.ts",
     files: ["dist", "README.md"],
-    // zod's code is bundled into dist/index.js; its types are what the declarations import.
+    // dist/index.js only declares things and imports its peers: a bundler may drop whatever a page leaves unused.
+    sideEffects: false,
+    // For the declarations alone (game definitions are typed by their zod schemas): dist/index.js never
+    // imports zod (scripts/build-sdk.mjs fails if it does), so no page ships it because of the SDK.
     dependencies: { zod: `^${versionOf("zod")}` },
     // The app owns Yjs: two copies of Yjs in one page break documents.
     peerDependencies: { yjs: `^${versionOf("yjs")}`, "y-protocols": `^${versionOf("y-protocols")}`, lib0: `^${versionOf("lib0")}` },
+    engines: { node: ">=20" },
   }, CLIENT_README);
   return npmPack(dir);
 }
@@ -176,7 +181,15 @@ const CLIENT_README = `# @edgeroom/client
 
 The client for an Edgeroom Worker, for browsers and Node 22: \`createClient({ baseUrl, getToken })\`,
 then \`client.doc(roomId)\` for a Yjs document or \`client.joinOrCreate<typeof myGame>("my-game")\` for a
-typed game room. Peer dependencies: yjs, y-protocols, lib0 (your app's copies). See the project README.
+typed game room. ESM with type declarations.
+
+    npm install @edgeroom/client yjs y-protocols lib0
+
+Peer dependencies: yjs, y-protocols, lib0 (your app's copies; two copies of Yjs in one page break
+documents). zod is a dependency for the type declarations only: the code never imports it, so the
+SDK adds about 5 kB gzip to a page on top of Yjs. Node 20 has no global WebSocket: pass one,
+\`createClient({ baseUrl, getToken, WebSocket })\` with \`WebSocket\` from the \`ws\` package.
+See the project README.
 `;
 
 rmSync(out, { recursive: true, force: true });
