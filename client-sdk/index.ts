@@ -3,7 +3,7 @@
  *
  * @example
  * ```ts
- * import { createClient } from "edgeroom/client-sdk";
+ * import { createClient } from "@edgeroom/client";
  *
  * const client = createClient({
  *   baseUrl: "http://127.0.0.1:8787",
