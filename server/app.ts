@@ -12,6 +12,7 @@ import { handleLeaderboard } from "./routes/leaderboards.ts";
 import { handleMatch, handleOpenRooms } from "./routes/matchmaking.ts";
 import { handleReplay, handleReplayList } from "./routes/replays.ts";
 import { handleHealth } from "./routes/health.ts";
+import { handlePartiesSocket } from "./routes/partiesSocket.ts";
 import { rateLimitByAddress } from "./rateLimit.ts";
 
 export type AppEnv = { Bindings: Env };
@@ -38,7 +39,9 @@ app
   .get("/v1/match/:gameName/open", handleOpenRooms)
   .get("/v1/leaderboards/:board", handleLeaderboard)
   .get("/v1/replays/:gameName/:roomId", handleReplayList)
-  .get("/v1/replays/:gameName/:roomId/:matchId", handleReplay);
+  .get("/v1/replays/:gameName/:roomId/:matchId", handleReplay)
+  // PartyKit clients (y-partyserver's YProvider, partysocket): doc rooms, through the doc socket's checks.
+  .get("/parties/:party/:roomId", handlePartiesSocket);
 
 app.notFound((c) => jsonError(c, 404, "not_found", `no route for ${c.req.method} ${new URL(c.req.url).pathname}`));
 

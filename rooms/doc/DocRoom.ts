@@ -36,6 +36,11 @@ import {
 } from "./frames.ts";
 import { TokenBucket } from "./tokenBucket.ts";
 
+/** The path PartyKit clients connect under (server/routes/partiesSocket.ts). */
+const PARTIES_PATH_PREFIX = "/parties/";
+/** y-partyserver marks its custom messages, text frames, with this prefix. */
+const CUSTOM_MESSAGE_PREFIX = "__YPS:";
+
 /**
  * A collaboration room: one Yjs document, its presence, and its durable log.
  *
@@ -180,6 +185,7 @@ export class DocRoom extends RoomShell {
       role,
       isReady: false,
       isSdk: false,
+      isParty: new URL(request.url).pathname.startsWith(PARTIES_PATH_PREFIX),
       updateSeq: 0,
       awareness: {},
       connectedAt: Date.now(),
@@ -330,6 +336,7 @@ export class DocRoom extends RoomShell {
     }
     const parsedState = DocConnectionState.safeParse(connection.state);
     if (!parsedState.success) return this.close(connection, CloseCode.UNAUTHENTICATED, "connection has no identity");
+    if (typeof message === "string" && message.startsWith(CUSTOM_MESSAGE_PREFIX)) return this.#relayCustomMessage(connection, message);
     if (typeof message === "string") return this.#handleControl(connection, parsedState.data, message);
 
     let frame;
@@ -351,6 +358,21 @@ export class DocRoom extends RoomShell {
       case "query_awareness":
         for (const frame of this.#awareness.frames()) this.send(connection, frame);
         return;
+    }
+  }
+
+  /**
+   * y-partyserver's custom messages (`provider.sendMessage`) go, as sent, to the room's other
+   * connections that came through /parties/: YProvider reads them and ignores other text. SDK
+   * and stock y-websocket clients never get them (y-websocket reads every frame as binary), and
+   * the sender gets no echo, as with y-partyserver's own broadcast. They passed the size and
+   * rate bounds above like any frame; the room neither reads nor stores them, and any role may
+   * send them (they change no document, as presence does not).
+   */
+  #relayCustomMessage(sender: Connection, message: string): void {
+    for (const connection of this.openConnections()) {
+      if (connection.id === sender.id) continue;
+      if (DocConnectionState.safeParse(connection.state).data?.isParty) this.send(connection, message);
     }
   }
 

@@ -18,6 +18,12 @@ export const DocConnectionState = z.object({
   isReady: z.boolean(),
   /** The connection said `hello`: it speaks the control protocol and gets `saved` acks. */
   isSdk: z.boolean(),
+  /**
+   * The connection came through /parties/{party}/{room} (y-partyserver's YProvider, partysocket):
+   * it takes y-partyserver's `__YPS:` custom messages. Defaults to false for sockets accepted
+   * before the field existed.
+   */
+  isParty: z.boolean().default(false),
   /** Update frames received from this connection, so `saved` can name the last durable one. */
   updateSeq: z.number().int().nonnegative(),
   /** Awareness client ids this connection speaks for, with the last clock seen. */
