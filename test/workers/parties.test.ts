@@ -1,6 +1,7 @@
 import { exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import * as Y from "yjs";
+import { CloseCode, DocLimits } from "../../protocol/index.ts";
 import { BASE, TestSocket, devToken, editFrame, encodeSyncStep1, openDoc, openSdkDoc, receivedText } from "./helpers.ts";
 
 /** A socket as y-partyserver's YProvider opens it: `/parties/{party}/{room}`, its own `_pk`, the token in `params`. */
@@ -40,9 +41,25 @@ describe("PartyKit paths (/parties/{party}/{room})", () => {
     expect(body.error.message).toContain("main");
   });
 
-  it("the edge checks apply: no token is refused before any room", async () => {
+  it("the edge checks apply: no token is refused before any room, and the edge chooses the connection id, not `_pk`", async () => {
     const response = await exports.default.fetch(`${BASE}/parties/main/parties-no-token`, { headers: { Upgrade: "websocket" } });
     expect(response.status).toBe(401);
+    const room = `parties-pk-${crypto.randomUUID()}`;
+    const party = await openParty("main", room, await devToken({ sub: "p", room: `doc/${room}`, role: "editor" }));
+    party.send(JSON.stringify({ type: "hello", protocol: 1 }));
+    const welcome = JSON.parse(await party.control("welcome")) as { connectionId: string };
+    expect(welcome.connectionId).not.toBe("client-chosen");
+    party.close();
+  });
+
+  it("custom messages are bounded like every frame: one over the frame limit closes its sender with 4413", async () => {
+    const room = `parties-big-${crypto.randomUUID()}`;
+    const token = await devToken({ sub: "p", room: `doc/${room}`, role: "editor" });
+    const [a, b] = [await openParty("main", room, token), await openParty("main", room, token)];
+    a.send(`__YPS:${"x".repeat(DocLimits.MAX_MESSAGE_BYTES)}`);
+    expect((await a.closed).code).toBe(CloseCode.MESSAGE_TOO_LARGE);
+    expect(b.frames.filter(isCustom)).toEqual([]);
+    b.close();
   });
 
   it("a __YPS: custom message reaches the room's other /parties clients, not the sender or SDK clients, and closes no one", async () => {
