@@ -250,7 +250,7 @@ try {
   cleanUp();
   clearTimeout(deadline);
 } catch (error) {
-  console.error(`check-starter: FAILED after ${elapsed()}: ${error.stack ?? error}`);
+  console.error(`check-starter: FAILED after ${elapsed()}:`, error); // a local test run: the whole error helps
   cleanUp();
   process.exit(1);
 }
