@@ -8,49 +8,7 @@ import * as syncProtocol from "y-protocols/sync";
 import * as Y from "yjs";
 import { CloseCode, isFatalCloseCode } from "../protocol/index.ts";
 import { createClient } from "./index.ts";
-
-/** A socket the test opens, feeds and drops by hand, recording what the client sends. */
-class FakeSocket {
-  static made: FakeSocket[] = [];
-  binaryType = "blob";
-  readyState = 0;
-  readonly sent: (string | Uint8Array)[] = [];
-  onopen: (() => void) | null = null;
-  onmessage: ((event: { data: string | ArrayBuffer }) => void) | null = null;
-  onclose: ((event: { code: number; reason: string }) => void) | null = null;
-  onerror: (() => void) | null = null;
-  readonly url: string;
-  constructor(url: string) {
-    this.url = url;
-    FakeSocket.made.push(this);
-  }
-  get token(): string | null {
-    return new URL(this.url).searchParams.get("token");
-  }
-  open() {
-    this.readyState = 1;
-    this.onopen?.();
-  }
-  receive(data: string | Uint8Array) {
-    this.onmessage?.({ data: typeof data === "string" ? data : data.slice().buffer });
-  }
-  drop(code: number, reason = "dropped") {
-    this.readyState = 3;
-    this.onclose?.({ code, reason });
-  }
-  refuse() {
-    this.readyState = 3;
-    this.onerror?.();
-  }
-  close() {}
-  send(data: string | Uint8Array) {
-    this.sent.push(data);
-  }
-  /** The JSON messages this socket carried. */
-  get json(): { type: string; [key: string]: unknown }[] {
-    return this.sent.flatMap((d) => (typeof d === "string" ? [JSON.parse(d)] : []));
-  }
-}
+import { FakeSocket } from "./test/fakeSocket.ts";
 
 /** A client whose getToken hands out token-1, token-2, ... one per call. */
 function makeClient(fetch: typeof globalThis.fetch = vi.fn()) {

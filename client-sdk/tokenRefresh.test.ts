@@ -2,40 +2,7 @@
 // carry a token from its own getToken call, never one kept from an earlier attempt.
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { createClient } from "./index.ts";
-
-/** A socket the test opens and drops by hand. */
-class FakeSocket {
-  static made: FakeSocket[] = [];
-  binaryType = "blob";
-  readyState = 0;
-  onopen: (() => void) | null = null;
-  onmessage: (() => void) | null = null;
-  onclose: ((event: { code: number; reason: string }) => void) | null = null;
-  onerror: (() => void) | null = null;
-  readonly url: string;
-  constructor(url: string) {
-    this.url = url;
-    FakeSocket.made.push(this);
-  }
-  get token(): string | null {
-    return new URL(this.url).searchParams.get("token");
-  }
-  open() {
-    this.readyState = 1;
-    this.onopen?.();
-  }
-  drop(code: number) {
-    this.readyState = 3;
-    this.onclose?.({ code, reason: "dropped" });
-  }
-  /** A refused upgrade, as Node reports it: an error, never an open. */
-  refuse() {
-    this.readyState = 3;
-    this.onerror?.();
-  }
-  close() {}
-  send() {}
-}
+import { FakeSocket } from "./test/fakeSocket.ts";
 
 /** A client whose getToken hands out token-1, token-2, ... one per call. */
 function makeClient(fetch: typeof globalThis.fetch = vi.fn()) {
