@@ -11,6 +11,7 @@ import { whenStatus } from "./whenStatus.ts";
 import { OutboundBatcher } from "./outboundBatcher.ts";
 import { withSafeColors } from "./presence.ts";
 import { SocketSession, type CloseReason, type SessionContext } from "./socketSession.ts";
+import { Presence, type PresenceDecoder } from "./typedPresence.ts";
 
 export type { CloseReason } from "./socketSession.ts";
 
@@ -110,6 +111,26 @@ export class DocProvider extends Emitter<DocProviderEvents> {
   /** Resolves once the connection reaches `status` (or rejects if it closes first). */
   whenStatus(status: DocStatus): Promise<void> {
     return whenStatus<DocStatus>(this, status, "provider");
+  }
+
+  /**
+   * Typed presence over this document's awareness: `set` our fields, read `others()` with the
+   * identity the room wrote from each peer's token, and listen for changes. Pass a decoder to check
+   * peers' fields into `State`; without one they come as raw fields.
+   *
+   * @example
+   * ```ts
+   * const presence = provider.presence<{ cursor: number }>((raw) =>
+   *   Number.isSafeInteger(raw.cursor) ? { cursor: raw.cursor as number } : null,
+   * );
+   * presence.set({ cursor: 3 });
+   * presence.on("change", () => console.log(presence.others().map((p) => `${p.name}@${p.state?.cursor}`)));
+   * ```
+   */
+  presence(): Presence<Record<string, unknown>>;
+  presence<State extends object>(decode: PresenceDecoder<State>): Presence<State>;
+  presence<State extends object>(decode?: PresenceDecoder<State>): Presence<State> {
+    return new Presence<State>(this.awareness, decode);
   }
 
   /** Disconnects and releases everything. Safe to call more than once. */

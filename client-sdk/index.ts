@@ -26,6 +26,7 @@ import { GameConnection } from "./GameConnection.ts";
 
 export { DocProvider } from "./DocProvider.ts";
 export { presentPeople, safeColor, type PresentPerson } from "./presence.ts";
+export { Presence, type PresenceChange, type PresenceDecoder, type PresenceListener, type PresencePeer } from "./typedPresence.ts";
 export type { DocProviderEvents, DocStatus } from "./DocProvider.ts";
 export type { CloseReason } from "./socketSession.ts";
 export type { ReconnectOptions } from "./backoff.ts";
