@@ -21,7 +21,7 @@ test("an SDK client's typed presence and a stock y-websocket peer see each other
   presence.on("change", () => changes++);
   try {
     await eventually(() => stock.synced, 10_000, "stock client sync");
-    await sdk.whenStatus("synced");
+    await eventually(() => sdk.status === "synced" || sdk.status === "saved", 10_000, `SDK sync (status ${sdk.status}, ${JSON.stringify(sdk.closeReason)})`);
 
     presence.set({ cursor: 3 });
     stock.awareness.setLocalState({ user: { name: "Impostor", color: "#00ff00" }, cursor: 7 });
