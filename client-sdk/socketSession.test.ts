@@ -52,3 +52,52 @@ describe("SocketSession", () => {
     session.stop();
   });
 });
+
+describe("SocketSession: what a refusal's explanation means", () => {
+  /** A session whose every upgrade is refused and whose explanation GET answers `status` with `body`. */
+  function refusedWith(status: number, body: unknown) {
+    const onFatal = vi.fn();
+    const answer = vi.fn(async () => new Response(JSON.stringify(body), { status, headers: { "content-type": "application/json" } }));
+    const session = new SocketSession(
+      {
+        socketUrl: "ws://127.0.0.1:1/v1/doc/r",
+        getToken: () => "t",
+        reconnect: resolveReconnectOptions({ minDelayMs: 100, maxDelayMs: 200, jitterMs: 1 }),
+        WebSocket: RefusedSocket as unknown as typeof WebSocket,
+        fetch: answer as unknown as typeof fetch,
+      },
+      { ...handlers, onFatal },
+    );
+    return { session, onFatal };
+  }
+  const error = (code: string) => ({ error: { code, message: `because ${code}` } });
+
+  it.each([
+    [403, "room_out_of_scope"],
+    [403, "role_not_allowed"],
+    [403, "origin_not_allowed"],
+    [401, "invalid_token"],
+    [404, "not_found"],
+  ])("stops on %i %s and reports the service's error code", async (status, code) => {
+    vi.useFakeTimers();
+    const { session, onFatal } = refusedWith(status, error(code));
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(onFatal).toHaveBeenCalledWith({ code: status, reason: `because ${code}`, error: code });
+    expect(RefusedSocket.created).toBe(1);
+    session.stop();
+  });
+
+  it.each([
+    [401, "token_expired"],
+    [429, "rate_limited"],
+    [426, "upgrade_required"],
+    [503, "auth_not_configured"],
+  ])("keeps retrying on %i %s", async (status, code) => {
+    vi.useFakeTimers();
+    const { session, onFatal } = refusedWith(status, error(code));
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(onFatal).not.toHaveBeenCalled();
+    expect(RefusedSocket.created).toBeGreaterThanOrEqual(3);
+    session.stop();
+  });
+});

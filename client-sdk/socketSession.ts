@@ -7,6 +7,11 @@ export interface CloseReason {
   /** A close code from protocol/closeCodes.ts, or the HTTP status of a refused connection. */
   code: number;
   reason: string;
+  /**
+   * For a refused connection, the service's error code (`room_out_of_scope`, `role_not_allowed`,
+   * `invalid_token`, `not_found`...), stable where `reason` is a sentence; absent for close codes.
+   */
+  error?: string;
 }
 
 /** What a session needs from the client that made it. */
@@ -36,6 +41,15 @@ export interface SessionHandlers {
 
 /** How long the HTTP question "why was the upgrade refused?" may take before the refusal counts as transient. */
 export const EXPLAIN_REFUSAL_TIMEOUT_MS = 5_000;
+
+/**
+ * HTTP statuses of the explanation that a later attempt may not get: the upgrade-only answer (the
+ * token passed), rate limiting, and any 5xx. Everything else (400 bad_region, 401, 403, 404) stops
+ * the session, except 401 token_expired, which the next getToken() fixes.
+ */
+function isTransientRefusal(status: number): boolean {
+  return status === 426 || status === 429 || status >= 500;
+}
 
 /** WebSocket.OPEN, spelled out so an injected WebSocket class without statics works too. */
 const SOCKET_OPEN = 1;
@@ -162,13 +176,15 @@ export class SocketSession {
         headers: { Authorization: `Bearer ${token}` },
         signal: abort.signal,
       });
-      if (response.status === 426 || response.status >= 500) return null;
+      if (isTransientRefusal(response.status)) return null;
       const body = readErrorBody(await response.json().catch(() => null));
       const error = body ? body.error : { code: "unknown", message: response.statusText };
       // An expired token gets a fresh one from getToken on the next attempt.
       if (response.status === 401 && error.code === "token_expired") return null;
-      return { code: response.status, reason: error.message };
+      return { code: response.status, reason: error.message, error: error.code };
     } catch {
+      // No readable answer: a network failure, or CORS hiding it from a page of an origin the
+      // service does not allow. Neither can be told apart from an outage, so back off and retry.
       return null;
     } finally {
       clearTimeout(timer);
