@@ -136,3 +136,33 @@ describe("the admin API never sends CORS headers", () => {
     expect(corsHeaders(preflight.headers)).toEqual([]);
   });
 });
+
+// Issue 15 item 6: a browser cannot read a refused upgrade's status, so the SDK asks the socket URL
+// with a plain GET (token in Authorization). That GET and its preflight must be readable by a listed
+// origin on both room routes; the JSON body needs no Access-Control-Expose-Headers (only headers do).
+describe("the SDK's refusal explanation, cross-origin", () => {
+  for (const path of ["/v1/doc/explain-room", "/v1/game/tictactoe/explain-room"]) {
+    it(`answers ${path}'s preflight and its refusal with CORS for a listed origin`, async () => {
+      const preflight = await call(
+        `${BASE}${path}`,
+        { method: "OPTIONS", headers: { Origin: APP, "Access-Control-Request-Method": "GET", "Access-Control-Request-Headers": "authorization" } },
+        listed,
+      );
+      expect(preflight.status).toBe(204);
+      expect(preflight.headers.get("Access-Control-Allow-Origin")).toBe(APP);
+      expect(preflight.headers.get("Access-Control-Allow-Headers")?.toLowerCase()).toContain("authorization");
+
+      const token = await devToken({ sub: "explainer", room: "doc/some-other-room", role: "editor" });
+      const refused = await call(`${BASE}${path}`, { headers: { Origin: APP, Authorization: `Bearer ${token}` } }, listed);
+      expect(refused.status).toBe(403);
+      expect(refused.headers.get("Access-Control-Allow-Origin")).toBe(APP);
+      expect(JSON.parse(refused.body!).error.code).toBe("room_out_of_scope");
+    });
+  }
+
+  it("gives a page of another origin nothing to read: a 403 without CORS headers", async () => {
+    const refused = await call(`${BASE}/v1/doc/explain-room`, { method: "OPTIONS", headers: { Origin: EVIL, "Access-Control-Request-Method": "GET" } }, listed);
+    expect(refused.status).toBe(403);
+    expect(corsHeaders(refused.headers)).toEqual([]);
+  });
+});
