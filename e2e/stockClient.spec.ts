@@ -97,7 +97,7 @@ test("the SDK stops for good on a refused token and says why", async () => {
   const client = sdkClient(E2E_BASE_URL, "outsider", "editor", "doc/somewhere-else");
   const provider = client.doc(`private-${Date.now()}`);
   const closed = new Promise((resolve) => provider.on("close", resolve));
-  expect(await closed).toEqual({ code: 403, reason: expect.stringContaining("token is for doc/somewhere-else") });
+  expect(await closed).toEqual({ code: 403, reason: expect.stringContaining("token is for doc/somewhere-else"), error: "room_out_of_scope" });
   expect(provider.status).toBe("closed");
   provider.destroy();
 });
