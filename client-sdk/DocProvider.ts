@@ -26,6 +26,16 @@ export type { CloseReason } from "./socketSession.ts";
  */
 export type DocStatus = "connecting" | "connected" | "synced" | "saved" | "offline" | "closed";
 
+/** The statuses a live connection passes through, in order: `saved` is also `synced`, and both are `connected`. */
+const PROGRESS: readonly DocStatus[] = ["connected", "synced", "saved"];
+
+/** Whether `current` is a later step of a live connection than `wanted`. Exported for tests. */
+export function isPast(current: DocStatus, wanted: DocStatus): boolean {
+  const at = PROGRESS.indexOf(current);
+  const target = PROGRESS.indexOf(wanted);
+  return at >= 0 && target >= 0 && at > target;
+}
+
 export type DocProviderEvents = {
   status: [status: DocStatus];
   /** The provider stopped for good; it will not reconnect. */
@@ -110,7 +120,7 @@ export class DocProvider extends Emitter<DocProviderEvents> {
 
   /** Resolves once the connection reaches `status` (or rejects if it closes first). */
   whenStatus(status: DocStatus): Promise<void> {
-    return whenStatus<DocStatus>(this, status, "provider");
+    return whenStatus<DocStatus>(this, status, "provider", (current) => current === status || isPast(current, status));
   }
 
   /**

@@ -6,14 +6,22 @@ interface StatusSource<S extends string> {
   on(event: "status", listener: (status: S) => void): () => void;
 }
 
-/** Resolves once `source` reaches `status`; rejects if it closes first. */
-export function whenStatus<S extends string>(source: StatusSource<S>, status: S, what: string): Promise<void> {
+/**
+ * Resolves once `source` reaches `status`, or a status that `reached` counts as past it (a document
+ * already `saved` is also `synced`); rejects if it closes first.
+ */
+export function whenStatus<S extends string>(
+  source: StatusSource<S>,
+  status: S,
+  what: string,
+  reached: (current: S) => boolean = (current) => current === status,
+): Promise<void> {
   const closed = () => new Error(`${what} closed: ${source.closeReason?.reason ?? "destroyed"}`);
   return new Promise((resolve, reject) => {
-    if (source.status === status) return resolve();
+    if (reached(source.status)) return resolve();
     if (source.status === "closed") return reject(closed());
     const off = source.on("status", (next) => {
-      if (next === status) resolve();
+      if (reached(next)) resolve();
       else if (next === "closed") reject(closed());
       else return;
       off();
