@@ -45,6 +45,11 @@ const RECONNECT_BOUND_MS = BACKOFF.connectTimeoutMs + BACKOFF.maxDelayMs + 5_000
 const HERD_WINDOW_MS = 100;
 const HERD_MAX_FRACTION = 0.2;
 
+// One retry: on a loaded machine the returning attempts have once measured 22.7% in a window (7-11% in
+// the other runs), depending on how a slow restart of wrangler dev answers the first attempts. A pass on
+// the retry is named as flaky in npm test's summary; two failures in a row fail the run.
+test.describe.configure({ retries: 1 });
+
 /**
  * The most connection attempts a client can make within `ms` of its drop: the shortest waits the
  * options promise (half of a window that starts at minDelayMs and doubles up to maxDelayMs), summed.
