@@ -134,14 +134,8 @@ export function encodeUpdate(update: Uint8Array): Uint8Array {
 }
 
 export function encodeAwareness(entries: readonly AwarenessEntry[]): Uint8Array {
-  const inner = encoding.createEncoder();
-  encoding.writeVarUint(inner, entries.length);
-  for (const entry of entries) {
-    encoding.writeVarUint(inner, entry.clientId);
-    encoding.writeVarUint(inner, entry.clock);
-    encoding.writeVarString(inner, entry.stateJson);
-  }
-  return frame(MessageType.AWARENESS, (e) => encoding.writeVarUint8Array(e, encoding.toUint8Array(inner)));
+  // writeVarString is a length-prefixed UTF-8 array, so this is the frame encodeAwarenessFrames builds.
+  return encodeAwarenessBytes(entries.map((entry) => ({ clientId: entry.clientId, clock: entry.clock, state: utf8Encoder.encode(entry.stateJson) })));
 }
 
 /**
