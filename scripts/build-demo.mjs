@@ -1,6 +1,7 @@
 // Builds demo/ into demo/dist, which wrangler serves as static assets.
 import { build } from "esbuild";
 import { cp, mkdir } from "node:fs/promises";
+import { sourceAliases } from "./sourceAliases.mjs";
 
 const root = new URL("../demo/", import.meta.url);
 const dist = new URL("dist/", root);
@@ -12,6 +13,8 @@ await build({
   ),
   outdir: dist.pathname,
   bundle: true,
+  // The pages import the packages by name (`@edgeroom/client`, `edgeroom/protocol`), built here from their sources.
+  alias: sourceAliases(),
   format: "esm",
   target: "es2022",
   minify: true,

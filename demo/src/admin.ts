@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { DirectoryEntry, ErrorBody } from "../../protocol/index.ts";
+import { DirectoryEntry, ErrorBody } from "edgeroom/protocol";
 
 /** The admin page: every action goes through the public admin API with the operator's token. */
 const $ = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;

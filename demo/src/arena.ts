@@ -1,4 +1,4 @@
-import { InterpolationBuffer } from "../../client-sdk/index.ts";
+import { InterpolationBuffer } from "@edgeroom/client";
 import { ARENA_HEIGHT, ARENA_WIDTH, PICKUP_RADIUS, type arena } from "../../games/arena.ts";
 import { joinFromUrl, role, showConnection } from "./gameClient.ts";
 import { showLeaderboard } from "./leaderboard.ts";

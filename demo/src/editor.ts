@@ -14,7 +14,7 @@ import {
 } from "@codemirror/view";
 import { yCollab, yUndoManagerKeymap } from "y-codemirror.next";
 import * as Y from "yjs";
-import { createClient, presentPeople } from "../../client-sdk/index.ts";
+import { createClient, presentPeople } from "@edgeroom/client";
 import { fetchDevToken } from "./devToken.ts";
 import { showVersions } from "./versions.ts";
 

@@ -1,4 +1,4 @@
-import { createClient, type AnyGame, type GameConnection } from "../../client-sdk/index.ts";
+import { createClient, type AnyGame, type GameConnection } from "@edgeroom/client";
 import { fetchDevToken } from "./devToken.ts";
 
 /**

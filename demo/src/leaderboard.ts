@@ -1,4 +1,4 @@
-import { LeaderboardPage } from "../../protocol/index.ts";
+import { LeaderboardPage } from "edgeroom/protocol";
 
 /** Keeps a list element showing a board's top entries; returns a function that refreshes it now. */
 export function showLeaderboard(list: HTMLElement, board: string, highlight: string | null): () => Promise<void> {

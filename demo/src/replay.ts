@@ -1,4 +1,4 @@
-import { ReplayRecord, replay, type AnyGame } from "../../protocol/index.ts";
+import { ReplayRecord, replay, type AnyGame } from "edgeroom/protocol";
 import { ARENA_HEIGHT, ARENA_WIDTH, arena, type ArenaState } from "../../games/arena.ts";
 import { tictactoe, type TicTacToeState } from "../../games/tictactoe.ts";
 

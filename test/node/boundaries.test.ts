@@ -114,6 +114,17 @@ describe("import boundaries", () => {
     expect(violations).toEqual([]);
   });
 
+  it("the demo imports Edgeroom by package name only, names the packages export", () => {
+    const exported = Object.entries(packageEntries).flatMap(([name, entries]) => Object.keys(entries).map((subpath) => name + subpath.slice(1)));
+    const violations: string[] = [];
+    for (const file of sourceFiles("demo/src")) {
+      const { local, packages } = dependencies(file);
+      for (const target of local) if (Object.hasOwn(LAYER_IMPORTS, layerOf(target))) violations.push(`${file} imports ${target} by path`);
+      for (const name of packages) if (/^(edgeroom|@edgeroom\/)/.test(name) && !exported.includes(name)) violations.push(`${file} imports ${name}, which no package exports`);
+    }
+    expect(violations).toEqual([]);
+  });
+
   it("each package entry reaches only its own layers, each importing only the layers below it", () => {
     const violations: string[] = [];
     for (const entry of PUBLIC_ENTRIES) {
