@@ -18,8 +18,8 @@
  */
 import type { Awareness } from "y-protocols/awareness";
 import * as Y from "yjs";
-import { ROOM_ID_RULE, isRoomId, readErrorBody, readMatchAnswer } from "../protocol/clientWire.ts";
-import type { AnyGame, TokenRequest } from "../protocol/index.ts";
+import { ROOM_ID_RULE, isRoomId, readErrorBody, readLeaderboardPage, readMatchAnswer } from "../protocol/clientWire.ts";
+import type { AnyGame, LeaderboardPage, TokenRequest } from "../protocol/index.ts";
 import { resolveReconnectOptions, type ReconnectOptions } from "./backoff.ts";
 import { DocProvider } from "./DocProvider.ts";
 import { GameConnection } from "./GameConnection.ts";
@@ -36,7 +36,10 @@ export { Predictor } from "./prediction.ts";
 export { InterpolationBuffer, type Positions } from "./interpolation.ts";
 export { CloseCode, isFatalCloseCode } from "../protocol/closeCodes.ts";
 export { replayMatch, hashState } from "../protocol/match.ts";
-export type { AnyGame, GameDefinition, MatchResult } from "../protocol/index.ts";
+export type { AnyGame, GameDefinition, LeaderboardPage, LeaderboardRow, MatchResult } from "../protocol/index.ts";
+
+/** One row of a leaderboard page: `{ rank, playerId, score }`. */
+export type LeaderboardEntry = LeaderboardPage["entries"][number];
 
 /** What a token is asked for: a document room, a game room, or matchmaking for a game (one type with the backend's roomClaimFor). */
 export type { TokenRequest } from "../protocol/index.ts";
@@ -73,7 +76,45 @@ export interface MatchOptions {
   region?: string;
 }
 
+export interface LeaderboardOptions {
+  /** Entries per page, 1 to 100 (the service's default is 20). */
+  limit?: number;
+  /** A period key such as `2026-11-23` (daily boards) or `2026-W48` (weekly); the current period when omitted. */
+  period?: string;
+  /** The previous page's `nextCursor`, for the page after it. Not with `around`. */
+  cursor?: string;
+  /** A player id: the page is the entries around that player's rank. Not with `cursor`. */
+  around?: string;
+}
+
+/**
+ * A refused HTTP request: `code` is the service's error code (such as `unknown_board`, `bad_query`),
+ * or `bad_answer` when the answer was not the JSON the service sends.
+ */
+export class EdgeroomRequestError extends Error {
+  readonly code: string;
+  readonly status: number;
+  constructor(what: string, status: number, code: string, detail: string) {
+    super(`${what} failed (HTTP ${status} ${code}): ${detail}`);
+    this.name = "EdgeroomRequestError";
+    this.code = code;
+    this.status = status;
+  }
+}
+
 export interface EdgeroomClient {
+  /**
+   * Reads one page of a leaderboard (public: no token). Throws an EdgeroomRequestError with the
+   * service's error code when refused, such as `unknown_board`.
+   *
+   * @example
+   * ```ts
+   * const page = await client.leaderboard("tictactoe.wins", { limit: 10 });
+   * for (const { rank, playerId, score } of page.entries) console.log(rank, playerId, score);
+   * const next = page.nextCursor && (await client.leaderboard("tictactoe.wins", { cursor: page.nextCursor }));
+   * ```
+   */
+  leaderboard(board: string, options?: LeaderboardOptions): Promise<LeaderboardPage>;
   /**
    * Joins a game room as the role your token grants (player or spectator).
    *
@@ -161,6 +202,20 @@ export function createClient(options: ClientOptions): EdgeroomClient {
       }
       const region = match.region === "any" ? undefined : match.region;
       return client.game(gameName, match.roomId, { region });
+    },
+
+    async leaderboard(board, pageOptions = {}) {
+      const url = new URL(`/v1/leaderboards/${encodeURIComponent(board)}`, base);
+      for (const key of ["limit", "period", "cursor", "around"] as const) {
+        const value = pageOptions[key];
+        if (value !== undefined) url.searchParams.set(key, String(value));
+      }
+      const response = await fetchFn(url);
+      const body: unknown = await response.json().catch(() => null);
+      const page = response.ok ? readLeaderboardPage(body) : null;
+      if (page) return page;
+      const error = readErrorBody(body);
+      throw new EdgeroomRequestError(`leaderboard ${board}`, response.status, error?.error.code ?? "bad_answer", error?.error.message ?? "not a leaderboard page");
     },
 
     doc(roomId, docOptions = {}) {

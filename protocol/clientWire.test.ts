@@ -1,10 +1,11 @@
 // clientWire.ts re-states, without zod, the checks of the zod schemas the SDK decodes with. Both get the
 // same valid messages and the same broken variants of them, and must give the same answers.
 import { describe, expect, it } from "vitest";
-import { decodeServerControlLean, decodeServerGameMessageLean, isRoomId, readErrorBody } from "./clientWire.ts";
+import { decodeServerControlLean, decodeServerGameMessageLean, isRoomId, readErrorBody, readLeaderboardPage } from "./clientWire.ts";
 import { decodeServerControl } from "./control.ts";
 import { ErrorBody } from "./errors.ts";
 import { decodeServerGameMessage } from "./gameMessages.ts";
+import { LeaderboardPage } from "./leaderboards.ts";
 import { RoomId } from "./rooms.ts";
 
 const CONTROL: object[] = [
@@ -98,5 +99,27 @@ describe("protocol/clientWire.ts agrees with the zod schemas", () => {
     for (const id of ["notes-1", "a", "A_b-9", "x".repeat(64), "x".repeat(65), "", "bad id!", "a/b", "é", 7, null]) {
       expect(isRoomId(id)).toBe(RoomId.safeParse(id).success);
     }
+  });
+
+  it("leaderboard pages (LeaderboardPage)", () => {
+    const pages = [
+      { board: "arena.gems", period: "all", entries: [{ rank: 1, playerId: "p1", score: 12.5 }, { rank: 2, playerId: "p2", score: -3 }], nextCursor: "abc.def" },
+      { board: "tictactoe.wins", period: "2026-W48", entries: [], nextCursor: null },
+    ];
+    let accepted = 0;
+    let refused = 0;
+    const compare = (variant: unknown) => {
+      const zod = LeaderboardPage.safeParse(variant);
+      expect(readLeaderboardPage(variant)).toStrictEqual(zod.success ? zod.data : null);
+      if (zod.success) accepted++;
+      else refused++;
+    };
+    for (const page of pages) {
+      for (const variant of variants(page)) compare(variant);
+      // variants() does not walk into arrays: each entry's keys are broken here.
+      for (const entry of variants({ rank: 1, playerId: "p1", score: 2 })) compare({ ...page, entries: [entry] });
+    }
+    expect(accepted).toBeGreaterThanOrEqual(pages.length);
+    expect(refused).toBeGreaterThan(pages.length * 10);
   });
 });

@@ -1,7 +1,7 @@
 /**
  * The decoders (and encoders) the client SDK runs, written without zod so a browser page does not ship it: zod's
  * runtime was 20 of the 32 kB gzip the SDK added to a page (issue 15), and the SDK's budget is 15 kB.
- * The zod schemas in control.ts, gameMessages.ts, errors.ts and rooms.ts stay the contract: the
+ * The zod schemas in control.ts, gameMessages.ts, errors.ts, rooms.ts and leaderboards.ts stay the contract: the
  * types here are theirs (`import type`), and protocol/clientWire.test.ts feeds the same valid and
  * broken messages to both and requires the same answers, so the two cannot drift apart unnoticed.
  * Like zod's objects, a checked object keeps only the keys its shape names.
@@ -11,6 +11,7 @@
 import type { ClientControl, ServerControl, ParseResult } from "./control.ts";
 import type { ErrorBody } from "./errors.ts";
 import type { ClientGameMessage, ServerGameMessage } from "./gameMessages.ts";
+import type { LeaderboardPage } from "./leaderboards.ts";
 import { ROOM_ID_PATTERN } from "./roomIdPattern.ts";
 
 export { ROOM_ID_RULE } from "./roomIdPattern.ts";
@@ -122,6 +123,12 @@ const ServerGameMessageCheck = byType({
 
 const ErrorBodyCheck = object({ error: object({ code: string, message: string }) });
 const MatchAnswerCheck = object({ roomId: (v) => (isRoomId(v) ? v : FAIL), region: string });
+const LeaderboardPageCheck = object({
+  board: string,
+  period: string,
+  entries: array(object({ rank: number, playerId: string, score: number })),
+  nextCursor: nullable(string),
+});
 
 /** A doc room's control message (control.ts ServerControl), or why not. */
 export const decodeServerControlLean = (text: string): ParseResult<ServerControl> => decodeJson(ServerControlCheck, text);
@@ -138,6 +145,12 @@ export function readErrorBody(value: unknown): ErrorBody | null {
 export function readMatchAnswer(value: unknown): { roomId: string; region: string } | null {
   const checked = MatchAnswerCheck(value);
   return checked === FAIL ? null : (checked as { roomId: string; region: string });
+}
+
+/** A page of a leaderboard (leaderboards.ts LeaderboardPage), or null. */
+export function readLeaderboardPage(value: unknown): LeaderboardPage | null {
+  const checked = LeaderboardPageCheck(value);
+  return checked === FAIL ? null : (checked as LeaderboardPage);
 }
 
 export function isRoomId(value: unknown): value is string {
