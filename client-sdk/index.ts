@@ -36,7 +36,7 @@ export { Predictor } from "./prediction.ts";
 export { InterpolationBuffer, type Positions } from "./interpolation.ts";
 export { CloseCode, isFatalCloseCode } from "../protocol/closeCodes.ts";
 export { replayMatch, hashState } from "../protocol/match.ts";
-export type { AnyGame, GameDefinition, LeaderboardPage, LeaderboardRow, MatchResult } from "../protocol/index.ts";
+export type { AnyGame, GameDefinition, GameRole, InputOf, LeaderboardPage, LeaderboardRow, MatchResult, ViewOf } from "../protocol/index.ts";
 
 /** One row of a leaderboard page: `{ rank, playerId, score }`. */
 export type LeaderboardEntry = LeaderboardPage["entries"][number];

@@ -28,7 +28,7 @@ const LAYER_IMPORTS: Record<string, readonly string[]> = {
 /** Packages a browser bundle must never reach: the entries pages and games import stay free of them. */
 const SERVER_ONLY_PACKAGES = /^(cloudflare:|partyserver$|partyserver\/|hono$|hono\/|jose$)/;
 /** Public entries that run in browsers too (games are replayed and predicted in the page). */
-const BROWSER_SAFE_ENTRIES = ["protocol/game.ts", "protocol/index.ts", "client-sdk/index.ts"];
+const BROWSER_SAFE_ENTRIES = ["protocol/game.ts", "protocol/index.ts", "client-sdk/index.ts", "client-sdk/react/index.ts"];
 
 /** Code that uses the packages as a user would: the demo, the shipped games, the repo's own Worker, examples. */
 function consumerFiles(): string[] {
