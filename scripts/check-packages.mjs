@@ -1,8 +1,8 @@
 // What users install is tested the way they install it: packs the packages (npm run pack), installs the
 // tarballs with npm into a new project in the system's temp folder (outside this repo, so nothing resolves
 // through the repo's node_modules), writes a Worker with a game of its own, and checks there that
-// `tsc --noEmit` passes for the Worker and for a page typed from that game, that the browser-safe entries
-// load in plain Node, and that `wrangler deploy --dry-run` bundles the Worker.
+// `tsc --noEmit` passes for the Worker and for pages typed from that game (one of them a React page using
+// @edgeroom/react), that the browser-safe entries load in plain Node, and that `wrangler deploy --dry-run` bundles the Worker.
 import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -31,13 +31,20 @@ write("package.json", JSON.stringify({
   dependencies: {
     edgeroom: `file:${tarball("edgeroom-0")}`,
     "@edgeroom/client": `file:${tarball("edgeroom-client-")}`,
+    "@edgeroom/react": `file:${tarball("edgeroom-react-")}`,
+    // The app's own React, which @edgeroom/react takes as a peer (react-dom is the app's business, not needed here).
+    react: root.devDependencies.react,
     // The app's own copies, which the client takes as peers.
     yjs: root.dependencies.yjs,
     "y-protocols": root.dependencies["y-protocols"],
     lib0: root.dependencies.lib0,
     zod: root.dependencies.zod,
   },
-  devDependencies: { typescript: root.devDependencies.typescript, "@cloudflare/workers-types": root.devDependencies["@cloudflare/workers-types"] },
+  devDependencies: {
+    typescript: root.devDependencies.typescript,
+    "@cloudflare/workers-types": root.devDependencies["@cloudflare/workers-types"],
+    "@types/react": root.devDependencies["@types/react"],
+  },
 }, null, 2));
 
 write("src/clicker.ts", `import { z } from "zod";
@@ -97,9 +104,34 @@ const view: ViewOf<typeof clicker> = { clicks: { a: 1 } };
 export { input, view };
 `);
 
+write("src/reactPage.tsx", `import { createClient } from "@edgeroom/client";
+import { EdgeroomProvider, useDoc, useGame, useLeaderboard, useMyPresence, useOthers } from "@edgeroom/react";
+import type { clicker } from "./clicker.ts";
+
+const client = createClient({ baseUrl: "https://rooms.example.com", getToken: async () => "token" });
+
+function Notes() {
+  const { doc, provider, status } = useDoc("notes-1");
+  const others = useOthers<{ typing: boolean }>(provider, (raw) => (typeof raw.typing === "boolean" ? { typing: raw.typing } : null));
+  const [me, setMe] = useMyPresence<{ typing: boolean }>(provider);
+  const saved: boolean = status === "saved";
+  return <p onClick={() => setMe({ typing: !me.typing })}>{saved ? "saved" : status} {doc.getText("body").length} {others.map((p) => p.name + String(p.state?.typing)).join()}</p>;
+}
+
+function Clicker() {
+  const { view, send, rttMs } = useGame<typeof clicker>("clicker", { match: "quick" });
+  const { entries } = useLeaderboard("clicker.wins", { limit: 5 });
+  // @ts-expect-error the hook is typed from the user's own game: this input is not one of its inputs
+  send({ type: "klick" });
+  return <button onClick={() => send({ type: "click" })}>{Object.keys(view?.clicks ?? {}).length} {rttMs} {entries.length}</button>;
+}
+
+export const app = <EdgeroomProvider client={client}><Notes /><Clicker /></EdgeroomProvider>;
+`);
+
 const strict = { target: "ES2023", module: "ESNext", moduleResolution: "bundler", strict: true, noEmit: true, allowImportingTsExtensions: true, skipLibCheck: true };
 write("tsconfig.json", JSON.stringify({ compilerOptions: { ...strict, lib: ["ES2023"], types: ["@cloudflare/workers-types"] }, include: ["src/worker.ts", "src/clicker.ts", "worker-configuration.d.ts"] }));
-write("tsconfig.page.json", JSON.stringify({ compilerOptions: { ...strict, lib: ["ES2023", "DOM"], types: [] }, include: ["src/page.ts"] }));
+write("tsconfig.page.json", JSON.stringify({ compilerOptions: { ...strict, lib: ["ES2023", "DOM"], types: [], jsx: "react-jsx" }, include: ["src/page.ts", "src/reactPage.tsx"] }));
 
 write("wrangler.toml", `name = "edgeroom-user"
 main = "src/worker.ts"
@@ -147,12 +179,14 @@ try {
     assert.equal(game.defineGame(definition), definition);
     assert.equal((await import("edgeroom/protocol")).CloseCode.RATE_LIMITED, 4429);
     assert.equal(typeof (await import("@edgeroom/client")).createClient, "function");
+    const react = await import("@edgeroom/react");
+    for (const hook of ["EdgeroomProvider", "useClient", "useDoc", "useOthers", "useMyPresence", "useGame", "useLeaderboard"]) assert.equal(typeof react[hook], "function", hook);
     const { exports } = JSON.parse((await import("node:fs")).readFileSync("node_modules/edgeroom/package.json", "utf8"));
     if (exports["./token"]) assert.equal(typeof (await import("edgeroom/token")).createToken, "function");
     const webhook = await import("edgeroom/webhook");
     const signed = await webhook.signWebhook("{}", "x".repeat(32), Math.floor(Date.now() / 1000));
     assert.equal((await webhook.verifyWebhook("{}", signed, "x".repeat(32))).ok, true);
-    console.log("check-packages: edgeroom/game, edgeroom/protocol, edgeroom/token, edgeroom/webhook and @edgeroom/client load in Node " + process.version);
+    console.log("check-packages: edgeroom/game, edgeroom/protocol, edgeroom/token, edgeroom/webhook, @edgeroom/client and @edgeroom/react load in Node " + process.version);
   `], app);
   run(process.execPath, [...wrangler, "deploy", "--dry-run", "--outdir", "bundle"], app);
   const bundle = readFileSync(join(app, "bundle/worker.js"), "utf8");

@@ -4,7 +4,8 @@
 //                     exists, edgeroom/token;
 //                     its D1 migrations (migrations/, for a wrangler.toml's migrations_dir) and the deploy
 //                     preflight as the bin edgeroom-preflight;
-//   @edgeroom/client  the SDK as scripts/build-sdk.mjs builds it (client-sdk/dist).
+//   @edgeroom/client  the SDK as scripts/build-sdk.mjs builds it (client-sdk/dist);
+//   @edgeroom/react   the React bindings (client-sdk/react/), which import react, @edgeroom/client and yjs.
 // JavaScript from esbuild (dependencies stay imports, never copies), declarations from tsc.
 import { execFileSync } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -107,6 +108,61 @@ async function packClient() {
   return npmPack(dir);
 }
 
+/** What @edgeroom/react may import: the app's React, the client package (by name, so one client per page) and Yjs. */
+const REACT_PEERS = ["react", "@edgeroom/client", "yjs"];
+
+async function packReact() {
+  const dir = join(staging, "react");
+  const result = await build({
+    entryPoints: [join(projectRoot, ENTRIES["@edgeroom/react"]["."])],
+    outfile: join(dir, "dist/index.js"),
+    bundle: true,
+    format: "esm",
+    platform: "neutral",
+    target: "es2022",
+    // The peers stay imports; every other package is left external too, so that importing one fails the check below instead of being inlined.
+    packages: "external",
+    metafile: true,
+    logLevel: "warning",
+  });
+  const outsideFolder = Object.keys(result.metafile.inputs).filter((path) => !path.startsWith("client-sdk/react/"));
+  if (outsideFolder.length > 0) {
+    throw new Error(`pack: @edgeroom/react reaches ${outsideFolder.join(", ")}; it must import the client as "@edgeroom/client", never copy it`);
+  }
+  const imported = Object.values(result.metafile.outputs).flatMap((output) => output.imports.map((entry) => entry.path));
+  const packageName = (path) => (path.startsWith("@") ? path.split("/").slice(0, 2).join("/") : path.split("/")[0]);
+  const strangers = imported.filter((path) => !REACT_PEERS.includes(packageName(path)));
+  if (strangers.length > 0) throw new Error(`pack: @edgeroom/react imports ${[...new Set(strangers)].join(", ")}; only ${REACT_PEERS.join(", ")} may be imported`);
+
+  // Declarations: "@edgeroom/client" stays a package import in them, resolved to the client package's types.
+  const config = join(staging, "tsconfig.react.json");
+  const typesOut = join(staging, "react-types");
+  writeFileSync(
+    config,
+    JSON.stringify({
+      extends: join(projectRoot, "client-sdk/tsconfig.json"),
+      compilerOptions: { noEmit: false, declaration: true, emitDeclarationOnly: true, rewriteRelativeImportExtensions: true, rootDir: projectRoot, outDir: typesOut },
+      files: [join(projectRoot, ENTRIES["@edgeroom/react"]["."])],
+      include: [],
+    }),
+  );
+  execFileSync(process.execPath, [join(projectRoot, "node_modules/typescript/bin/tsc"), "-p", config], { cwd: projectRoot, stdio: "inherit" });
+  cpSync(join(typesOut, "client-sdk/react"), join(dir, "types"), { recursive: true });
+  writePackage(dir, {
+    name: "@edgeroom/react",
+    version: root.version,
+    description: "React hooks for Edgeroom: useDoc, useOthers, useMyPresence, useGame, useLeaderboard",
+    type: "module",
+    exports: { ".": { types: "./types/index.d.ts", default: "./dist/index.js" }, "./package.json": "./package.json" },
+    types: "./types/index.d.ts",
+    files: ["dist", "types", "README.md"],
+    sideEffects: false,
+    // The app's own React and client: a second copy of either would not share rooms (or hooks) with the app's.
+    peerDependencies: { react: ">=18", "@edgeroom/client": root.version, yjs: `^${versionOf("yjs")}` },
+  }, REACT_README);
+  return npmPack(dir);
+}
+
 /** Declarations of `files` and everything they import, with `.ts` imports rewritten to `.js`. */
 function emitDeclarations(files, outDir) {
   const config = join(staging, "tsconfig.pack.json");
@@ -192,8 +248,20 @@ SDK adds about 5 kB gzip to a page on top of Yjs. Node 20 has no global WebSocke
 See the project README.
 `;
 
+const REACT_README = `# @edgeroom/react
+
+React bindings for Edgeroom: \`<EdgeroomProvider client={createClient(...)}>\`, then \`useDoc(roomId)\`,
+\`useOthers(provider)\`, \`useMyPresence(provider)\`, \`useGame(gameName, { match: "quick" })\` and
+\`useLeaderboard(board)\`. One socket per room, also under React 19 StrictMode; the last component to
+unmount closes it.
+
+    npm install @edgeroom/react @edgeroom/client react yjs y-protocols lib0
+
+Peer dependencies: react >= 18, @edgeroom/client (the same version), yjs. See the project README.
+`;
+
 rmSync(out, { recursive: true, force: true });
 mkdirSync(staging, { recursive: true });
-const tarballs = [await packServer(), await packClient()];
+const tarballs = [await packServer(), await packClient(), await packReact()];
 rmSync(staging, { recursive: true, force: true });
 for (const file of tarballs) console.log(`pack: dist/packages/${file}`);
