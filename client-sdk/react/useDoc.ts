@@ -1,4 +1,4 @@
-import { useEffect, useSyncExternalStore } from "react";
+import { useCallback, useEffect, useSyncExternalStore } from "react";
 import * as Y from "yjs";
 import type { CloseReason, DocOptions, DocProvider, DocStatus, EdgeroomClient } from "@edgeroom/client";
 import { useClient } from "./context.ts";
@@ -73,23 +73,16 @@ export function useDoc(roomId: string, options?: DocOptions): UseDocResult {
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [client, roomId, options?.region]);
 
-  const provider = useSyncExternalStore(
-    (onChange) => {
+  const subscribeRoom = useCallback(
+    (onChange: () => void) => {
       room.listeners.add(onChange);
       return () => void room.listeners.delete(onChange);
     },
-    () => room.provider,
-    () => null,
+    [room],
   );
-  const status = useSyncExternalStore(
-    provider ? (onChange) => provider.on("status", onChange) : NO_SUBSCRIPTION,
-    () => provider?.status ?? "connecting",
-    () => "connecting" as const,
-  );
-  const closeReason = useSyncExternalStore(
-    provider ? (onChange) => provider.on("status", onChange) : NO_SUBSCRIPTION,
-    () => provider?.closeReason ?? null,
-    () => null,
-  );
+  const provider = useSyncExternalStore(subscribeRoom, () => room.provider, () => null);
+  const subscribeStatus = useCallback((onChange: () => void) => (provider ? provider.on("status", onChange) : NO_SUBSCRIPTION()), [provider]);
+  const status = useSyncExternalStore(subscribeStatus, () => provider?.status ?? "connecting", () => "connecting" as const);
+  const closeReason = useSyncExternalStore(subscribeStatus, () => provider?.closeReason ?? null, () => null);
   return { doc: room.doc, provider, status, closeReason };
 }
