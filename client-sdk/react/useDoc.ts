@@ -70,7 +70,6 @@ export function useDoc(roomId: string, options?: DocOptions): UseDocResult {
     }
     return () => release(client, docKey(roomId, options), current);
     // options are read on first open only (see above): a new object each render must not reopen the room.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [client, roomId, options?.region]);
 
   const subscribeRoom = useCallback(

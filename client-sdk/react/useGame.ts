@@ -112,7 +112,6 @@ export function useGame<G extends AnyGame>(gameName: string, target: GameTarget)
     if (!shared.value.isStarted) start(client, gameName, target, shared.value);
     return () => release(client, key, shared);
     // `key` names the game, the room or matchmaking mode, and the region: the target's whole identity.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [client, key]);
 
   const subscribeSlot = useCallback(
