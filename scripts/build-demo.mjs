@@ -6,7 +6,7 @@ import { sourceAliases } from "./sourceAliases.mjs";
 const root = new URL("../demo/", import.meta.url);
 const dist = new URL("dist/", root);
 await mkdir(dist, { recursive: true });
-for (const file of ["index.html", "editor.html", "arena.html", "tictactoe.html", "replay.html", "admin.html", "react.html", "style.css"]) await cp(new URL(file, root), new URL(file, dist));
+for (const file of ["index.html", "editor.html", "tiptap.html", "arena.html", "tictactoe.html", "replay.html", "admin.html", "react.html", "style.css"]) await cp(new URL(file, root), new URL(file, dist));
 const options = {
   outdir: dist.pathname,
   bundle: true,
@@ -21,7 +21,7 @@ const options = {
 await build({
   ...options,
   entryPoints: Object.fromEntries(
-    ["editor", "arena", "tictactoe", "replay", "admin"].map((page) => [page, new URL(`src/${page}.ts`, root).pathname]),
+    ["editor", "tiptap", "arena", "tictactoe", "replay", "admin"].map((page) => [page, new URL(`src/${page}.ts`, root).pathname]),
   ),
 });
 await build({
