@@ -13,6 +13,7 @@ import {
   rectangularSelection,
 } from "@codemirror/view";
 import { yCollab, yUndoManagerKeymap } from "y-codemirror.next";
+import { IndexeddbPersistence } from "y-indexeddb";
 import * as Y from "yjs";
 import { createClient, presentPeople } from "@edgeroom/client";
 import { fetchDevToken } from "./devToken.ts";
@@ -44,6 +45,12 @@ $("role").textContent = role === "viewer" ? "viewer (read-only)" : "editor";
 const getToken = () => fetchDevToken({ sub: userId, name, room: `doc/${room}`, role });
 const client = createClient({ baseUrl: location.origin, getToken });
 const doc = new Y.Doc();
+// `?offline=1`: keep a copy of the document in this browser's IndexedDB, so edits made without a
+// connection survive a reload and reach the room on the next connect (the SDK's first sync sends
+// whatever the room lacks). Loaded before connecting, so the first sync already carries them.
+// Opt-in, not always: the copy outlives the session on a shared computer, and it would hand a
+// room's old content back to the room after an admin deleted it.
+if (params.get("offline") === "1") await new IndexeddbPersistence(`edgeroom-doc-${room}`, doc).whenSynced;
 const provider = client.doc(room, { doc });
 // The room replaces user.id and user.name with the token's; the colour is ours to pick (#rrggbb only).
 provider.awareness.setLocalStateField("user", { name, color });
@@ -80,6 +87,9 @@ showVersions(room, "codemirror", getToken);
 const undoManager = new Y.UndoManager(ytext);
 const view = new EditorView({
   parent: $("editor"),
+  // yCollab passes on changes to the text after this point only: the text IndexedDB already loaded
+  // (with `?offline=1`) must be the editor's starting content, or the page shows an empty editor.
+  doc: ytext.toString(),
   extensions: [
     lineNumbers(),
     highlightActiveLineGutter(),
