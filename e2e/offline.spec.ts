@@ -14,7 +14,9 @@ const idbWritesSettled = (page: Page, name: string) =>
     (dbName) =>
       new Promise<number>((resolve, reject) => {
         const open = indexedDB.open(dbName);
-        open.onerror = () => reject(open.error);
+        // No such database: the page keeps no copy (aborting the upgrade leaves none behind).
+        open.onupgradeneeded = () => open.transaction!.abort();
+        open.onerror = () => reject(new Error(`the page keeps no IndexedDB copy named ${dbName}`));
         open.onsuccess = () => {
           const count = open.result.transaction("updates", "readonly").objectStore("updates").count();
           count.onsuccess = () => {
