@@ -187,7 +187,15 @@ async function drive() {
       await waitFor(`tab ${label} to show X in the centre`, () => text(page, "cell-4"), (t) => t === "X");
       await waitFor(`tab ${label} to show O to move`, () => text(page, "game-phase"), (p) => p === "playing: O to move");
     }
-    await waitFor("the leaderboard to load (useLeaderboard)", () => text(a, "board-status"), (s) => s === "ready");
+    log("X plays on to a win; both tabs' leaderboards (useLeaderboard) show the winner");
+    const winner = await text(x, "game-player");
+    // X: 4 (above), then O 0, X 2, O 1, X 6: the diagonal 2-4-6. A button is enabled only on its tab's turn.
+    // The room starts the next match right after, so "over" may be gone before a tab is looked at: the
+    // win is seen where it lasts, on the leaderboard.
+    for (const [page, cell] of [[o, 0], [x, 2], [o, 1], [x, 6]]) await page.getByTestId(`cell-${cell}`).click({ timeout: UI_WAIT_MS });
+    for (const [label, page] of [["X", x], ["O", o]]) {
+      await waitFor(`tab ${label}'s leaderboard to list the winner with 1 win`, () => page.locator(`[data-testid=board] li[data-player="${winner}"]`).textContent({ timeout: 1_000 }).catch(() => null), (t) => t === `${winner}: 1`);
+    }
     assert(errors.length === 0, `the page threw: ${errors.join("; ")}`);
   } catch (error) {
     for (const [label, page] of [["A", a], ["B", b]]) {
@@ -281,7 +289,7 @@ async function main() {
 
 try {
   await main();
-  log("the React example installs from the tarballs, holds the bundle budget, edits a document in two tabs and plays a move in both");
+  log("the React example installs from the tarballs, holds the bundle budget, edits a document in two tabs, plays a game in both and ranks its winner");
   clearTimeout(deadline);
   await cleanUp();
 } catch (error) {

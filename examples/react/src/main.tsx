@@ -86,7 +86,7 @@ function Game() {
       <h2>Tic-tac-toe</h2>
       <p>
         Status: <strong data-testid="game-status">{status}</strong>, seat <span data-testid="game-seat">{seat ?? "-"}</span>, you play{" "}
-        <strong data-testid="game-mark">{mine ?? "-"}</strong>, rtt {rttMs === null ? "-" : `${Math.round(rttMs)} ms`}
+        <strong data-testid="game-mark">{mine ?? "-"}</strong> as <span data-testid="game-player">{playerId ?? "-"}</span>, rtt {rttMs === null ? "-" : `${Math.round(rttMs)} ms`}
       </p>
       {error && <p data-testid="game-error">{error.message}</p>}
       {view && (
@@ -121,7 +121,7 @@ function Leaderboard() {
       <p data-testid="board-status">{status}</p>
       <ol data-testid="board">
         {entries.map((entry) => (
-          <li key={entry.playerId}>
+          <li key={entry.playerId} data-player={entry.playerId}>
             {entry.playerId}: {entry.score}
           </li>
         ))}
