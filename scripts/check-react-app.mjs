@@ -7,7 +7,9 @@
 // SDK) adds at most BUDGET_GZIP_BYTES over React + yjs + y-protocols. Then the built app is served by
 // `vite preview`, this repo's service by `wrangler dev` (DEV_TOKENS on), and Chromium drives two tabs:
 // both edit one document, reach `saved` and see each other's text and presence; both join one
-// tic-tac-toe game through useGame's matchmaking and a move shows in both; the leaderboard loads.
+// tic-tac-toe game through useGame's matchmaking, a move shows in both, and once X wins both leaderboards
+// (useLeaderboard) rank the winner. A third tab opens the same page built for development, where
+// <StrictMode> mounts every effect twice: every tab must open one socket per room and matchmake once.
 // Everything it started is stopped by process group; the folder is removed.
 import { execFileSync, spawn, spawnSync } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
@@ -145,10 +147,22 @@ async function drive() {
   const context = await browser.newContext();
   const errors = [];
   const docRoom = `react-check-${Date.now().toString(36)}`;
-  const open = async (label) => {
+  /** Per tab: the sockets it opened and the matchmaking requests it sent, to hold StrictMode's double mount to one of each. */
+  const traffic = new Map();
+  const open = async (label, path = "/") => {
     const page = await context.newPage();
+    const seen = { docSockets: 0, gameSockets: 0, matchRequests: 0 };
+    traffic.set(label, seen);
     page.on("pageerror", (error) => errors.push(`${label}: ${error.message}`));
-    await page.goto(`http://127.0.0.1:${APP_PORT}/?doc=${docRoom}`);
+    page.on("websocket", (socket) => {
+      const path = new URL(socket.url()).pathname;
+      if (path.startsWith("/v1/doc/")) seen.docSockets += 1;
+      if (path.startsWith("/v1/game/")) seen.gameSockets += 1;
+    });
+    page.on("request", (request) => {
+      if (request.method() === "POST" && new URL(request.url()).pathname.startsWith("/v1/match/")) seen.matchRequests += 1;
+    });
+    await page.goto(`http://127.0.0.1:${APP_PORT}${path}?doc=${docRoom}`);
     await waitFor(`tab ${label} to render`, () => text(page, "ready"), (t) => t === "ready");
     return page;
   };
@@ -196,9 +210,18 @@ async function drive() {
     for (const [label, page] of [["X", x], ["O", o]]) {
       await waitFor(`tab ${label}'s leaderboard to list the winner with 1 win`, () => page.locator(`[data-testid=board] li[data-player="${winner}"]`).textContent({ timeout: 1_000 }).catch(() => null), (t) => t === `${winner}: 1`);
     }
+
+    log("a third tab on the development build, where <StrictMode> mounts every effect twice: one socket per room, one matchmaking");
+    const dev = await open("dev", "/dev/");
+    await waitFor("the development tab to see both tabs' text", () => dev.getByTestId("doc-text").inputValue(), (v) => v === first + second);
+    await waitFor("the development tab to join a game", () => text(dev, "game-status"), (s) => s === "joined");
     assert(errors.length === 0, `the page threw: ${errors.join("; ")}`);
+    // In every tab (the production ones too), one socket per room and one matchmaking request.
+    for (const [label, seen] of traffic) {
+      assert(seen.docSockets === 1 && seen.gameSockets === 1 && seen.matchRequests === 1, `tab ${label} (in <StrictMode>) opened ${JSON.stringify(seen)}: not one socket per room and one matchmaking request`);
+    }
   } catch (error) {
-    for (const [label, page] of [["A", a], ["B", b]]) {
+    for (const [label, page] of [["A", a], ["B", b], ...context.pages().slice(2).map((page) => ["dev", page])]) {
       const shown = await page.locator("body").innerText().catch((e) => e.message);
       const typed = await page.getByTestId("doc-text").inputValue({ timeout: 1_000 }).catch((e) => e.message);
       error.message += `\n--- tab ${label} showed:\n${shown}\n(the textarea: ${JSON.stringify(typed)})`;
@@ -251,6 +274,12 @@ async function main() {
   log("vite build (the example, pointed at this check's service)");
   runIn(process.execPath, [vite, "build"], { VITE_EDGEROOM_URL: `http://127.0.0.1:${SERVICE_PORT}` });
   const built = builtJsSizes();
+  // <StrictMode> mounts effects twice in development builds only: a production build cannot show that the
+  // hooks still open one socket. So the same page, built for development, is served at /dev/ for one more tab.
+  runIn(process.execPath, [vite, "build", "--mode", "development", "--outDir", "dist/dev", "--base", "/dev/", "--emptyOutDir", "false", "--minify", "false"], {
+    NODE_ENV: "development",
+    VITE_EDGEROOM_URL: `http://127.0.0.1:${SERVICE_PORT}`,
+  });
   const kB = ({ raw, gzip }) => `${(raw / 1000).toFixed(1)} kB (${(gzip / 1000).toFixed(1)} kB gzip)`;
   console.log(
     [

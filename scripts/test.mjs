@@ -70,6 +70,7 @@ check("build the SDK", process.execPath, ["scripts/build-sdk.mjs"]);
 check("the built SDK loads in plain Node", process.execPath, ["scripts/check-sdk-dist.mjs"]);
 check("the packages, installed from their tarballs in a project outside the repo, type-check and bundle", process.execPath, ["scripts/check-packages.mjs"]);
 check("the starter, installed from the tarballs outside the repo, plays its game, persists a document, sends its webhook and passes its deploy checks", process.execPath, ["scripts/check-starter.mjs"]);
+check("the React example, installed from the tarballs outside the repo, holds the bundle budget and, in two Chromium tabs against wrangler dev, edits a document to saved and plays tic-tac-toe through useGame", process.execPath, ["scripts/check-react-app.mjs"]);
 check("production bundle (wrangler deploy --dry-run --env production)", process.execPath, [
   join(projectRoot, "node_modules/wrangler/bin/wrangler.js"),
   "deploy", "--dry-run", "--env", "production", "--outdir", ".wrangler/dry-run",
