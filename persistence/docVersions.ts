@@ -1,3 +1,6 @@
+import { migrate } from "./migrate.ts";
+import type { SqlExec } from "./sql.ts";
+
 /**
  * Version history of one collaboration document, kept in DO SQLite until each version's
  * snapshot is in R2 (its bytes wait here in chunks, as DO SQLite refuses values over 2 MB).
@@ -38,21 +41,27 @@ export function versionsToPrune(versions: readonly Pick<DocVersion, "id" | "byte
   return [];
 }
 
-export class SqliteDocVersions {
-  readonly #sql: SqlStorage;
-
-  constructor(sql: SqlStorage) {
-    this.#sql = sql;
-    sql.exec(`CREATE TABLE IF NOT EXISTS doc_version (
+export const DOC_VERSIONS_MIGRATIONS = [
+  [
+    `CREATE TABLE IF NOT EXISTS doc_version (
       id TEXT PRIMARY KEY, created_at INTEGER NOT NULL, bytes INTEGER NOT NULL,
-      editors TEXT NOT NULL, is_uploaded INTEGER NOT NULL DEFAULT 0)`);
-    sql.exec("CREATE TABLE IF NOT EXISTS doc_version_chunk (version_id TEXT NOT NULL, idx INTEGER NOT NULL, data BLOB NOT NULL, PRIMARY KEY (version_id, idx))");
-    sql.exec("CREATE TABLE IF NOT EXISTS doc_version_editor (sub TEXT PRIMARY KEY)");
-    sql.exec("CREATE TABLE IF NOT EXISTS doc_version_state (id INTEGER PRIMARY KEY CHECK (id = 1), updates_since INTEGER NOT NULL, last_hash TEXT)");
-    sql.exec("INSERT OR IGNORE INTO doc_version_state (id, updates_since, last_hash) VALUES (1, 0, NULL)");
+      editors TEXT NOT NULL, is_uploaded INTEGER NOT NULL DEFAULT 0)`,
+    "CREATE TABLE IF NOT EXISTS doc_version_chunk (version_id TEXT NOT NULL, idx INTEGER NOT NULL, data BLOB NOT NULL, PRIMARY KEY (version_id, idx))",
+    "CREATE TABLE IF NOT EXISTS doc_version_editor (sub TEXT PRIMARY KEY)",
+    "CREATE TABLE IF NOT EXISTS doc_version_state (id INTEGER PRIMARY KEY CHECK (id = 1), updates_since INTEGER NOT NULL, last_hash TEXT)",
+    "INSERT OR IGNORE INTO doc_version_state (id, updates_since, last_hash) VALUES (1, 0, NULL)",
     // Its own table rather than new columns, so rooms written before it need no ALTER.
-    sql.exec("CREATE TABLE IF NOT EXISTS doc_version_schedule (id INTEGER PRIMARY KEY CHECK (id = 1), last_version_at INTEGER, due_at INTEGER)");
-    sql.exec("INSERT OR IGNORE INTO doc_version_schedule (id, last_version_at, due_at) SELECT 1, max(created_at), NULL FROM doc_version");
+    "CREATE TABLE IF NOT EXISTS doc_version_schedule (id INTEGER PRIMARY KEY CHECK (id = 1), last_version_at INTEGER, due_at INTEGER)",
+    "INSERT OR IGNORE INTO doc_version_schedule (id, last_version_at, due_at) SELECT 1, max(created_at), NULL FROM doc_version",
+  ],
+] as const;
+
+export class SqliteDocVersions {
+  readonly #sql: SqlExec;
+
+  constructor(sql: SqlExec) {
+    this.#sql = sql;
+    migrate(sql, "doc_versions", DOC_VERSIONS_MIGRATIONS);
   }
 
   /** When the last version was taken, and when a deferred one is due (null when none waits). */

@@ -1,3 +1,6 @@
+import { migrate } from "./migrate.ts";
+import type { SqlExec } from "./sql.ts";
+
 /**
  * A durable outbox in DO SQLite. Rows are written in the same transaction as the event
  * that caused them (a match's end), flushed by the Durable Object's alarm, retried with
@@ -55,19 +58,25 @@ export function retryDelayMs(attempts: number, random: () => number): number {
   return Math.round(window / 2 + random() * (window / 2));
 }
 
-export class SqliteOutbox {
-  readonly #sql: SqlStorage;
-
-  constructor(sql: SqlStorage) {
-    this.#sql = sql;
-    sql.exec(`CREATE TABLE IF NOT EXISTS outbox (
+export const OUTBOX_MIGRATIONS = [
+  [
+    `CREATE TABLE IF NOT EXISTS outbox (
       id INTEGER PRIMARY KEY AUTOINCREMENT, kind TEXT NOT NULL, key TEXT NOT NULL UNIQUE,
       payload TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0, next_attempt_at INTEGER NOT NULL,
-      created_at INTEGER NOT NULL)`);
-    sql.exec(`CREATE TABLE IF NOT EXISTS outbox_status (
+      created_at INTEGER NOT NULL)`,
+    `CREATE TABLE IF NOT EXISTS outbox_status (
       id INTEGER PRIMARY KEY CHECK (id = 1), last_error TEXT, last_error_at INTEGER,
-      last_success_at INTEGER, failures INTEGER NOT NULL DEFAULT 0)`);
-    sql.exec("INSERT OR IGNORE INTO outbox_status (id) VALUES (1)");
+      last_success_at INTEGER, failures INTEGER NOT NULL DEFAULT 0)`,
+    "INSERT OR IGNORE INTO outbox_status (id) VALUES (1)",
+  ],
+] as const;
+
+export class SqliteOutbox {
+  readonly #sql: SqlExec;
+
+  constructor(sql: SqlExec) {
+    this.#sql = sql;
+    migrate(sql, "outbox", OUTBOX_MIGRATIONS);
   }
 
   /**

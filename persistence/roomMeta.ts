@@ -1,3 +1,6 @@
+import { migrate } from "./migrate.ts";
+import type { SqlExec } from "./sql.ts";
+
 /** Small facts about a room that outlive every connection, such as where it was placed. */
 export interface RoomMetaStore {
   get(key: RoomMetaKey): string | null;
@@ -9,9 +12,13 @@ export interface RoomMetaStore {
 /** Keys come from this fixed list, never from a message. */
 export type RoomMetaKey = "location_hint" | "created_at" | "locked";
 
+export const ROOM_META_MIGRATIONS = [
+  ["CREATE TABLE IF NOT EXISTS room_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)"],
+] as const;
+
 export class SqliteRoomMetaStore implements RoomMetaStore {
-  constructor(private readonly sql: SqlStorage) {
-    sql.exec("CREATE TABLE IF NOT EXISTS room_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)");
+  constructor(private readonly sql: SqlExec) {
+    migrate(sql, "room_meta", ROOM_META_MIGRATIONS);
   }
 
   get(key: RoomMetaKey): string | null {

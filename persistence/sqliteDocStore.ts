@@ -1,4 +1,6 @@
 import type { DocStore, DocStoreStats } from "./docStore.ts";
+import { migrate } from "./migrate.ts";
+import type { SqlDatabase } from "./sql.ts";
 
 /**
  * DocStore on a Durable Object's SQLite database.
@@ -8,6 +10,23 @@ import type { DocStore, DocStoreStats } from "./docStore.ts";
  */
 export const SNAPSHOT_CHUNK_BYTES = 1024 * 1024;
 
+export const DOC_STORE_MIGRATIONS = [
+  [
+    `CREATE TABLE IF NOT EXISTS doc_update_log (
+      seq INTEGER PRIMARY KEY AUTOINCREMENT,
+      data BLOB NOT NULL
+    )`,
+    `CREATE TABLE IF NOT EXISTS doc_snapshot_chunk (
+      idx INTEGER PRIMARY KEY,
+      data BLOB NOT NULL
+    )`,
+    `CREATE TABLE IF NOT EXISTS doc_meta (
+      key TEXT PRIMARY KEY,
+      value INTEGER NOT NULL
+    )`,
+  ],
+] as const;
+
 export class SqliteDocStore implements DocStore {
   #logUpdates = 0;
   #logBytes = 0;
@@ -15,22 +34,11 @@ export class SqliteDocStore implements DocStore {
   #lastCompactedAt: number | null = null;
 
   constructor(
-    private readonly storage: DurableObjectStorage,
+    private readonly storage: SqlDatabase,
     private readonly now: () => number = Date.now,
   ) {
     const sql = storage.sql;
-    sql.exec(`CREATE TABLE IF NOT EXISTS doc_update_log (
-      seq INTEGER PRIMARY KEY AUTOINCREMENT,
-      data BLOB NOT NULL
-    )`);
-    sql.exec(`CREATE TABLE IF NOT EXISTS doc_snapshot_chunk (
-      idx INTEGER PRIMARY KEY,
-      data BLOB NOT NULL
-    )`);
-    sql.exec(`CREATE TABLE IF NOT EXISTS doc_meta (
-      key TEXT PRIMARY KEY,
-      value INTEGER NOT NULL
-    )`);
+    migrate(sql, "doc_store", DOC_STORE_MIGRATIONS);
     const log = sql.exec<{ n: number; bytes: number }>(
       "SELECT count(*) AS n, coalesce(sum(length(data)), 0) AS bytes FROM doc_update_log",
     ).one();

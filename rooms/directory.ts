@@ -1,5 +1,6 @@
-import { D1RoomDirectory, type OutboxEntry, type SqliteOutbox } from "../persistence/index.ts";
+import { D1RoomDirectory, migrate, type OutboxEntry, type SqlExec, type SqliteOutbox } from "../persistence/index.ts";
 import { DirectoryReport, type DirectoryEntry } from "../protocol/index.ts";
+import { DIRECTORY_REPORT_MIGRATIONS } from "./roomSchemas.ts";
 
 /** A room writes its directory entry at most this often, in ms, however busy it is. */
 export const DIRECTORY_REPORT_INTERVAL_MS = 5_000;
@@ -10,16 +11,15 @@ export const DIRECTORY_REPORT_INTERVAL_MS = 5_000;
  * sends the pending one). A busy room pays one small write per interval, not per message.
  */
 export class DirectoryReporter {
-  readonly #sql: SqlStorage;
+  readonly #sql: SqlExec;
   readonly #outbox: SqliteOutbox;
   readonly #build: () => DirectoryEntry;
 
-  constructor(sql: SqlStorage, outbox: SqliteOutbox, build: () => DirectoryEntry) {
+  constructor(sql: SqlExec, outbox: SqliteOutbox, build: () => DirectoryEntry) {
     this.#sql = sql;
     this.#outbox = outbox;
     this.#build = build;
-    sql.exec("CREATE TABLE IF NOT EXISTS directory_state (id INTEGER PRIMARY KEY CHECK (id = 1), last_report_at INTEGER NOT NULL, is_dirty INTEGER NOT NULL)");
-    sql.exec("INSERT OR IGNORE INTO directory_state (id, last_report_at, is_dirty) VALUES (1, 0, 0)");
+    migrate(sql, "directory_report", DIRECTORY_REPORT_MIGRATIONS);
   }
 
   /** Something the directory shows changed. Returns when the room's alarm must run to report it, or null. */

@@ -1,4 +1,4 @@
-import { docObjectsPrefix, replayPrefix } from "../persistence/index.ts";
+import { MIGRATION_TABLE, docObjectsPrefix, replayPrefix, type SqlExec } from "../persistence/index.ts";
 
 /** Keys one R2 list or delete call takes at most: R2's own limit per call. */
 export const PURGE_R2_PAGE_KEYS = 1_000;
@@ -41,10 +41,10 @@ export async function deleteR2Prefix(bucket: R2Bucket, prefix: string, maxObject
   return { objects, bytes, isComplete: rest.objects.length === 0 };
 }
 
-/** Rows in every table of a room's DO SQLite (names come from its catalog, never from a request). */
-export function countSqliteRows(sql: SqlStorage): number {
+/** Rows in every table of a room's DO SQLite but the migration record (names come from its catalog, never from a request). */
+export function countSqliteRows(sql: SqlExec): number {
   const tables = sql
-    .exec<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' AND name NOT LIKE '\\_cf\\_%' ESCAPE '\\'")
+    .exec<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' AND name NOT LIKE '\\_cf\\_%' ESCAPE '\\' AND name != ?", MIGRATION_TABLE)
     .toArray();
   return tables.reduce((sum, { name }) => sum + sql.exec<{ n: number }>(`SELECT count(*) AS n FROM "${name.replaceAll('"', '""')}"`).one().n, 0);
 }

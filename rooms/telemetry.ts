@@ -1,3 +1,5 @@
+import { migrate, type SqlExec } from "../persistence/index.ts";
+import { TELEMETRY_MIGRATIONS } from "./roomSchemas.ts";
 import type { RoomStats } from "../protocol/index.ts";
 
 interface ConnectionStats {
@@ -13,13 +15,13 @@ interface ConnectionStats {
  * last report are lost if the process dies, a few seconds of traffic at most).
  */
 export class RoomTelemetry {
-  readonly #sql: SqlStorage;
+  readonly #sql: SqlExec;
   readonly #connections = new Map<string, ConnectionStats>();
   #delta = new Map<string, number>();
 
-  constructor(sql: SqlStorage) {
+  constructor(sql: SqlExec) {
     this.#sql = sql;
-    sql.exec("CREATE TABLE IF NOT EXISTS room_counter (name TEXT PRIMARY KEY, value INTEGER NOT NULL)");
+    migrate(sql, "telemetry", TELEMETRY_MIGRATIONS);
   }
 
   received(connectionId: string, bytes: number): void {

@@ -1,5 +1,5 @@
 import type { Connection, ConnectionContext, WSMessage } from "partyserver";
-import { D1LeaderboardStore, R2ReplayArchive, SqliteGameStore, type OutboxEntry, type Seat } from "../../persistence/index.ts";
+import { D1LeaderboardStore, R2ReplayArchive, SqliteGameStore, type GameStore, type OutboxEntry, type Seat } from "../../persistence/index.ts";
 import {
   CloseCode,
   GameLimits,
@@ -39,7 +39,7 @@ export class GameRoom extends RoomShell {
 
   readonly game: AnyGame;
   readonly #roomId: string;
-  readonly #store: SqliteGameStore;
+  readonly #store: GameStore;
   readonly #seats: SeatBook;
   readonly #match!: MatchRunner;
   /**

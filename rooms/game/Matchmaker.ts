@@ -1,4 +1,6 @@
 import { DurableObject } from "cloudflare:workers";
+import { migrate } from "../../persistence/index.ts";
+import { MATCHMAKER_MIGRATIONS } from "./matchmakerSchema.ts";
 
 /** A quick-join reservation holds a seat this long, in ms, until the room's own report takes over. */
 export const RESERVATION_MS = 15_000;
@@ -16,12 +18,7 @@ export const COLLECT_BATCH = 500;
 /** Private rooms' ids start with this; the matchmaker hands out no other ids with it. */
 const PRIVATE_PREFIX = "p-";
 
-/** `sub` came later: a matchmaker made before it gets the column (its old rows, NULL, simply expire). */
-export function addReservationSub(sql: SqlStorage): void {
-  if (!sql.exec<{ name: string }>("PRAGMA table_info(mm_reservation)").toArray().some((column) => column.name === "sub")) {
-    sql.exec("ALTER TABLE mm_reservation ADD COLUMN sub TEXT");
-  }
-}
+export { addReservationSub } from "./matchmakerSchema.ts";
 
 /** Seated plus live reservations: a room's count as quick joins see it. */
 const TAKEN = "r.taken + (SELECT count(*) FROM mm_reservation v WHERE v.room_id = r.room_id)";
@@ -68,18 +65,7 @@ export interface OpenRoom {
 export class Matchmaker extends DurableObject<Env> {
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
-    const sql = ctx.storage.sql;
-    sql.exec(`CREATE TABLE IF NOT EXISTS mm_room (
-      room_id TEXT PRIMARY KEY, is_private INTEGER NOT NULL, taken INTEGER NOT NULL,
-      max_players INTEGER NOT NULL, created_at INTEGER NOT NULL)`);
-    sql.exec(`CREATE TABLE IF NOT EXISTS mm_reservation (
-      id INTEGER PRIMARY KEY AUTOINCREMENT, room_id TEXT NOT NULL, expires_at INTEGER NOT NULL, sub TEXT)`);
-    addReservationSub(sql);
-    sql.exec("CREATE INDEX IF NOT EXISTS mm_reservation_by_room ON mm_reservation (room_id, expires_at)");
-    // Listings read public rooms only; collection reads empty rooms by age; expiry reads reservations by time.
-    sql.exec("CREATE INDEX IF NOT EXISTS mm_room_by_privacy ON mm_room (is_private, created_at)");
-    sql.exec("CREATE INDEX IF NOT EXISTS mm_room_unheld ON mm_room (taken, created_at)");
-    sql.exec("CREATE INDEX IF NOT EXISTS mm_reservation_by_expiry ON mm_reservation (expires_at)");
+    migrate(ctx.storage.sql, "matchmaker", MATCHMAKER_MIGRATIONS);
   }
 
   /** A public room with a free seat, fullest first, or a new one; the seat is reserved for `sub`. */

@@ -1,4 +1,4 @@
-import type { LeaderboardStore, LeaderboardWrite, OutboxEntry, ReplayArchive, SqliteGameStore, SqliteOutbox } from "../../persistence/index.ts";
+import type { LeaderboardStore, LeaderboardWrite, OutboxEntry, ReplayArchive, GameStore, SqliteOutbox } from "../../persistence/index.ts";
 import { bumpBoardGeneration } from "../../persistence/index.ts";
 import { REPLAY_FORMAT, periodKey, type AnyGame, type MatchEndedData, type ReplayRecord } from "../../protocol/index.ts";
 import { z } from "zod";
@@ -52,7 +52,7 @@ const Writes = z.array(
 export interface ExportTargets {
   game: AnyGame;
   roomId: string;
-  store: SqliteGameStore;
+  store: GameStore;
   leaderboards: LeaderboardStore;
   replays: ReplayArchive;
 }

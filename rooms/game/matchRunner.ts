@@ -1,4 +1,4 @@
-import type { SqliteGameStore } from "../../persistence/index.ts";
+import type { GameStore } from "../../persistence/index.ts";
 import {
   GameLimits,
   MatchEngine,
@@ -41,7 +41,7 @@ export class MatchRunner {
 
   constructor(
     readonly game: AnyGame,
-    private readonly store: SqliteGameStore,
+    private readonly store: GameStore,
   ) {
     this.#restore();
   }

@@ -1,4 +1,4 @@
-import type { Seat, SqliteGameStore } from "../../persistence/index.ts";
+import type { Seat, GameStore } from "../../persistence/index.ts";
 import { GameLimits } from "../../protocol/index.ts";
 
 export type SeatClaim =
@@ -13,10 +13,10 @@ export type SeatClaim =
  * its old socket die); without it the newcomer is refused.
  */
 export class SeatBook {
-  readonly #store: SqliteGameStore;
+  readonly #store: GameStore;
   readonly #maxPlayers: number;
 
-  constructor(store: SqliteGameStore, maxPlayers: number) {
+  constructor(store: GameStore, maxPlayers: number) {
     this.#store = store;
     this.#maxPlayers = maxPlayers;
   }

@@ -1,0 +1,7 @@
+import { describe, it } from "vitest";
+import { gameStoreContract } from "./gameStore.contract.ts";
+import { MemoryGameStore } from "./memoryGameStore.ts";
+
+describe("MemoryGameStore", () => {
+  for (const [name, check] of Object.entries(gameStoreContract)) it(name, () => check(new MemoryGameStore()));
+});
