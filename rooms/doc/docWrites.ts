@@ -1,6 +1,6 @@
 import type { Connection } from "partyserver";
 import * as Y from "yjs";
-import type { SqliteDocStore } from "../../persistence/index.ts";
+import type { DocStore } from "../../persistence/index.ts";
 import { DocLimits } from "../../protocol/index.ts";
 import { DocConnectionState } from "./connectionState.ts";
 import { RestoreOrigin, type DocHistory } from "./docHistory.ts";
@@ -23,14 +23,14 @@ export interface DocWriteOutput {
  */
 export class DocWrites {
   readonly #doc: Y.Doc;
-  readonly #store: SqliteDocStore;
+  readonly #store: DocStore;
   readonly #history: DocHistory;
   readonly #out: DocWriteOutput;
   readonly #commits: GroupCommit<PendingUpdate>;
   /** The update the document emitted while applying a connection's frame (null: nothing new). */
   #applied: Uint8Array | null = null;
 
-  constructor(doc: Y.Doc, store: SqliteDocStore, history: DocHistory, storage: DurableObjectStorage, out: DocWriteOutput) {
+  constructor(doc: Y.Doc, store: DocStore, history: DocHistory, storage: DurableObjectStorage, out: DocWriteOutput) {
     this.#doc = doc;
     this.#store = store;
     this.#history = history;
