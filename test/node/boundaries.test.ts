@@ -157,6 +157,17 @@ describe("import boundaries", () => {
     expect(violations).toEqual([]);
   });
 
+  it("the Worker never reaches node:sqlite (persistence/nodeSqlite.ts is for Node hosts only)", () => {
+    const violations: string[] = [];
+    for (const entry of ["server/index.ts", "server/edgeroom.ts"]) {
+      for (const [file, from] of walk(entry)) {
+        if (file === "persistence/nodeSqlite.ts") violations.push(`${from} imports ${file} (from ${entry})`);
+        for (const name of dependencies(file).packages) if (name === "node:sqlite") violations.push(`${file} imports ${name} (from ${entry})`);
+      }
+    }
+    expect(violations).toEqual([]);
+  });
+
   it("the package entry points exist", () => {
     for (const entry of ["server/edgeroom.ts", "protocol/game.ts", "protocol/index.ts", "client-sdk/index.ts"]) {
       expect(existsSync(join(root, entry)), entry).toBe(true);
