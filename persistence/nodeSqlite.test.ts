@@ -3,6 +3,8 @@ import { describe, expect, it } from "vitest";
 import { docStoreContract } from "./docStore.contract.ts";
 import { gameStoreContract } from "./gameStore.contract.ts";
 import { nodeSqlite } from "./nodeSqlite.ts";
+import { roomMetaContract } from "./roomMeta.contract.ts";
+import { SqliteRoomMetaStore } from "./roomMeta.ts";
 import { SqliteDocStore } from "./sqliteDocStore.ts";
 import { SqliteGameStore } from "./sqliteGameStore.ts";
 
@@ -22,6 +24,10 @@ describe("SqliteDocStore on node:sqlite", () => {
 
 describe("SqliteGameStore on node:sqlite", () => {
   for (const [name, check] of Object.entries(gameStoreContract)) it(name, () => check(new SqliteGameStore(fresh().sql)));
+});
+
+describe("SqliteRoomMetaStore on node:sqlite", () => {
+  for (const [name, check] of Object.entries(roomMetaContract)) it(name, () => check(new SqliteRoomMetaStore(fresh().sql)));
 });
 
 describe("nodeSqlite keeps DO SQLite's semantics the stores rely on", () => {

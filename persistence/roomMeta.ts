@@ -35,3 +35,21 @@ export class SqliteRoomMetaStore implements RoomMetaStore {
     return this.get(key) ?? value;
   }
 }
+
+/** RoomMetaStore in memory, for engine tests and tools; roomMeta.contract.ts holds it to the SQLite one's behaviour. */
+export class MemoryRoomMetaStore implements RoomMetaStore {
+  readonly #values = new Map<RoomMetaKey, string>();
+
+  get(key: RoomMetaKey): string | null {
+    return this.#values.get(key) ?? null;
+  }
+
+  set(key: RoomMetaKey, value: string): void {
+    this.#values.set(key, value);
+  }
+
+  setIfAbsent(key: RoomMetaKey, value: string): string {
+    if (!this.#values.has(key)) this.#values.set(key, value);
+    return this.#values.get(key) ?? value;
+  }
+}
