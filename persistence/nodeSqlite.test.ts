@@ -7,6 +7,7 @@ import { roomMetaContract } from "./roomMeta.contract.ts";
 import { SqliteRoomMetaStore } from "./roomMeta.ts";
 import { SqliteDocStore } from "./sqliteDocStore.ts";
 import { SqliteGameStore } from "./sqliteGameStore.ts";
+import { sqliteStoresContract } from "./sqliteStores.contract.ts";
 
 const fresh = () => nodeSqlite(new DatabaseSync(":memory:"));
 
@@ -28,6 +29,10 @@ describe("SqliteGameStore on node:sqlite", () => {
 
 describe("SqliteRoomMetaStore on node:sqlite", () => {
   for (const [name, check] of Object.entries(roomMetaContract)) it(name, () => check(new SqliteRoomMetaStore(fresh().sql)));
+});
+
+describe("the SQLite-only room stores on node:sqlite", () => {
+  for (const [name, check] of Object.entries(sqliteStoresContract)) it(name, () => check(fresh().sql));
 });
 
 describe("nodeSqlite keeps DO SQLite's semantics the stores rely on", () => {
