@@ -4,6 +4,8 @@ import * as encoding from "lib0/encoding";
 import * as syncProtocol from "y-protocols/sync";
 import * as Y from "yjs";
 import { WebSocket as WsWebSocket } from "ws";
+// Node 22 strips the types of this .ts import itself (the bench runs on the project's pinned Node).
+import { YjsMessageType } from "../protocol/yjsMessages.ts";
 
 /**
  * The WebSocket every bench client uses: `ws` without permessage-deflate. Node's built-in client
@@ -17,7 +19,7 @@ export class BenchWebSocket extends WsWebSocket {
   }
 }
 
-const SYNC = 0;
+const SYNC = YjsMessageType.SYNC;
 const HOCUSPOCUS_AUTH = 2;
 const HOCUSPOCUS_SYNC_REPLY = 4;
 

@@ -8,6 +8,7 @@ import { pinLoadGenerator } from "./pinning.mjs";
 import * as encoding from "lib0/encoding";
 import * as syncProtocol from "y-protocols/sync";
 import * as Y from "yjs";
+import { YjsMessageType } from "../protocol/yjsMessages.ts";
 import { Peer, devToken } from "./client.mjs";
 import { treeCpuSeconds, treeRssBytes } from "./cpu.mjs";
 import { loadTrace } from "./scenarios.mjs";
@@ -22,7 +23,7 @@ const ACK_TIMEOUT_MS = 10_000;
 const EVICT_TIMEOUT_MS = 60_000;
 /** Connections opened at once when a scenario is not about the storm itself. */
 const BATCH = 50;
-const SYNC = 0;
+const SYNC = YjsMessageType.SYNC;
 const MiB = 2 ** 20;
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));

@@ -6,6 +6,7 @@ import * as Y from "yjs";
 import { decodeServerControlLean as decodeServerControl, encodeClientControlLean as encodeClientControl } from "../protocol/clientWire.ts";
 import type { DocRole } from "../protocol/index.ts";
 import { PROTOCOL_VERSION } from "../protocol/version.ts";
+import { YjsMessageType, YjsSyncStep } from "../protocol/yjsMessages.ts";
 import { Emitter } from "./emitter.ts";
 import { whenStatus } from "./whenStatus.ts";
 import { OutboundBatcher } from "./outboundBatcher.ts";
@@ -51,8 +52,6 @@ export interface DocProviderContext extends SessionContext {
   roomId: string;
 }
 
-const MessageType = { SYNC: 0, AWARENESS: 1, QUERY_AWARENESS: 3 } as const;
-
 /**
  * Keeps a Y.Doc in sync with one Edgeroom collaboration room. Made by `client.doc()`.
  *
@@ -82,7 +81,7 @@ export class DocProvider extends Emitter<DocProviderEvents> {
   #isDestroyed = false;
   readonly #ownsAwareness: boolean;
   readonly #outbound = new OutboundBatcher({
-    sendUpdate: (update) => this.#sendUpdateFrame(frame(MessageType.SYNC, (e) => syncProtocol.writeUpdate(e, update))),
+    sendUpdate: (update) => this.#sendUpdateFrame(frame(YjsMessageType.SYNC, (e) => syncProtocol.writeUpdate(e, update))),
     sendAwareness: (clients) => this.#sendAwareness(clients),
   });
 
@@ -163,7 +162,7 @@ export class DocProvider extends Emitter<DocProviderEvents> {
     this.#savedSeq = 0;
     this.#setStatus("connected");
     this.#session.send(encodeClientControl({ type: "hello", protocol: PROTOCOL_VERSION }));
-    this.#sendFrame(MessageType.SYNC, (e) => syncProtocol.writeSyncStep1(e, this.doc));
+    this.#sendFrame(YjsMessageType.SYNC, (e) => syncProtocol.writeSyncStep1(e, this.doc));
     if (this.awareness.getLocalState() !== null) this.#sendAwareness([this.doc.clientID]);
   }
 
@@ -204,21 +203,21 @@ export class DocProvider extends Emitter<DocProviderEvents> {
     const decoder = decoding.createDecoder(bytes);
     const messageType = decoding.readVarUint(decoder);
     switch (messageType) {
-      case MessageType.SYNC: {
+      case YjsMessageType.SYNC: {
         const encoder = encoding.createEncoder();
-        encoding.writeVarUint(encoder, MessageType.SYNC);
+        encoding.writeVarUint(encoder, YjsMessageType.SYNC);
         const syncType = syncProtocol.readSyncMessage(decoder, encoder, this.doc, this);
         // Our reply to the room's step 1 carries every local edit the room lacks.
         if (encoding.length(encoder) > 1) this.#sendUpdateFrame(toOwnedBytes(encoding.toUint8Array(encoder)));
-        if (syncType === syncProtocol.messageYjsSyncStep2 && !this.#isSynced) {
+        if (syncType === YjsSyncStep.STEP2 && !this.#isSynced) {
           this.#isSynced = true;
           this.#session.resetBackoff();
         }
         return this.#updateSyncStatus();
       }
-      case MessageType.AWARENESS:
+      case YjsMessageType.AWARENESS:
         return awarenessProtocol.applyAwarenessUpdate(this.awareness, withSafeColors(decoding.readVarUint8Array(decoder)), this);
-      case MessageType.QUERY_AWARENESS:
+      case YjsMessageType.QUERY_AWARENESS:
         return this.#sendAwareness([...this.awareness.getStates().keys()]);
     }
   }
@@ -244,7 +243,7 @@ export class DocProvider extends Emitter<DocProviderEvents> {
   #sendAwareness(clients: number[]): void {
     if (clients.length === 0) return;
     const update = awarenessProtocol.encodeAwarenessUpdate(this.awareness, clients);
-    this.#sendFrame(MessageType.AWARENESS, (e) => encoding.writeVarUint8Array(e, update));
+    this.#sendFrame(YjsMessageType.AWARENESS, (e) => encoding.writeVarUint8Array(e, update));
   }
 
   #sendUpdateFrame(bytes: Uint8Array<ArrayBuffer>): void {

@@ -7,9 +7,7 @@ import * as decoding from "lib0/decoding";
 import * as encoding from "lib0/encoding";
 import * as Y from "yjs";
 import { decodePresenceState, type PresenceState } from "../../protocol/index.ts";
-
-export const MessageType = { SYNC: 0, AWARENESS: 1, AUTH: 2, QUERY_AWARENESS: 3 } as const;
-const SyncStep = { STEP1: 0, STEP2: 1, UPDATE: 2 } as const;
+import { YjsMessageType, YjsSyncStep } from "../../protocol/yjsMessages.ts";
 
 export interface AwarenessEntry {
   clientId: number;
@@ -56,23 +54,23 @@ export function decodeFrame(bytes: Uint8Array): DocFrame {
 function readFrame(decoder: decoding.Decoder): DocFrame {
   const messageType = decoding.readVarUint(decoder);
   switch (messageType) {
-    case MessageType.SYNC: {
+    case YjsMessageType.SYNC: {
       const step = decoding.readVarUint(decoder);
       const payload = decoding.readVarUint8Array(decoder);
-      if (step === SyncStep.STEP1) {
+      if (step === YjsSyncStep.STEP1) {
         Y.decodeStateVector(payload);
         return { type: "sync_step1", stateVector: payload };
       }
-      if (step === SyncStep.STEP2 || step === SyncStep.UPDATE) {
+      if (step === YjsSyncStep.STEP2 || step === YjsSyncStep.UPDATE) {
         // Decoding the whole update refuses garbage before it can reach the document.
         Y.decodeUpdate(payload);
-        return { type: "update", update: payload, isSyncReply: step === SyncStep.STEP2 };
+        return { type: "update", update: payload, isSyncReply: step === YjsSyncStep.STEP2 };
       }
       throw new FrameError(`unknown sync step ${step}`);
     }
-    case MessageType.AWARENESS:
+    case YjsMessageType.AWARENESS:
       return { type: "awareness", entries: readAwarenessUpdate(decoding.readVarUint8Array(decoder)) };
-    case MessageType.QUERY_AWARENESS:
+    case YjsMessageType.QUERY_AWARENESS:
       return { type: "query_awareness" };
     default:
       throw new FrameError(`unknown message type ${messageType}`);
@@ -113,22 +111,22 @@ export function isEmptyUpdate(update: Uint8Array): boolean {
 }
 
 export function encodeSyncStep1(doc: Y.Doc): Uint8Array {
-  return frame(MessageType.SYNC, (e) => {
-    encoding.writeVarUint(e, SyncStep.STEP1);
+  return frame(YjsMessageType.SYNC, (e) => {
+    encoding.writeVarUint(e, YjsSyncStep.STEP1);
     encoding.writeVarUint8Array(e, Y.encodeStateVector(doc));
   });
 }
 
 export function encodeSyncStep2(doc: Y.Doc, stateVector: Uint8Array): Uint8Array {
-  return frame(MessageType.SYNC, (e) => {
-    encoding.writeVarUint(e, SyncStep.STEP2);
+  return frame(YjsMessageType.SYNC, (e) => {
+    encoding.writeVarUint(e, YjsSyncStep.STEP2);
     encoding.writeVarUint8Array(e, Y.encodeStateAsUpdate(doc, stateVector));
   });
 }
 
 export function encodeUpdate(update: Uint8Array): Uint8Array {
-  return frame(MessageType.SYNC, (e) => {
-    encoding.writeVarUint(e, SyncStep.UPDATE);
+  return frame(YjsMessageType.SYNC, (e) => {
+    encoding.writeVarUint(e, YjsSyncStep.UPDATE);
     encoding.writeVarUint8Array(e, update);
   });
 }
@@ -175,11 +173,11 @@ function encodeAwarenessBytes(entries: readonly { clientId: number; clock: numbe
     encoding.writeVarUint(inner, entry.clock);
     encoding.writeVarUint8Array(inner, entry.state);
   }
-  return frame(MessageType.AWARENESS, (e) => encoding.writeVarUint8Array(e, encoding.toUint8Array(inner)));
+  return frame(YjsMessageType.AWARENESS, (e) => encoding.writeVarUint8Array(e, encoding.toUint8Array(inner)));
 }
 
 export function encodeQueryAwareness(): Uint8Array {
-  return frame(MessageType.QUERY_AWARENESS, () => {});
+  return frame(YjsMessageType.QUERY_AWARENESS, () => {});
 }
 
 function frame(messageType: number, write: (encoder: encoding.Encoder) => void): Uint8Array {
