@@ -3,9 +3,8 @@
 // `onFrame(at, bytes)` per frame of any kind; `send(seq, dx, dy)` sends one move; `close()` leaves.
 import { BenchWebSocket } from "./client.mjs";
 import { Client, Protocol, tapFrames } from "./colyseusClient.mjs";
-
-/** protocol/version.ts PROTOCOL_VERSION, spoken in Edgeroom's hello. */
-const EDGEROOM_PROTOCOL = 1;
+// Node 22 strips the types of this .ts import itself (the bench runs on the project's pinned Node).
+import { PROTOCOL_VERSION as EDGEROOM_PROTOCOL } from "../protocol/version.ts";
 /** Edgeroom encodes `{type, tick, ack, ...}` (full: `{type, matchId, tick, ack, ...}`) in this order, so the head holds both. */
 const STATE_HEAD = /^\{"type":"(delta|full)",(?:"matchId":(?:null|"[^"]*"),)?"tick":(\d+),"ack":(\d+)/;
 

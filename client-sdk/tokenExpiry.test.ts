@@ -6,7 +6,7 @@ import * as encoding from "lib0/encoding";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import * as syncProtocol from "y-protocols/sync";
 import * as Y from "yjs";
-import { CloseCode, isFatalCloseCode } from "../protocol/index.ts";
+import { CloseCode, isFatalCloseCode, PROTOCOL_VERSION } from "../protocol/index.ts";
 import { createClient } from "./index.ts";
 import { FakeSocket } from "./test/fakeSocket.ts";
 
@@ -97,7 +97,7 @@ describe("a socket closed because its token expired (4440)", () => {
     last().open();
     last().receive(
       JSON.stringify({
-        type: "welcome", protocol: 1, role: "player", playerId: "ada", seat: 0, resumeToken: "resume-ada",
+        type: "welcome", protocol: PROTOCOL_VERSION, role: "player", playerId: "ada", seat: 0, resumeToken: "resume-ada",
         tickRateHz: 20, matchId: null, tick: 0, ack: 0, view: null,
       }),
     );

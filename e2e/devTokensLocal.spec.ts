@@ -5,6 +5,7 @@
 import { request as httpRequest } from "node:http";
 import { expect, test } from "@playwright/test";
 import { E2E_BASE_URL } from "../playwright.config.ts";
+import { PROTOCOL_VERSION } from "../protocol/version.ts";
 
 const port = Number(new URL(E2E_BASE_URL).port);
 const CLAIMS = JSON.stringify({ sub: "dev", room: "doc/*", role: "editor" });
@@ -42,5 +43,5 @@ test("and refuses them to any other Host, or to a client Cloudflare says is else
 
 test("health does not say whether development tokens are on", async () => {
   const health = await (await fetch(`${E2E_BASE_URL}/v1/health`)).json();
-  expect(health).toEqual({ status: "ok", service: "edgeroom", protocol: 1 });
+  expect(health).toEqual({ status: "ok", service: "edgeroom", protocol: PROTOCOL_VERSION });
 });

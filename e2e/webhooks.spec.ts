@@ -8,7 +8,7 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { E2E_PORT } from "../playwright.config.ts";
-import { parseRoomEvent, type RoomEvent } from "../protocol/index.ts";
+import { parseRoomEvent, type RoomEvent, PROTOCOL_VERSION } from "../protocol/index.ts";
 import { verifyWebhook } from "../protocol/webhookSignature.ts";
 import { devToken, eventually, sdkClient } from "./support/service.ts";
 import { killTree, startService } from "./support/wranglerProcess.ts";
@@ -68,7 +68,7 @@ async function gameSocket(roomId: string, sub: string) {
     await eventually(() => messages.some((m) => m.type === type && where(m)), 15_000, `a ${type} message for ${sub}`);
     return messages.find((m) => m.type === type && where(m))!;
   };
-  ws.send(JSON.stringify({ type: "hello", protocol: 1 }));
+  ws.send(JSON.stringify({ type: "hello", protocol: PROTOCOL_VERSION }));
   await next("welcome");
   let seq = 0;
   return {

@@ -7,9 +7,10 @@ import { ErrorBody } from "./errors.ts";
 import { decodeServerGameMessage } from "./gameMessages.ts";
 import { LeaderboardPage } from "./leaderboards.ts";
 import { RoomId } from "./rooms.ts";
+import { PROTOCOL_VERSION } from "./version.ts";
 
 const CONTROL: object[] = [
-  { type: "welcome", protocol: 1, connectionId: "c1", role: "editor" },
+  { type: "welcome", protocol: PROTOCOL_VERSION, connectionId: "c1", role: "editor" },
   { type: "welcome", protocol: 2, connectionId: "", role: "viewer" },
   { type: "saved", seq: 0 },
   { type: "refused", seq: 3, reason: "read_only" },
@@ -18,8 +19,8 @@ const CONTROL: object[] = [
 ];
 
 const GAME: object[] = [
-  { type: "welcome", protocol: 1, role: "player", playerId: "p1", seat: 0, resumeToken: "r", tickRateHz: 20, matchId: "m1", tick: 5, ack: 0, view: { score: 1 } },
-  { type: "welcome", protocol: 1, role: "spectator", playerId: "p2", seat: null, resumeToken: null, tickRateHz: 12.5, matchId: null, tick: 0, ack: -1, view: null },
+  { type: "welcome", protocol: PROTOCOL_VERSION, role: "player", playerId: "p1", seat: 0, resumeToken: "r", tickRateHz: 20, matchId: "m1", tick: 5, ack: 0, view: { score: 1 } },
+  { type: "welcome", protocol: PROTOCOL_VERSION, role: "spectator", playerId: "p2", seat: null, resumeToken: null, tickRateHz: 12.5, matchId: null, tick: 0, ack: -1, view: null },
   { type: "full", matchId: null, tick: 1, ack: 2, view: [1, 2] },
   { type: "delta", tick: 2, ack: 1, patch: [[["a", "b"], 3], [["c"]], [[], null]] },
   { type: "events", tick: 3, events: [{ kind: "x" }, 1] },

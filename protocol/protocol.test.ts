@@ -38,7 +38,7 @@ describe("close codes", () => {
 
 describe("control messages", () => {
   it("decode a hello and refuse anything else with a reason", () => {
-    expect(decodeClientControl('{"type":"hello","protocol":1}')).toEqual({ ok: true, value: { type: "hello", protocol: 1 } });
+    expect(decodeClientControl(`{"type":"hello","protocol":${PROTOCOL_VERSION}}`)).toEqual({ ok: true, value: { type: "hello", protocol: PROTOCOL_VERSION } });
     expect(decodeClientControl("{")).toEqual({ ok: false, error: "not JSON" });
     expect(decodeClientControl('{"type":"nope"}').ok).toBe(false);
   });

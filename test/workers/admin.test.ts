@@ -8,6 +8,7 @@ import { app } from "../../server/app.ts";
 import { join, message, openGame } from "./gameHelpers.ts";
 import { BASE, devToken, editFrame, openSdkDoc, type TestSocket } from "./helpers.ts";
 import { jsonSchemaProblems } from "./jsonSchemaShape.ts";
+import { PROTOCOL_VERSION } from "../../protocol/version.ts";
 
 const ADMIN = { Authorization: "Bearer test-admin-token-of-at-least-32-bytes" };
 const admin = (path: string, init: RequestInit = {}) =>
@@ -172,7 +173,7 @@ describe("admin operations on a game room with live clients", () => {
 
     await postJson("/rooms/game/tictactoe/admin-game/lock", { locked: true });
     const late = await openGame("tictactoe", "admin-game", "olga");
-    late.send(JSON.stringify({ type: "hello", protocol: 1 }));
+    late.send(JSON.stringify({ type: "hello", protocol: PROTOCOL_VERSION }));
     expect(await late.closed).toEqual({ code: 4403, reason: "room is locked: no new players" });
     await postJson("/rooms/game/tictactoe/admin-game/lock", { locked: false });
 

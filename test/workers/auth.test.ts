@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import * as Y from "yjs";
 import { app } from "../../server/app.ts";
 import { BASE, devToken, editFrame, openDoc } from "./helpers.ts";
+import { PROTOCOL_VERSION } from "../../protocol/version.ts";
 
 const SECRET = "a-production-secret-for-tests-32-bytes";
 const nowSeconds = () => Math.floor(Date.now() / 1000);
@@ -115,7 +116,7 @@ describe("auth at the edge", () => {
     expect(response.status).toBe(101);
     const ws = response.webSocket!;
     ws.accept();
-    ws.send(JSON.stringify({ type: "hello", protocol: 1 }));
+    ws.send(JSON.stringify({ type: "hello", protocol: PROTOCOL_VERSION }));
     const welcome = await new Promise<string>((resolve) =>
       ws.addEventListener("message", (e) => typeof e.data === "string" && resolve(e.data)),
     );
@@ -149,7 +150,7 @@ describe("development tokens", () => {
   it("signs a token that opens the room it names, with the role it names, and no other room", async () => {
     const token = await devToken({ sub: "dev", name: "Dev", room: "doc/dev-room", role: "editor" });
     const socket = await openDoc("dev-room", token);
-    socket.send(JSON.stringify({ type: "hello", protocol: 1 }));
+    socket.send(JSON.stringify({ type: "hello", protocol: PROTOCOL_VERSION }));
     expect(JSON.parse(await socket.control("welcome"))).toMatchObject({ type: "welcome", role: "editor" });
     socket.send(editFrame(new Y.Doc(), (d) => d.getText("t").insert(0, "signed")));
     expect(JSON.parse(await socket.control("saved"))).toEqual({ type: "saved", seq: 1 });

@@ -5,6 +5,7 @@ import { env, exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { app } from "../../server/app.ts";
 import { devToken } from "./helpers.ts";
+import { PROTOCOL_VERSION } from "../../protocol/version.ts";
 
 const LOOPBACK = ["http://127.0.0.1", "http://localhost:8787", "http://[::1]:8787"];
 const ELSEWHERE = ["http://edge.test", "http://192.168.1.20:8787", "https://edgeroom.example.workers.dev", "http://127.0.0.1.nip.io"];
@@ -67,7 +68,7 @@ describe("GET /v1/health", () => {
   it("does not say whether development tokens are on", async () => {
     for (const origin of [...LOOPBACK, ...ELSEWHERE]) {
       const body = await (await exports.default.fetch(`${origin}/v1/health`)).json<Record<string, unknown>>();
-      expect(body, origin).toEqual({ status: "ok", service: "edgeroom", protocol: 1 });
+      expect(body, origin).toEqual({ status: "ok", service: "edgeroom", protocol: PROTOCOL_VERSION });
     }
   });
 });

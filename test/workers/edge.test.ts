@@ -1,12 +1,13 @@
 import { exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { BASE } from "./helpers.ts";
+import { PROTOCOL_VERSION } from "../../protocol/version.ts";
 
 describe("edge routing", () => {
   it("answers health as JSON", async () => {
     const response = await exports.default.fetch(`${BASE}/v1/health`);
     expect(response.status).toBe(200);
-    expect(await response.json()).toMatchObject({ status: "ok", service: "edgeroom", protocol: 1 });
+    expect(await response.json()).toMatchObject({ status: "ok", service: "edgeroom", protocol: PROTOCOL_VERSION });
   });
 
   it("answers unknown paths with a JSON 404", async () => {

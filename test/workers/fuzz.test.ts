@@ -6,6 +6,7 @@ import { CloseCode } from "../../protocol/closeCodes.ts";
 import { openGame } from "./gameHelpers.ts";
 import { devToken, editFrame, encodeSyncStep1, openDoc } from "./helpers.ts";
 import { CASES, type Gen, SEED, Tally, expectServiceServes, fuzzTimeout, generator, leakIn, mutate, outcome } from "./fuzzKit.ts";
+import { PROTOCOL_VERSION } from "../../protocol/version.ts";
 
 const validDocFrames = (() => {
   const doc = new Y.Doc();
@@ -141,13 +142,13 @@ describe("fuzzed socket input", () => {
     player.ws.addEventListener("message", (event) => {
       if (typeof event.data === "string" && isType(event.data, "probe")) player.send(JSON.stringify({ type: "probe" }));
     });
-    player.send(JSON.stringify({ type: "hello", protocol: 1 }));
+    player.send(JSON.stringify({ type: "hello", protocol: PROTOCOL_VERSION }));
     await player.next((f): f is string => isType(f, "welcome"));
     const probe = JSON.stringify({ type: "ping", t: 7 });
     for (let n = 0; n < CASES; n++) {
       const g = generator(SEED + n);
       const socket = await openGame("arena", room, `fuzzer-${g.int(4)}`, g.chance(0.33) ? "spectator" : "player");
-      socket.send(JSON.stringify({ type: "hello", protocol: 1 }));
+      socket.send(JSON.stringify({ type: "hello", protocol: PROTOCOL_VERSION }));
       const closed = await outcome(socket, gameCase(g), probe, (f) => isType(f, "pong", "error"));
       if (closed) {
         tally.count(closed.code);

@@ -13,6 +13,7 @@ import { openGame } from "./gameHelpers.ts";
 import { BASE, devToken, openDoc } from "./helpers.ts";
 import { CASES, type Gen, SEED, Tally, checkAnswer, expectServiceServes, fuzzTimeout, generator } from "./fuzzKit.ts";
 import { ADMIN_ROUTES, type FuzzRequest, type FuzzWorld, PUBLIC_ROUTES, buildRequest, toRequest } from "./fuzzRequests.ts";
+import { PROTOCOL_VERSION } from "../../protocol/version.ts";
 
 const ADMIN_TOKEN = "test-admin-token-of-at-least-32-bytes";
 let world: FuzzWorld;
@@ -24,7 +25,7 @@ async function touchDoc(roomId: string) {
 }
 async function touchGame(roomId: string) {
   const socket = await openGame("arena", roomId, "admin-fuzz-seed");
-  socket.send(JSON.stringify({ type: "hello", protocol: 1 }));
+  socket.send(JSON.stringify({ type: "hello", protocol: PROTOCOL_VERSION }));
   await socket.control("welcome");
   socket.close();
 }

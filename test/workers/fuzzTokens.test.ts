@@ -9,6 +9,7 @@ import { CloseCode } from "../../protocol/closeCodes.ts";
 import { IDENTITY_HEADER } from "../../protocol/identity.ts";
 import { BASE, TestSocket, editFrame, encodeSyncStep1 } from "./helpers.ts";
 import { CASES, type Gen, SEED, Tally, checkAnswer, expectServiceServes, fuzzTimeout, generator, leakIn } from "./fuzzKit.ts";
+import { PROTOCOL_VERSION } from "../../protocol/version.ts";
 
 /** Public on purpose (server/auth.ts): accepted only while DEV_TOKENS is "on", as in these tests. */
 const DEV_SECRET = new TextEncoder().encode("edgeroom-development-tokens-are-not-secret");
@@ -116,7 +117,7 @@ function requestFor(g: Gen, target: Target, token: string | null): Request {
 /** A viewer's socket may not write: its edit is refused with `read_only`. */
 async function expectViewerRefused(response: Response): Promise<string | null> {
   const socket = new TestSocket(response.webSocket!);
-  socket.send(JSON.stringify({ type: "hello", protocol: 1 }));
+  socket.send(JSON.stringify({ type: "hello", protocol: PROTOCOL_VERSION }));
   await socket.control("welcome");
   socket.send(editFrame(new Y.Doc(), (d) => d.getText("t").insert(0, "viewer wrote this")));
   const answer = await Promise.race([socket.closed, socket.control("refused")]);
@@ -184,7 +185,7 @@ describe("fuzzed tokens", () => {
       }
       const socket = new TestSocket(response.webSocket);
       const seen = socket.frames.length;
-      if (isGame) socket.send(JSON.stringify({ type: "hello", protocol: 1 }));
+      if (isGame) socket.send(JSON.stringify({ type: "hello", protocol: PROTOCOL_VERSION }));
       else socket.send(encodeSyncStep1(new Y.Doc()));
       const answer = await Promise.race([socket.closed, socket.next((f): f is string | Uint8Array => (isGame ? typeof f === "string" : typeof f !== "string"), seen)]);
       const closed = typeof answer === "object" && "code" in answer ? answer : null;

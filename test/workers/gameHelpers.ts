@@ -3,6 +3,7 @@ import { runInDurableObject } from "cloudflare:test";
 import type { ServerGameMessage } from "../../protocol/index.ts";
 import type { GameRoom } from "../../rooms/game/GameRoom.ts";
 import { BASE, TestSocket, devToken } from "./helpers.ts";
+import { PROTOCOL_VERSION } from "../../protocol/version.ts";
 
 export type Msg<T extends ServerGameMessage["type"]> = Extract<ServerGameMessage, { type: T }>;
 
@@ -31,7 +32,7 @@ export function message<T extends ServerGameMessage["type"]>(socket: TestSocket,
 
 export async function join(game: string, roomId: string, sub: string, options: { role?: string; resume?: string } = {}) {
   const socket = await openGame(game, roomId, sub, options.role);
-  socket.send(JSON.stringify({ type: "hello", protocol: 1, resume: options.resume }));
+  socket.send(JSON.stringify({ type: "hello", protocol: PROTOCOL_VERSION, resume: options.resume }));
   const welcome = await message(socket, "welcome");
   return { socket, welcome };
 }

@@ -1,7 +1,7 @@
 import { exports } from "cloudflare:workers";
 import { evictDurableObject, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { GameLimits, hashState, replayMatch } from "../../protocol/index.ts";
+import { GameLimits, hashState, replayMatch, PROTOCOL_VERSION } from "../../protocol/index.ts";
 import { arena } from "../../games/arena.ts";
 import { CROWD_MAX_PLAYERS } from "../../games/crowd.ts";
 import { BASE, TestSocket, devToken } from "./helpers.ts";
@@ -33,7 +33,7 @@ describe("game room handshake and ticking", () => {
 
   it("records the location hint of the first connection, like document rooms", async () => {
     const socket = await openGame("arena", "placed", "ada", "player", "&region=apac");
-    socket.send(JSON.stringify({ type: "hello", protocol: 1 }));
+    socket.send(JSON.stringify({ type: "hello", protocol: PROTOCOL_VERSION }));
     await message(socket, "welcome");
     expect(await inRoom("arena", "placed", (r) => r.describe().locationHint)).toBe("apac");
     socket.close();
@@ -118,7 +118,7 @@ describe("input checks", () => {
     const x = await join("tictactoe", "full", "xavier");
     const o = await join("tictactoe", "full", "olga");
     const third = await openGame("tictactoe", "full", "theo");
-    third.send(JSON.stringify({ type: "hello", protocol: 1 }));
+    third.send(JSON.stringify({ type: "hello", protocol: PROTOCOL_VERSION }));
     expect((await third.closed).code).toBe(4409);
     x.socket.close();
     o.socket.close();
@@ -129,7 +129,7 @@ describe("input checks", () => {
     expect(new Set(players.map((p) => p.welcome.seat)).size).toBe(CROWD_MAX_PLAYERS);
     expect(await inRoom("crowd", "packed", (r) => r.describe().seats.length)).toBe(CROWD_MAX_PLAYERS);
     const late = await openGame("crowd", "packed", "latecomer");
-    late.send(JSON.stringify({ type: "hello", protocol: 1 }));
+    late.send(JSON.stringify({ type: "hello", protocol: PROTOCOL_VERSION }));
     expect((await late.closed).code).toBe(4409);
     for (const { socket } of players) socket.close();
   });
@@ -192,7 +192,7 @@ describe("seats and resume", () => {
   it("a second connection of a seated player needs the resume token to take the seat", async () => {
     const first = await join("arena", "takeover", "ada");
     const intruder = await openGame("arena", "takeover", "ada");
-    intruder.send(JSON.stringify({ type: "hello", protocol: 1 }));
+    intruder.send(JSON.stringify({ type: "hello", protocol: PROTOCOL_VERSION }));
     expect((await intruder.closed).code).toBe(4409);
     const second = await join("arena", "takeover", "ada", { resume: first.welcome.resumeToken! });
     expect(second.welcome.seat).toBe(first.welcome.seat);

@@ -3,6 +3,7 @@ import * as encoding from "lib0/encoding";
 import * as Y from "yjs";
 import { app } from "../../server/app.ts";
 import { decodeFrame, encodeQueryAwareness, encodeSyncStep1, encodeUpdate } from "../../rooms/doc/frames.ts";
+import { PROTOCOL_VERSION } from "../../protocol/version.ts";
 
 /** A loopback host: development tokens answer nowhere else (server/loopback.ts). */
 export const BASE = "http://127.0.0.1";
@@ -83,7 +84,7 @@ export async function openDoc(roomId: string, token: string, query = ""): Promis
 /** An SDK-style connection: hello, then wait for welcome. */
 export async function openSdkDoc(roomId: string, token: string): Promise<TestSocket> {
   const socket = await openDoc(roomId, token);
-  socket.send(JSON.stringify({ type: "hello", protocol: 1 }));
+  socket.send(JSON.stringify({ type: "hello", protocol: PROTOCOL_VERSION }));
   await socket.next((f): f is string => typeof f === "string" && JSON.parse(f).type === "welcome", 0, { failOnClose: true });
   return socket;
 }

@@ -6,7 +6,7 @@ import * as decoding from "lib0/decoding";
 import { afterEach, describe, expect, it } from "vitest";
 import * as Y from "yjs";
 import { SqliteDocStore } from "../../persistence/index.ts";
-import { GameLimits, applyPatch, type PatchOp } from "../../protocol/index.ts";
+import { GameLimits, applyPatch, type PatchOp, PROTOCOL_VERSION } from "../../protocol/index.ts";
 import { DocRoom } from "../../rooms/doc/DocRoom.ts";
 import { encodeAwareness, encodeQueryAwareness } from "../../rooms/doc/frames.ts";
 import { GameRoom } from "../../rooms/game/GameRoom.ts";
@@ -297,7 +297,7 @@ describe("[6] seat reservations", () => {
     // Another user with a made-up token, and with the real one (stolen): the room is full for them.
     for (const resume of ["forged-token-000000000000", x.welcome.resumeToken!]) {
       const mallory = await openGame("tictactoe", roomId, "mallory");
-      mallory.send(JSON.stringify({ type: "hello", protocol: 1, resume }));
+      mallory.send(JSON.stringify({ type: "hello", protocol: PROTOCOL_VERSION, resume }));
       expect((await mallory.closed).code).toBe(4409);
     }
     // None of it took the seat or restarted the reservation's clock.
@@ -318,7 +318,7 @@ describe("[6] seat reservations", () => {
     const x = await join("tictactoe", roomId, "xavier");
     const o = await join("tictactoe", roomId, "olga");
     const impostor = await openGame("tictactoe", roomId, "xavier");
-    impostor.send(JSON.stringify({ type: "hello", protocol: 1, resume: "forged-token-000000000000" }));
+    impostor.send(JSON.stringify({ type: "hello", protocol: PROTOCOL_VERSION, resume: "forged-token-000000000000" }));
     expect((await impostor.closed).code).toBe(4409);
     // The refused connection's close does not drop the real one's seat.
     expect((await seats(roomId)).map((s) => [s.playerId, s.droppedAt])).toEqual([["xavier", null], ["olga", null]]);
@@ -390,7 +390,7 @@ describe("[7] empty rooms unload; a join racing the last close is served", () =>
     const response = await exports.default.fetch(`${BASE}/v1/game/arena/${roomId}?token=${playerToken}`, { headers: { Upgrade: "websocket" } });
     if (!response.webSocket) throw new Error(`refused: ${response.status} ${await response.text()}`);
     const socket = new TestSocket(response.webSocket);
-    socket.send(JSON.stringify({ type: "hello", protocol: 1 }));
+    socket.send(JSON.stringify({ type: "hello", protocol: PROTOCOL_VERSION }));
     return { socket, welcome: await message(socket, "welcome") };
   }
 

@@ -5,6 +5,7 @@ import { arena } from "../../games/arena.ts";
 import { addReservationSub, type Matchmaker } from "../../rooms/game/Matchmaker.ts";
 import { message, openGame } from "./gameHelpers.ts";
 import { BASE, devToken } from "./helpers.ts";
+import { PROTOCOL_VERSION } from "../../protocol/version.ts";
 
 async function match(body: unknown, token?: string) {
   const auth = token ?? (await devToken({ sub: "mm", room: "game/*", role: "player" }));
@@ -44,7 +45,7 @@ describe("matchmaking", () => {
     const first = await quick("pair-first");
     // As the SDK joins a matched room: in the region the matchmaker answered for, so the room reports there.
     const socket = await openGame("tictactoe", first, "pair-first", "player", "&region=me");
-    socket.send(JSON.stringify({ type: "hello", protocol: 1 }));
+    socket.send(JSON.stringify({ type: "hello", protocol: PROTOCOL_VERSION }));
     await message(socket, "welcome");
     // The room's report (fire-and-forget) has reached the matchmaker: its own count says one seat is taken.
     const matchmaker = env.Matchmaker.getByName("tictactoe:me");

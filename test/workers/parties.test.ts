@@ -1,7 +1,7 @@
 import { exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import * as Y from "yjs";
-import { CloseCode, DocLimits } from "../../protocol/index.ts";
+import { CloseCode, DocLimits, PROTOCOL_VERSION } from "../../protocol/index.ts";
 import { BASE, TestSocket, devToken, editFrame, encodeSyncStep1, openDoc, openSdkDoc, receivedText } from "./helpers.ts";
 
 /** A socket as y-partyserver's YProvider opens it: `/parties/{party}/{room}`, its own `_pk`, the token in `params`. */
@@ -46,7 +46,7 @@ describe("PartyKit paths (/parties/{party}/{room})", () => {
     expect(response.status).toBe(401);
     const room = `parties-pk-${crypto.randomUUID()}`;
     const party = await openParty("main", room, await devToken({ sub: "p", room: `doc/${room}`, role: "editor" }));
-    party.send(JSON.stringify({ type: "hello", protocol: 1 }));
+    party.send(JSON.stringify({ type: "hello", protocol: PROTOCOL_VERSION }));
     const welcome = JSON.parse(await party.control("welcome")) as { connectionId: string };
     expect(welcome.connectionId).not.toBe("client-chosen");
     party.close();

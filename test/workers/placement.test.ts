@@ -7,6 +7,7 @@ import { runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { app } from "../../server/app.ts";
 import { BASE, TestSocket, devToken } from "./helpers.ts";
+import { PROTOCOL_VERSION } from "../../protocol/version.ts";
 
 /** A socket request as it reaches the Worker from a user on `continent` (request.cf.continent). */
 async function socketRequest(path: string, continent: string, query = ""): Promise<Request> {
@@ -62,7 +63,7 @@ describe("placement from the first user's continent", () => {
 
   it("a game room records the first player's continent too, Asia as apac", async () => {
     const socket = await connect(await socketRequest("game/arena/placed-as", "AS"));
-    socket.send(JSON.stringify({ type: "hello", protocol: 1 }));
+    socket.send(JSON.stringify({ type: "hello", protocol: PROTOCOL_VERSION }));
     await socket.control("welcome");
     const hint = await runInDurableObject(env.GameRoom.getByName("arena:placed-as"), (room) => room.describe().locationHint);
     expect(hint).toBe("apac");

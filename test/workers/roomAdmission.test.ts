@@ -5,7 +5,7 @@ import { env } from "cloudflare:workers";
 import { evictDurableObject, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import * as Y from "yjs";
-import { DocLimits, GameLimits, RoomLimits } from "../../protocol/index.ts";
+import { DocLimits, GameLimits, RoomLimits, PROTOCOL_VERSION } from "../../protocol/index.ts";
 import type { RoomShell } from "../../rooms/RoomShell.ts";
 import { decodeFrame, encodeQueryAwareness, encodeSyncStep1 } from "../../rooms/doc/frames.ts";
 import { arena } from "../../games/arena.ts";
@@ -27,7 +27,7 @@ async function docOutcome(socket: TestSocket): Promise<"served" | Closed> {
 
 /** "welcomed" once the room answers hello, or the close the room sent instead. */
 async function gameOutcome(socket: TestSocket): Promise<"welcomed" | Closed> {
-  socket.send(JSON.stringify({ type: "hello", protocol: 1 }));
+  socket.send(JSON.stringify({ type: "hello", protocol: PROTOCOL_VERSION }));
   return Promise.race([socket.closed, message(socket, "welcome").then(() => "welcomed" as const)]);
 }
 

@@ -5,7 +5,7 @@
 import { exports } from "cloudflare:workers";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import * as Y from "yjs";
-import { IDENTITY_HEADER, LOCATION_HINT_HEADER } from "../../protocol/index.ts";
+import { IDENTITY_HEADER, LOCATION_HINT_HEADER, PROTOCOL_VERSION } from "../../protocol/index.ts";
 import { DocRoom } from "../../rooms/doc/DocRoom.ts";
 import { GameRoom } from "../../rooms/game/GameRoom.ts";
 import { message } from "./gameHelpers.ts";
@@ -22,7 +22,7 @@ async function openDocWith(roomId: string, sub: string, role: string, query: str
   });
   expect(response.status).toBe(101);
   const socket = new TestSocket(response.webSocket!);
-  socket.send(JSON.stringify({ type: "hello", protocol: 1 }));
+  socket.send(JSON.stringify({ type: "hello", protocol: PROTOCOL_VERSION }));
   const welcome = JSON.parse(await socket.next(isWelcome, 0, { failOnClose: true })) as Welcome;
   return { socket, welcome };
 }
@@ -34,7 +34,7 @@ async function openGameWith(roomId: string, sub: string, query: string, headers:
   });
   expect(response.status).toBe(101);
   const socket = new TestSocket(response.webSocket!);
-  socket.send(JSON.stringify({ type: "hello", protocol: 1 }));
+  socket.send(JSON.stringify({ type: "hello", protocol: PROTOCOL_VERSION }));
   const welcome = await Promise.race([
     message(socket, "welcome"),
     socket.closed.then((c) => Promise.reject(new Error(`closed ${c.code} ${c.reason} before welcome: ${socket.frames.join(" | ")}`))),

@@ -7,7 +7,7 @@ import { evictDurableObject } from "cloudflare:test";
 import { SignJWT } from "jose";
 import { describe, expect, it } from "vitest";
 import * as Y from "yjs";
-import { CloseCode, IDENTITY_HEADER } from "../../protocol/index.ts";
+import { CloseCode, IDENTITY_HEADER, PROTOCOL_VERSION } from "../../protocol/index.ts";
 import { app } from "../../server/app.ts";
 import { message } from "./gameHelpers.ts";
 import { BASE, TestSocket, editFrame, type Closed } from "./helpers.ts";
@@ -51,7 +51,7 @@ describe("a socket whose token expires", { timeout: 20_000 }, () => {
   it("a document socket works until exp, then is closed with 4440", async () => {
     const { token, expMs } = await shortToken({ sub: "ada", room: "doc/expiry-doc", role: "editor" });
     const socket = await open("/v1/doc/expiry-doc", token);
-    socket.send(JSON.stringify({ type: "hello", protocol: 1 }));
+    socket.send(JSON.stringify({ type: "hello", protocol: PROTOCOL_VERSION }));
     await socket.next(isControl("welcome"), 0, { failOnClose: true });
     socket.send(editFrame(new Y.Doc(), (d) => d.getText("t").insert(0, "before expiry")));
     await socket.next(isControl("saved"), 0, { failOnClose: true });
@@ -67,7 +67,7 @@ describe("a socket whose token expires", { timeout: 20_000 }, () => {
   it("a hibernated document room still closes the socket at exp, from its alarm", async () => {
     const { token, expMs } = await shortToken({ sub: "bo", room: "doc/expiry-hibernated", role: "viewer" });
     const socket = await open("/v1/doc/expiry-hibernated", token);
-    socket.send(JSON.stringify({ type: "hello", protocol: 1 }));
+    socket.send(JSON.stringify({ type: "hello", protocol: PROTOCOL_VERSION }));
     await socket.next(isControl("welcome"), 0, { failOnClose: true });
     // Drop the instance and everything it held in memory; the socket stays open, as in hibernation.
     await evictDurableObject(env.DocRoom.getByName("expiry-hibernated"));
@@ -80,7 +80,7 @@ describe("a socket whose token expires", { timeout: 20_000 }, () => {
     const path = "/v1/game/tictactoe/expiry-game";
     const first = await shortToken({ sub: "cy", room: "game/tictactoe/*", role: "player" });
     const socket = await open(path, first.token);
-    socket.send(JSON.stringify({ type: "hello", protocol: 1 }));
+    socket.send(JSON.stringify({ type: "hello", protocol: PROTOCOL_VERSION }));
     const welcome = await message(socket, "welcome");
     expect(welcome.seat).toBe(0);
 
@@ -89,7 +89,7 @@ describe("a socket whose token expires", { timeout: 20_000 }, () => {
 
     const fresh = await shortToken({ sub: "cy", room: "game/tictactoe/*", role: "player" }, 60);
     const again = await open(path, fresh.token);
-    again.send(JSON.stringify({ type: "hello", protocol: 1, resume: welcome.resumeToken }));
+    again.send(JSON.stringify({ type: "hello", protocol: PROTOCOL_VERSION, resume: welcome.resumeToken }));
     const rewelcome = await message(again, "welcome");
     expect(rewelcome.seat).toBe(0);
     again.close();
