@@ -1,5 +1,15 @@
 import { describe, expect, it } from "vitest";
-import { CloseCode, PROTOCOL_VERSION, decodeClientControl, isFatalCloseCode, roomClaimCovers, truncateCloseReason, versionMismatch } from "./index.ts";
+import {
+  CloseCode,
+  PROTOCOL_VERSION,
+  decodeClientControl,
+  gameRoomObjectName,
+  isFatalCloseCode,
+  parseGameRoomObjectName,
+  roomClaimCovers,
+  truncateCloseReason,
+  versionMismatch,
+} from "./index.ts";
 
 describe("room claims", () => {
   it.each([
@@ -18,6 +28,14 @@ describe("room claims", () => {
     ["game/*", "doc/x", false],
   ])("%s covers %s: %s", (claim, path, expected) => {
     expect(roomClaimCovers(claim, path)).toBe(expected);
+  });
+});
+
+describe("game room object names", () => {
+  it("are {gameName}:{roomId}, the names existing Durable Objects have, and parse back", () => {
+    expect(gameRoomObjectName("arena", "room-1")).toBe("arena:room-1");
+    expect(parseGameRoomObjectName("arena:room-1")).toEqual({ gameName: "arena", roomId: "room-1" });
+    expect(parseGameRoomObjectName("")).toEqual({ gameName: "", roomId: "" });
   });
 });
 

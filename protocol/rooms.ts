@@ -22,6 +22,21 @@ export function roomPath(kind: RoomKind, roomId: string): string {
 }
 
 /**
+ * The Durable Object name of a game room, `{gameName}:{roomId}`: the edge builds it to reach the room,
+ * the room parses it back to know its game. Room ids hold no ":" (ROOM_ID_PATTERN), so the name splits in two at its ":".
+ * Existing objects are addressed by this exact string: it must not change.
+ */
+export function gameRoomObjectName(gameName: string, roomId: string): string {
+  return `${gameName}:${roomId}`;
+}
+
+/** The game and room id in a game room's object name (see gameRoomObjectName); empty strings for a name without them. */
+export function parseGameRoomObjectName(name: string): { gameName: string; roomId: string } {
+  const [gameName = "", roomId = ""] = name.split(":");
+  return { gameName, roomId };
+}
+
+/**
  * A token's `room` claim: an exact room path (`doc/notes-1`), or a wildcard standing for whole
  * path segments at the end: `*`, `doc/*`, `game/arena/*`. A `*` inside a segment (`doc/team-1*`)
  * is refused rather than read as a prefix: as a prefix it let `doc/team-1*` open `doc/team-10`.

@@ -9,6 +9,7 @@ import {
   decodeClientGameMessage,
   encodeGameMessage,
   hashState,
+  parseGameRoomObjectName,
   roomPath,
   versionMismatch,
   type AnyGame,
@@ -69,7 +70,7 @@ export class GameRoom extends RoomShell {
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
-    const [gameName = "", roomId = ""] = (ctx.id.name ?? "").split(":");
+    const { gameName, roomId } = parseGameRoomObjectName(ctx.id.name ?? "");
     const game = findGame(gameName);
     if (!game) {
       throw new Error(

@@ -1,3 +1,4 @@
+import { gameRoomObjectName } from "../../protocol/index.ts";
 import { logEvent } from "../log.ts";
 
 /** The matchmaker that keeps seat counts for one game in one region. */
@@ -12,5 +13,5 @@ export function matchmakerFor(env: Env, gameName: string, region: string) {
 export function reportSeats(env: Env, gameName: string, region: string, roomId: string, seated: readonly string[], max: number): void {
   matchmakerFor(env, gameName, region)
     .report(roomId, seated.length, max, seated)
-    .catch((error: unknown) => logEvent("seat_report_failed", { room: `${gameName}:${roomId}`, error }));
+    .catch((error: unknown) => logEvent("seat_report_failed", { room: gameRoomObjectName(gameName, roomId), error }));
 }

@@ -2,7 +2,7 @@ import type { Context } from "hono";
 import { getServerByName } from "partyserver";
 import { z } from "zod";
 import { D1RoomDirectory } from "../../persistence/index.ts";
-import { DirectoryEntry, RoomId } from "../../protocol/index.ts";
+import { DirectoryEntry, RoomId, gameRoomObjectName } from "../../protocol/index.ts";
 import { findGame } from "../../rooms/game/registry.ts";
 import { logEvent } from "../../rooms/log.ts";
 import type { AppEnv } from "../app.ts";
@@ -98,7 +98,7 @@ async function existing<S extends { exists(): Promise<boolean> | boolean }>(c: C
 
 const docStub = (c: Context<AppEnv>, roomId: string) => existing(c, () => getServerByName(c.env.DocRoom, roomId));
 const gameStub = (c: Context<AppEnv>, gameName: string, roomId: string) =>
-  existing(c, () => getServerByName(c.env.GameRoom, `${gameName}:${roomId}`));
+  existing(c, () => getServerByName(c.env.GameRoom, gameRoomObjectName(gameName, roomId)));
 
 /** Either room kind, for the operations both have. */
 function openRoom(c: Context<AppEnv>, room: RoomRef) {

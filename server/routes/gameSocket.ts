@@ -1,5 +1,5 @@
 import type { Context } from "hono";
-import { RoomId, roomPath } from "../../protocol/index.ts";
+import { RoomId, gameRoomObjectName, roomPath } from "../../protocol/index.ts";
 import { findGame } from "../../rooms/game/registry.ts";
 import type { AppEnv } from "../app.ts";
 import { jsonError } from "../errors.ts";
@@ -18,6 +18,6 @@ export async function handleGameSocket(c: Context<AppEnv>): Promise<Response> {
   if (checked instanceof Response) return checked;
   // One hop: fetch() itself starts the room (partyserver reads its name from the id), so the
   // extra start-up RPC of getServerByName is not needed on the connection path.
-  const room = c.env.GameRoom.getByName(`${game.name}:${roomId.data}`, { locationHint: checked.hint });
+  const room = c.env.GameRoom.getByName(gameRoomObjectName(game.name, roomId.data), { locationHint: checked.hint });
   return timed(c, "room", () => room.fetch(forwardToRoom(c, checked.claims, path, checked.hint)));
 }

@@ -8,6 +8,7 @@ import { describe, expect, it } from "vitest";
 import { app } from "../../server/app.ts";
 import { BASE, TestSocket, devToken } from "./helpers.ts";
 import { PROTOCOL_VERSION } from "../../protocol/version.ts";
+import { gameRoomObjectName } from "../../protocol/rooms.ts";
 
 /** A socket request as it reaches the Worker from a user on `continent` (request.cf.continent). */
 async function socketRequest(path: string, continent: string, query = ""): Promise<Request> {
@@ -65,7 +66,7 @@ describe("placement from the first user's continent", () => {
     const socket = await connect(await socketRequest("game/arena/placed-as", "AS"));
     socket.send(JSON.stringify({ type: "hello", protocol: PROTOCOL_VERSION }));
     await socket.control("welcome");
-    const hint = await runInDurableObject(env.GameRoom.getByName("arena:placed-as"), (room) => room.describe().locationHint);
+    const hint = await runInDurableObject(env.GameRoom.getByName(gameRoomObjectName("arena", "placed-as")), (room) => room.describe().locationHint);
     expect(hint).toBe("apac");
     socket.close();
   });
