@@ -7,6 +7,7 @@ export * from "./gameStore.ts";
 export * from "./sqliteGameStore.ts";
 export * from "./memoryGameStore.ts";
 export * from "./outbox.ts";
+export * from "./outboxKinds.ts";
 export * from "./leaderboardStore.ts";
 export * from "./d1LeaderboardStore.ts";
 export * from "./replayArchive.ts";

@@ -1,4 +1,5 @@
 import { migrate } from "./migrate.ts";
+import type { OutboxEntry, OutboxKind, OutboxPayloads } from "./outboxKinds.ts";
 import type { SqlExec } from "./sql.ts";
 
 /**
@@ -35,14 +36,6 @@ export class OutboxFullError extends Error {
 
 /** Entries other than the reserved ones stop here. */
 const ORDINARY_ENTRIES = OutboxLimits.MAX_ENTRIES - OutboxLimits.RESERVED_ENTRIES;
-
-export type OutboxEntry = {
-  id: number;
-  kind: string;
-  key: string;
-  payload: string;
-  attempts: number;
-};
 
 export interface OutboxStatus {
   backlog: number;
@@ -83,7 +76,7 @@ export class SqliteOutbox {
    * Adds an entry; an entry with the same key is kept as it is. Throws OutboxFullError past the
    * bound: MAX_ENTRIES for an entry that `isReserved` (see RESERVED_ENTRIES), below it for others.
    */
-  enqueue(kind: string, key: string, payload: string, now: number, { isReserved = false } = {}): void {
+  enqueue<K extends OutboxKind>(kind: K, key: string, payload: OutboxPayloads[K], now: number, { isReserved = false } = {}): void {
     const backlog = this.backlog();
     if (backlog >= (isReserved ? OutboxLimits.MAX_ENTRIES : ORDINARY_ENTRIES)) throw new OutboxFullError(backlog);
     this.#sql.exec(
@@ -102,7 +95,7 @@ export class SqliteOutbox {
   }
 
   /** Every entry of these kinds, oldest first (at most MAX_ENTRIES): what a room delete carries over. */
-  entriesOfKinds(kinds: readonly string[]): OutboxEntry[] {
+  entriesOfKinds(kinds: readonly OutboxKind[]): OutboxEntry[] {
     if (kinds.length === 0) return [];
     return this.#sql
       .exec<OutboxEntry>(

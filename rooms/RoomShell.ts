@@ -1,9 +1,9 @@
 import { type Connection, Server, type WSMessage } from "partyserver";
-import { D1RoomDirectory, OutboxLimits, SqliteOutbox, SqliteRoomMetaStore, flushOutbox, type OutboxEntry } from "../persistence/index.ts";
+import { D1RoomDirectory, OutboxLimits, SqliteOutbox, SqliteRoomMetaStore, flushOutbox, unknownOutboxKind, type RoomExportEntry } from "../persistence/index.ts";
 import { CloseCode, type DirectoryEntry, type RoomEventData, type RoomEventType } from "../protocol/index.ts";
 import { TOKEN_EXPIRED_REASON, closeConnection } from "./admission.ts";
 import { DirectoryReporter, deliverDirectoryReport } from "./directory.ts";
-import { EVENT_OUTBOX_KINDS, EventDelivery, MAX_ENTRIES_PER_EVENT, enqueueRoomEvent, isRoomEventEntry } from "./events.ts";
+import { EVENT_OUTBOX_KINDS, EventDelivery, MAX_ENTRIES_PER_EVENT, enqueueRoomEvent } from "./events.ts";
 import { logEvent } from "./log.ts";
 import { PURGE_KEEPS, PURGE_MAX_R2_OBJECTS_PER_REQUEST, countSqliteRows, deleteR2Prefix, roomObjectsPrefix, type PurgeReport } from "./purge.ts";
 import { ReadProof, type ReadProofLimits } from "./readProof.ts";
@@ -60,7 +60,7 @@ export abstract class RoomShell extends Server<Env> {
   protected abstract get gameName(): string | null;
   protected abstract get roomId(): string;
   /** Delivers an outbox entry of this room kind's own. */
-  protected abstract deliver(entry: OutboxEntry): Promise<void>;
+  protected abstract deliver(entry: RoomExportEntry): Promise<void>;
   /** Alarm work of this room kind, and when it next needs the alarm. */
   protected abstract onAlarmWork(now: number): void;
   protected abstract nextAlarmWork(): number | null;
@@ -186,9 +186,12 @@ export abstract class RoomShell extends Server<Env> {
     const dueAt = this.#directory.due(now);
     const events = new EventDelivery(this.env);
     const flushed = await flushOutbox(this.outbox, (entry) => {
-      if (entry.kind === "directory") return deliverDirectoryReport(this.env.DB, entry);
-      if (isRoomEventEntry(entry)) return events.deliver(entry);
-      return this.deliver(entry);
+      switch (entry.kind) {
+        case "directory": return deliverDirectoryReport(this.env.DB, entry);
+        case "event_hook": case "event_webhook": return events.deliver(entry);
+        case "doc_version": case "doc_version_prune": case "leaderboard": case "replay": return this.deliver(entry);
+        default: { const never: never = entry; throw unknownOutboxKind(never); }
+      }
     });
     if (flushed.failed > 0) logEvent("flush_failed", { room: this.roomPath, ...this.outbox.status() });
     await this.scheduleAlarm(dueAt);

@@ -1,8 +1,7 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
-import type { OutboxEntry } from "../persistence/index.ts";
 import type { RoomEvent } from "../protocol/index.ts";
 import { verifyWebhook } from "../protocol/webhookSignature.ts";
-import { EVENT_OUTBOX_KINDS, EventDelivery, EventLimits, configureEvents } from "./events.ts";
+import { EVENT_OUTBOX_KINDS, EventDelivery, EventLimits, configureEvents, type RoomEventEntry } from "./events.ts";
 
 afterEach(() => {
   configureEvents({});
@@ -13,7 +12,7 @@ afterEach(() => {
 const SECRET = "a-webhook-secret-of-at-least-32-bytes!";
 const env = (vars: Record<string, string> = {}) => vars as unknown as Env;
 
-function entry(kind: string, id = "room.deleted:1"): OutboxEntry {
+function entry(kind: RoomEventEntry["kind"], id = "room.deleted:1"): RoomEventEntry {
   const event: RoomEvent = {
     id,
     type: "room.deleted",

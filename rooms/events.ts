@@ -1,5 +1,6 @@
 import { z } from "zod";
-import type { OutboxEntry, SqliteOutbox } from "../persistence/index.ts";
+import type { OutboxEntryOf, OutboxKind, SqliteOutbox } from "../persistence/index.ts";
+import { unknownOutboxKind } from "../persistence/outboxKinds.ts";
 import { RoomEventSchema, type RoomEvent, type RoomEventType } from "../protocol/index.ts";
 import {
   WEBHOOK_EVENT_ID_HEADER,
@@ -45,7 +46,7 @@ export const EventLimits = {
 } as const;
 
 /** Outbox kinds: one entry per destination, so a failing webhook never re-runs a hook that succeeded. */
-export const EVENT_OUTBOX_KINDS = { hook: "event_hook", webhook: "event_webhook" } as const;
+export const EVENT_OUTBOX_KINDS = { hook: "event_hook", webhook: "event_webhook" } as const satisfies Record<string, OutboxKind>;
 type Destination = keyof typeof EVENT_OUTBOX_KINDS;
 
 const HOOK_FOR = {
@@ -120,9 +121,8 @@ export function enqueueRoomEvent(outbox: SqliteOutbox, env: Env, event: RoomEven
   }
 }
 
-export function isRoomEventEntry(entry: Pick<OutboxEntry, "kind">): boolean {
-  return entry.kind === EVENT_OUTBOX_KINDS.hook || entry.kind === EVENT_OUTBOX_KINDS.webhook;
-}
+/** An outbox entry of a room event. */
+export type RoomEventEntry = OutboxEntryOf<(typeof EVENT_OUTBOX_KINDS)[Destination]>;
 
 /**
  * Delivers event entries during one outbox flush. After a destination fails once, its other entries
@@ -137,7 +137,7 @@ export class EventDelivery {
     this.#env = env;
   }
 
-  async deliver(entry: OutboxEntry): Promise<void> {
+  async deliver(entry: RoomEventEntry): Promise<void> {
     const parsed = RoomEventSchema.safeParse(parseJson(entry.payload));
     // Written by this module, so this does not happen; if it did, no retry could fix the row.
     if (!parsed.success) return logEvent("event_dropped", { key: entry.key, reason: "unreadable payload" });
@@ -146,9 +146,18 @@ export class EventDelivery {
     const earlier = this.#failed.get(destination);
     if (earlier !== undefined) throw new Error(`not tried: ${destination} failed earlier in this flush (${earlier})`);
     try {
-      if (entry.kind === EVENT_OUTBOX_KINDS.hook) await this.#callHook(event);
-      else if (entry.kind === EVENT_OUTBOX_KINDS.webhook) await this.#post(entry.payload, event);
-      else throw new Error(`unknown event entry kind "${entry.kind}"`);
+      switch (entry.kind) {
+        case EVENT_OUTBOX_KINDS.hook:
+          await this.#callHook(event);
+          break;
+        case EVENT_OUTBOX_KINDS.webhook:
+          await this.#post(entry.payload, event);
+          break;
+        default: {
+          const never: never = entry;
+          throw unknownOutboxKind(never);
+        }
+      }
     } catch (error) {
       this.#failed.set(destination, error instanceof Error ? error.message : String(error));
       throw error;

@@ -1,6 +1,6 @@
 import type { Connection, ConnectionContext, WSMessage } from "partyserver";
 import * as Y from "yjs";
-import { SqliteDocStore, type OutboxEntry } from "../../persistence/index.ts";
+import { SqliteDocStore, type RoomExportEntry } from "../../persistence/index.ts";
 import {
   CloseCode,
   DocLimits,
@@ -129,7 +129,7 @@ export class DocRoom extends RoomShell {
   protected get roomId(): string {
     return this.name;
   }
-  protected deliver(entry: OutboxEntry): Promise<void> {
+  protected deliver(entry: RoomExportEntry): Promise<void> {
     return this.#history.deliver(entry);
   }
   /** Closes sockets past their handshake deadline, and takes a version deferred to the end of its minute. */

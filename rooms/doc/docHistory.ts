@@ -1,5 +1,5 @@
 import * as Y from "yjs";
-import { SqliteDocVersions, docVersionKey, type DocVersion, type OutboxEntry, type SqliteOutbox } from "../../persistence/index.ts";
+import { SqliteDocVersions, docVersionKey, unknownOutboxKind, type DocVersion, type RoomExportEntry, type SqliteOutbox } from "../../persistence/index.ts";
 import { restoreInto } from "./restore.ts";
 
 /** Applied updates after which the room exports a version, so a busy document gets one every so often. */
@@ -146,14 +146,26 @@ export class DocHistory {
   }
 
   /** Uploads one version from the room's outbox to R2. */
-  async deliver(entry: OutboxEntry): Promise<void> {
-    if (entry.kind === "doc_version_prune") {
-      // Deleting a key that is not there succeeds, so a retry (or a prune before the upload) is harmless.
-      await this.#bucket.delete(entry.payload.split(",").map((id) => docVersionKey(this.#roomId, id)));
-      return;
+  async deliver(entry: RoomExportEntry): Promise<void> {
+    switch (entry.kind) {
+      case "doc_version_prune":
+        // Deleting a key that is not there succeeds, so a retry (or a prune before the upload) is harmless.
+        await this.#bucket.delete(entry.payload.split(",").map((id) => docVersionKey(this.#roomId, id)));
+        return;
+      case "doc_version":
+        return this.#upload(entry.payload);
+      case "leaderboard":
+      case "replay":
+        throw new Error(`a document room writes no "${entry.kind}" entries`);
+      default: {
+        const never: never = entry;
+        throw unknownOutboxKind(never);
+      }
     }
-    if (entry.kind !== "doc_version") throw new Error(`unknown outbox entry kind "${entry.kind}"`);
-    const version = this.#versions.get(entry.payload);
+  }
+
+  async #upload(versionId: string): Promise<void> {
+    const version = this.#versions.get(versionId);
     // Pruned before its upload: nothing to send (its prune entry deletes any copy a lost confirmation left).
     if (!version) return;
     const snapshot = this.#versions.pendingSnapshot(version.id);

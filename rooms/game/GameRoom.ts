@@ -1,5 +1,5 @@
 import type { Connection, ConnectionContext, WSMessage } from "partyserver";
-import { D1LeaderboardStore, R2ReplayArchive, SqliteGameStore, type GameStore, type OutboxEntry, type Seat } from "../../persistence/index.ts";
+import { D1LeaderboardStore, R2ReplayArchive, SqliteGameStore, type GameStore, type RoomExportEntry, type Seat } from "../../persistence/index.ts";
 import {
   CloseCode,
   GameLimits,
@@ -115,7 +115,7 @@ export class GameRoom extends RoomShell {
   protected get roomId(): string {
     return this.#roomId;
   }
-  protected deliver(entry: OutboxEntry): Promise<void> {
+  protected deliver(entry: RoomExportEntry): Promise<void> {
     return deliverMatchExport(entry, this.#exports);
   }
   protected onAlarmWork(now: number): void {

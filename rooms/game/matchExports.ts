@@ -1,4 +1,4 @@
-import type { LeaderboardStore, LeaderboardWrite, OutboxEntry, ReplayArchive, GameStore, SqliteOutbox } from "../../persistence/index.ts";
+import { unknownOutboxKind, type GameStore, type LeaderboardStore, type LeaderboardWrite, type ReplayArchive, type RoomExportEntry, type SqliteOutbox } from "../../persistence/index.ts";
 import { bumpBoardGeneration } from "../../persistence/index.ts";
 import { REPLAY_FORMAT, periodKey, type AnyGame, type MatchEndedData, type ReplayRecord } from "../../protocol/index.ts";
 import { z } from "zod";
@@ -58,23 +58,31 @@ export interface ExportTargets {
 }
 
 /** Delivers one outbox entry; throws unless its store confirmed it. */
-export async function deliverMatchExport(entry: OutboxEntry, targets: ExportTargets): Promise<void> {
-  if (entry.kind === "leaderboard") {
-    const writes = Writes.parse(JSON.parse(entry.payload));
-    await targets.leaderboards.apply(entry.key, writes);
-    for (const board of new Set(writes.map((w) => w.board))) await bumpBoardGeneration(board);
-    return;
+export async function deliverMatchExport(entry: RoomExportEntry, targets: ExportTargets): Promise<void> {
+  switch (entry.kind) {
+    case "leaderboard": {
+      const writes = Writes.parse(JSON.parse(entry.payload));
+      await targets.leaderboards.apply(entry.key, writes);
+      for (const board of new Set(writes.map((w) => w.board))) await bumpBoardGeneration(board);
+      return;
+    }
+    case "replay": {
+      // Stored already, and its entries pruned: a retry after a lost confirmation rebuilds nothing.
+      if (targets.store.match(entry.payload)?.replayStoredAt != null) return;
+      const record = buildReplayRecord(targets, entry.payload);
+      await targets.replays.put(record);
+      // R2 has it: the entries leave the room's SQLite (R8). The match row, with its result and hash, stays.
+      targets.store.pruneEntries(entry.payload, Date.now());
+      return;
+    }
+    case "doc_version":
+    case "doc_version_prune":
+      throw new Error(`a game room writes no "${entry.kind}" entries`);
+    default: {
+      const never: never = entry;
+      throw unknownOutboxKind(never);
+    }
   }
-  if (entry.kind === "replay") {
-    // Stored already, and its entries pruned: a retry after a lost confirmation rebuilds nothing.
-    if (targets.store.match(entry.payload)?.replayStoredAt != null) return;
-    const record = buildReplayRecord(targets, entry.payload);
-    await targets.replays.put(record);
-    // R2 has it: the entries leave the room's SQLite (R8). The match row, with its result and hash, stays.
-    targets.store.pruneEntries(entry.payload, Date.now());
-    return;
-  }
-  throw new Error(`unknown outbox entry kind "${entry.kind}"`);
 }
 
 /** A match.ended event's data, from the match record its end has just written (call in that transaction). */

@@ -61,7 +61,7 @@ describe("the outbox", () => {
       runInDurableObject(scratch(`backoff-${name}`), async (_mm, state) => {
         const outbox = new SqliteOutbox(state.storage.sql);
         const now = 5_000_000;
-        outbox.enqueue("x", "k", "{}", now);
+        outbox.enqueue("directory", "k", "{}", now);
         const waits: number[] = [];
         let at = now + OutboxLimits.FLUSH_DELAY_MS;
         for (const _ of windows) {
@@ -91,11 +91,11 @@ describe("the outbox", () => {
     await runInDurableObject(scratch("bound"), async (_mm, state) => {
       const outbox = new SqliteOutbox(state.storage.sql);
       const ordinary = OutboxLimits.MAX_ENTRIES - OutboxLimits.RESERVED_ENTRIES;
-      for (let i = 0; i < ordinary; i++) outbox.enqueue("x", `k${i}`, "{}", 0);
-      expect(() => outbox.enqueue("x", "one-more", "{}", 0)).toThrow(OutboxFullError);
+      for (let i = 0; i < ordinary; i++) outbox.enqueue("directory", `k${i}`, "{}", 0);
+      expect(() => outbox.enqueue("directory", "one-more", "{}", 0)).toThrow(OutboxFullError);
       expect(outbox.isFull()).toBe(true);
-      for (let i = ordinary; i < OutboxLimits.MAX_ENTRIES; i++) outbox.enqueue("x", `k${i}`, "{}", 0, { isReserved: true });
-      expect(() => outbox.enqueue("x", "one-more", "{}", 0, { isReserved: true })).toThrow(OutboxFullError);
+      for (let i = ordinary; i < OutboxLimits.MAX_ENTRIES; i++) outbox.enqueue("directory", `k${i}`, "{}", 0, { isReserved: true });
+      expect(() => outbox.enqueue("directory", "one-more", "{}", 0, { isReserved: true })).toThrow(OutboxFullError);
       expect(outbox.backlog()).toBe(OutboxLimits.MAX_ENTRIES);
       expect(outbox.isFull()).toBe(true);
     });
