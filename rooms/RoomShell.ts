@@ -9,9 +9,9 @@ import { PURGE_KEEPS, PURGE_MAX_R2_OBJECTS_PER_REQUEST, countSqliteRows, deleteR
 import { ReadProof, type ReadProofLimits } from "./readProof.ts";
 import { RoomTelemetry } from "./telemetry.ts";
 
-/** Who a connection is, as every room kind can say it. */
+/** Who a connection is, as every room kind can say it. `sub` is the token's claim, the one name of a person inside. */
 export interface ConnectionIdentity {
-  user: string;
+  sub: string;
   role: string;
   connectedAt: number;
 }
@@ -272,16 +272,18 @@ export abstract class RoomShell extends Server<Env> {
   connectionsInfo() {
     return this.openConnections().flatMap((connection) => {
       const identity = this.identityOf(connection);
-      return identity ? [{ id: connection.id, ...identity, ...this.telemetry.connection(connection.id) }] : [];
+      if (!identity) return [];
+      // `user` is the admin inspect contract's name for the sub (README, connectionList).
+      return [{ id: connection.id, user: identity.sub, role: identity.role, connectedAt: identity.connectedAt, ...this.telemetry.connection(connection.id) }];
     });
   }
 
   /** Closes a connection, or every connection of a user, with 4403 and the reason; returns how many. */
-  kick(target: { connectionId?: string; userId?: string }, reason: string): number {
+  kick(target: { connectionId?: string; sub?: string }, reason: string): number {
     let kicked = 0;
     for (const connection of this.openConnections()) {
       const identity = this.identityOf(connection);
-      if (connection.id !== target.connectionId && (target.userId === undefined || identity?.user !== target.userId)) continue;
+      if (connection.id !== target.connectionId && (target.sub === undefined || identity?.sub !== target.sub)) continue;
       this.close(connection, CloseCode.FORBIDDEN, `kicked: ${reason}`);
       kicked += 1;
     }

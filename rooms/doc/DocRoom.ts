@@ -149,7 +149,7 @@ export class DocRoom extends RoomShell {
   }
   protected identityOf(connection: Connection): ConnectionIdentity | null {
     const state = DocConnectionState.safeParse(connection.state);
-    return state.success ? { user: state.data.sub, role: state.data.role, connectedAt: state.data.connectedAt } : null;
+    return state.success ? { sub: state.data.sub, role: state.data.role, connectedAt: state.data.connectedAt } : null;
   }
   protected readsControl(connection: Connection): boolean {
     const state = DocConnectionState.safeParse(connection.state);
@@ -399,7 +399,7 @@ export class DocRoom extends RoomShell {
     connection.setState({ ...state, updateSeq: seq });
     const refusal = state.role === "viewer" ? "read_only" : this.isLocked ? "locked" : null;
     if (refusal && !isEmptyUpdate(update)) {
-      logEvent("write_refused", { room: this.name, connection: connection.id, user: state.sub, reason: refusal });
+      logEvent("write_refused", { room: this.name, connection: connection.id, sub: state.sub, reason: refusal });
       this.telemetry.refused(refusal);
       if (state.isSdk) this.#sendControl(connection, { type: "refused", seq, reason: refusal });
       return;
@@ -432,7 +432,7 @@ export class DocRoom extends RoomShell {
     );
     if (entries.length < incoming.length) {
       this.telemetry.refused("awareness_not_own");
-      logEvent("awareness_refused", { room: this.name, connection: connection.id, user: state.sub, clients: incoming.length - entries.length });
+      logEvent("awareness_refused", { room: this.name, connection: connection.id, sub: state.sub, clients: incoming.length - entries.length });
     }
     const clocks = { ...state.awareness };
     for (const entry of entries) {
@@ -451,7 +451,7 @@ export class DocRoom extends RoomShell {
     const { accepted, overRoomBound } = this.#awareness.apply(entries, { id: state.sub, name: state.name ?? state.sub });
     if (overRoomBound > 0) {
       this.telemetry.refused("presence_full");
-      logEvent("awareness_over_room_bound", { room: this.name, connection: connection.id, user: state.sub, clients: overRoomBound });
+      logEvent("awareness_over_room_bound", { room: this.name, connection: connection.id, sub: state.sub, clients: overRoomBound });
     }
     if (accepted.length === 0) return;
     for (const frame of encodeAwarenessFrames(accepted, DocLimits.MAX_PRESENCE_FRAME_BYTES)) this.sendToAll(frame, connection.id);

@@ -134,7 +134,7 @@ export class GameRoom extends RoomShell {
   }
   protected identityOf(connection: Connection): ConnectionIdentity | null {
     const state = GameConnectionState.safeParse(connection.state);
-    return state.success ? { user: state.data.sub, role: state.data.role, connectedAt: state.data.connectedAt } : null;
+    return state.success ? { sub: state.data.sub, role: state.data.role, connectedAt: state.data.connectedAt } : null;
   }
   protected readsControl(connection: Connection): boolean {
     return GameConnectionState.safeParse(connection.state).data?.isReady ?? false;

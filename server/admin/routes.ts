@@ -175,7 +175,8 @@ export const ADMIN_ROUTES: AdminRoute[] = [
     body: KickBody,
     response: KickResult,
     handle: withBody(KickBody, async (c, stub, body) =>
-      c.json({ kicked: await stub.kick({ connectionId: body.connectionId, userId: body.userId }, body.reason) }),
+      // `userId` is the kick body's public name (README, admin API); rooms name the token's claim `sub`.
+      c.json({ kicked: await stub.kick({ connectionId: body.connectionId, sub: body.userId }, body.reason) }),
     ),
   }),
   ...roomRoutes("/broadcast", {
