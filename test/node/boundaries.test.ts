@@ -1,6 +1,8 @@
 // Issue 14, item 6: what users install is the product, so the repo's own pages, games and Worker use
 // the packages exactly as a user would: through their public entry points, never a deep import into
 // rooms/ or server/. A static scan of relative imports (comments stripped) walks the import graph.
+// Issue 16, item 6: the dependency rule of CONVENTIONS.md, checked here: the client reaches no server module
+// and no Workers-only package; room engines reach no runtime (partyserver, cloudflare:*, Workers globals).
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -87,6 +89,74 @@ function walk(entry: string): Map<string, string> {
   return reachedFrom;
 }
 
+/** Layers the client must never reach: they hold the Worker's code and its secrets' users. */
+const SERVER_LAYERS = ["server", "rooms", "persistence"];
+/** Runtime packages an engine must not import: it runs on Workers and on the Node adapter alike. */
+const RUNTIME_PACKAGES = /^(cloudflare:|partyserver$|partyserver\/|@cloudflare\/)/;
+/** Workers' ambient globals and types (workers-types): an engine that names one cannot run or compile elsewhere. */
+const WORKERS_GLOBALS =
+  /\b(WebSocketPair|DurableObject(?:State|Storage|Namespace|Stub|Id)?|SqlStorage\w*|R2Bucket|R2Object\w*|D1Database|D1PreparedStatement|KVNamespace|ExecutionContext|HTMLRewriter|Env)\b/;
+
+/**
+ * A room engine: a file under rooms/ whose name ends in Engine.ts, or any file in a rooms/engine* folder.
+ * The rule holds from the first one written; until then it checks nothing (the synthetic case below proves it).
+ */
+export const isEngineFile = (file: string): boolean => /^rooms\/(?:.+\/)?[^/]*Engine\.tsx?$/.test(file) || /^rooms\/(?:.+\/)?engine[^/]*\/.+\.tsx?$/.test(file);
+
+/** What a rule forbids a file, or anything it reaches through relative imports, to touch. */
+interface Forbidden {
+  layers?: readonly string[];
+  packages?: RegExp;
+  globals?: RegExp;
+}
+
+/** Source with comments removed, as importsOf reads it. */
+const withoutComments = (source: string): string => source.replace(/\/\*[\s\S]*?\*\//g, "").replace(/(^|[^:"'`\\])\/\/.*$/gm, "$1");
+
+/**
+ * Violations of `forbidden` by each entry and every file it reaches. `read` gives a repo-relative file's
+ * source, or null when there is none, so a test can hand in a synthetic tree. Each violation names the
+ * import chain, so a barrel that drags in a runtime module is easy to find.
+ */
+export function reachViolations(entries: readonly string[], forbidden: Forbidden, read: (file: string) => string | null): string[] {
+  const violations: string[] = [];
+  for (const entry of entries) {
+    const chainTo = new Map<string, string[]>([[entry, [entry]]]);
+    const queue = [entry];
+    while (queue.length > 0) {
+      const file = queue.shift()!;
+      const chain = chainTo.get(file)!.join(" -> ");
+      // Reported where the chain enters the layer; what that layer imports in turn is its own business.
+      if (forbidden.layers?.includes(layerOf(file))) {
+        violations.push(`${chain}: reaches ${layerOf(file)}/`);
+        continue;
+      }
+      const source = read(file);
+      if (source === null) continue;
+      const match = forbidden.globals && withoutComments(source).match(forbidden.globals);
+      if (match) violations.push(`${chain}: names the Workers global ${match[1]}`);
+      for (const specifier of importsOf(source)) {
+        if (!specifier.startsWith(".")) {
+          if (forbidden.packages?.test(specifier)) violations.push(`${chain}: imports ${specifier}`);
+          continue;
+        }
+        const next = relative(root, resolve(root, dirname(file), specifier));
+        if (chainTo.has(next)) continue;
+        chainTo.set(next, [...chainTo.get(file)!, next]);
+        queue.push(next);
+      }
+    }
+  }
+  return violations;
+}
+
+const readRepoFile = (file: string): string | null => (existsSync(join(root, file)) ? readFileSync(join(root, file), "utf8") : null);
+
+/** The rule for client code: no server layer, no runtime package. */
+const CLIENT_FORBIDDEN: Forbidden = { layers: SERVER_LAYERS, packages: SERVER_ONLY_PACKAGES };
+/** The rule for room engines: no runtime package, no Workers global. */
+const ENGINE_FORBIDDEN: Forbidden = { packages: RUNTIME_PACKAGES, globals: WORKERS_GLOBALS };
+
 describe("import boundaries", () => {
   it("the scanner sees imports, re-exports, type imports and dynamic imports, not comments", () => {
     const source = [
@@ -166,6 +236,52 @@ describe("import boundaries", () => {
       }
     }
     expect(violations).toEqual([]);
+  });
+
+  it("no file of the client SDK reaches server/, rooms/, persistence/ or a Worker-only package", () => {
+    expect(reachViolations(sourceFiles("client-sdk"), CLIENT_FORBIDDEN, readRepoFile)).toEqual([]);
+  });
+
+  it("room engines reach no partyserver, no cloudflare:* and no Workers global", () => {
+    const engines = sourceFiles("rooms").filter(isEngineFile);
+    expect(reachViolations(engines, ENGINE_FORBIDDEN, readRepoFile)).toEqual([]);
+  });
+
+  it("the dependency rules catch violations in a synthetic tree (no engine exists yet to prove them on)", () => {
+    const tree: Record<string, string> = {
+      "rooms/doc/DocEngine.ts": 'import { relay } from "./relay.ts";\nimport type { Ports } from "../engine/ports.ts";',
+      "rooms/doc/relay.ts": 'import { Server } from "partyserver";\n// DurableObjectState in a comment is fine\nexport const relay = 1;',
+      "rooms/engine/ports.ts": "export interface Ports { sql: SqlStorage }",
+      "rooms/engine/clock.ts": 'import { env } from "cloudflare:workers";\nexport const now = () => Date.now();',
+      "rooms/game/gameEngine.ts": 'import { score } from "./score.ts";',
+      "rooms/game/score.ts": "export const score = (env: Env) => env;",
+      "rooms/game/PureEngine.ts": 'import { relay } from "../doc/frames.ts";',
+      "rooms/doc/frames.ts": 'import * as Y from "yjs";',
+      "rooms/RoomShell.ts": 'import { Server } from "partyserver";',
+      "client-sdk/index.ts": 'import { PROTOCOL_VERSION } from "../protocol/version.ts";\nimport { token } from "./tokens.ts";',
+      "client-sdk/tokens.ts": 'import { createToken } from "../server/token.ts";\nimport { Hono } from "hono";',
+      "protocol/version.ts": "export const PROTOCOL_VERSION = 1;",
+    };
+    const read = (file: string) => tree[file] ?? null;
+    const engines = Object.keys(tree).filter(isEngineFile);
+    expect(engines).toEqual(["rooms/doc/DocEngine.ts", "rooms/engine/ports.ts", "rooms/engine/clock.ts", "rooms/game/gameEngine.ts", "rooms/game/PureEngine.ts"]);
+    expect(reachViolations(engines, ENGINE_FORBIDDEN, read)).toEqual([
+      "rooms/doc/DocEngine.ts -> rooms/doc/relay.ts: imports partyserver",
+      "rooms/doc/DocEngine.ts -> rooms/engine/ports.ts: names the Workers global SqlStorage",
+      "rooms/engine/ports.ts: names the Workers global SqlStorage",
+      "rooms/engine/clock.ts: imports cloudflare:workers",
+      "rooms/game/gameEngine.ts -> rooms/game/score.ts: names the Workers global Env",
+    ]);
+    expect(reachViolations(["client-sdk/index.ts"], CLIENT_FORBIDDEN, read)).toEqual([
+      "client-sdk/index.ts -> client-sdk/tokens.ts: imports hono",
+      "client-sdk/index.ts -> client-sdk/tokens.ts -> server/token.ts: reaches server/",
+    ]);
+  });
+
+  it("the engine rule refuses today's room classes, which are the Workers shells an engine must not be", () => {
+    for (const shell of ["rooms/doc/DocRoom.ts", "rooms/game/GameRoom.ts"]) {
+      expect(reachViolations([shell], ENGINE_FORBIDDEN, readRepoFile), shell).toContainEqual(expect.stringMatching(/: imports partyserver$/));
+    }
   });
 
   it("the package entry points exist", () => {
