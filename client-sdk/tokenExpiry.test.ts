@@ -9,6 +9,7 @@ import * as Y from "yjs";
 import { CloseCode, isFatalCloseCode, PROTOCOL_VERSION } from "../protocol/index.ts";
 import { createClient } from "./index.ts";
 import { FakeSocket } from "./test/fakeSocket.ts";
+import { YjsMessageType } from "../protocol/yjsMessages.ts";
 
 /** A client whose getToken hands out token-1, token-2, ... one per call. */
 function makeClient(fetch: typeof globalThis.fetch = vi.fn()) {
@@ -29,10 +30,10 @@ function makeClient(fetch: typeof globalThis.fetch = vi.fn()) {
 const settle = () => vi.advanceTimersByTimeAsync(0);
 const last = () => FakeSocket.made.at(-1)!;
 
-/** A y-protocols sync frame (message type 0) written by `write`. */
+/** A y-protocols sync frame written by `write`. */
 function syncFrame(write: (encoder: encoding.Encoder) => void): Uint8Array {
   const encoder = encoding.createEncoder();
-  encoding.writeVarUint(encoder, 0);
+  encoding.writeVarUint(encoder, YjsMessageType.SYNC);
   write(encoder);
   return encoding.toUint8Array(encoder);
 }
@@ -43,7 +44,7 @@ function docFromSent(socket: FakeSocket): Y.Doc {
   for (const data of socket.sent) {
     if (typeof data === "string") continue;
     const decoder = decoding.createDecoder(data);
-    if (decoding.readVarUint(decoder) !== 0) continue;
+    if (decoding.readVarUint(decoder) !== YjsMessageType.SYNC) continue;
     const kind = decoding.readVarUint(decoder);
     if (kind === syncProtocol.messageYjsSyncStep2 || kind === syncProtocol.messageYjsUpdate) Y.applyUpdate(doc, decoding.readVarUint8Array(decoder));
   }

@@ -6,6 +6,7 @@ import { join } from "node:path";
 import * as decoding from "lib0/decoding";
 import * as Y from "yjs";
 import { createClient, type DocProvider } from "../client-sdk/index.ts";
+import { YjsMessageType, YjsSyncStep } from "../protocol/yjsMessages.ts";
 import { devToken, eventually, sdkClient } from "./support/service.ts";
 import { killTree, startService as startOn } from "./support/wranglerProcess.ts";
 
@@ -13,11 +14,11 @@ const PORT = 8798;
 const BASE = `http://127.0.0.1:${PORT}`;
 const startService = (persistTo: string) => startOn(PORT, persistTo);
 
-/** The Yjs clients whose edits a relayed update frame holds (y-protocols: SYNC=0, update=2), or null for any other frame. */
+/** The Yjs clients whose edits a relayed update frame holds, or null for any other frame. */
 function editorsIn(data: unknown): Set<number> | null {
   if (!(data instanceof ArrayBuffer)) return null;
   const decoder = decoding.createDecoder(new Uint8Array(data));
-  if (decoding.readVarUint(decoder) !== 0 || decoding.readVarUint(decoder) !== 2) return null;
+  if (decoding.readVarUint(decoder) !== YjsMessageType.SYNC || decoding.readVarUint(decoder) !== YjsSyncStep.UPDATE) return null;
   return new Set(Y.decodeUpdate(decoding.readVarUint8Array(decoder)).structs.map((struct) => struct.id.client));
 }
 

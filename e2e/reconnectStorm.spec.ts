@@ -8,6 +8,7 @@ import * as Y from "yjs";
 import { resolveReconnectOptions } from "../client-sdk/backoff.ts";
 import { createClient, type DocProvider, type GameConnection } from "../client-sdk/index.ts";
 import type { arena } from "../games/arena.ts";
+import { YjsMessageType, YjsSyncStep } from "../protocol/yjsMessages.ts";
 import { devToken, eventually } from "./support/service.ts";
 import { killTree, startService } from "./support/wranglerProcess.ts";
 
@@ -111,11 +112,11 @@ interface Player extends Tracked {
   game: GameConnection<typeof arena>;
 }
 
-/** The room's state vector from a sync step 1 frame (y-protocols: SYNC=0, step1=0), or null for any other frame. */
+/** The room's state vector from a sync step 1 frame, or null for any other frame. */
 function roomStateVector(data: unknown): Map<number, number> | null {
   if (!(data instanceof ArrayBuffer)) return null;
   const decoder = decoding.createDecoder(new Uint8Array(data));
-  if (decoding.readVarUint(decoder) !== 0 || decoding.readVarUint(decoder) !== 0) return null;
+  if (decoding.readVarUint(decoder) !== YjsMessageType.SYNC || decoding.readVarUint(decoder) !== YjsSyncStep.STEP1) return null;
   return Y.decodeStateVector(decoding.readVarUint8Array(decoder));
 }
 

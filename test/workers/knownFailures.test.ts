@@ -12,11 +12,12 @@ import { encodeAwareness, encodeQueryAwareness } from "../../rooms/doc/frames.ts
 import { GameRoom } from "../../rooms/game/GameRoom.ts";
 import { inRoom, join, message, openGame, room, send, token } from "./gameHelpers.ts";
 import { BASE, TestSocket, devToken, editFrame, encodeSyncStep1, openDoc, openSdkDoc, receiveEarlierFrames, receivedDoc, receivedText } from "./helpers.ts";
+import { YjsMessageType } from "../../protocol/yjsMessages.ts";
 
 /** The awareness states a frame carries, by client id. */
 function awarenessIn(frame: Uint8Array): Map<number, string> {
   const decoder = decoding.createDecoder(frame);
-  if (decoding.readVarUint(decoder) !== 1) return new Map();
+  if (decoding.readVarUint(decoder) !== YjsMessageType.AWARENESS) return new Map();
   const inner = decoding.createDecoder(decoding.readVarUint8Array(decoder));
   const states = new Map<number, string>();
   for (let n = decoding.readVarUint(inner); n > 0; n--) {

@@ -4,12 +4,13 @@ import * as decoding from "lib0/decoding";
 import { describe, expect, it } from "vitest";
 import { encodeAwareness, encodeQueryAwareness } from "../../rooms/doc/frames.ts";
 import { devToken, openDoc, type TestSocket } from "./helpers.ts";
+import { YjsMessageType } from "../../protocol/yjsMessages.ts";
 
 /** The awareness client ids a frame carries (none if it is not an awareness frame). */
 function awarenessIds(frame: string | Uint8Array): number[] {
   if (typeof frame === "string") return [];
   const decoder = decoding.createDecoder(frame);
-  if (decoding.readVarUint(decoder) !== 1) return [];
+  if (decoding.readVarUint(decoder) !== YjsMessageType.AWARENESS) return [];
   const inner = decoding.createDecoder(decoding.readVarUint8Array(decoder));
   const ids: number[] = [];
   for (let n = decoding.readVarUint(inner); n > 0; n--) {

@@ -7,6 +7,7 @@ import { describe, expect, it } from "vitest";
 import * as Y from "yjs";
 import { encodeAwareness, encodeQueryAwareness } from "../../rooms/doc/frames.ts";
 import { devToken, encodeSyncStep1, openDoc, type TestSocket } from "./helpers.ts";
+import { YjsMessageType } from "../../protocol/yjsMessages.ts";
 
 const KiB = 1024;
 /** The README's bounds, written out so this test holds the documented numbers, not the code's. */
@@ -19,7 +20,7 @@ function statesIn(frame: string | Uint8Array): Map<number, string> {
   const states = new Map<number, string>();
   if (typeof frame === "string") return states;
   const decoder = decoding.createDecoder(frame);
-  if (decoding.readVarUint(decoder) !== 1) return states;
+  if (decoding.readVarUint(decoder) !== YjsMessageType.AWARENESS) return states;
   const inner = decoding.createDecoder(decoding.readVarUint8Array(decoder));
   for (let n = decoding.readVarUint(inner); n > 0; n--) {
     const clientId = decoding.readVarUint(inner);
