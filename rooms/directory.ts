@@ -1,4 +1,4 @@
-import { D1RoomDirectory, migrate, type OutboxEntry, type SqlExec, type SqliteOutbox } from "../persistence/index.ts";
+import { D1RoomDirectory, migrate, type OutboxEntryOf, type SqlExec, type SqliteOutbox } from "../persistence/index.ts";
 import { DirectoryReport, type DirectoryEntry } from "../protocol/index.ts";
 import { DIRECTORY_REPORT_MIGRATIONS } from "./roomSchemas.ts";
 
@@ -53,6 +53,6 @@ export class DirectoryReporter {
 }
 
 /** Delivers a directory report from an outbox. */
-export async function deliverDirectoryReport(db: D1Database, entry: OutboxEntry): Promise<void> {
+export async function deliverDirectoryReport(db: D1Database, entry: OutboxEntryOf<"directory">): Promise<void> {
   await new D1RoomDirectory(db).apply(DirectoryReport.parse(JSON.parse(entry.payload)));
 }
