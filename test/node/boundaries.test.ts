@@ -2,7 +2,7 @@
 // the packages exactly as a user would: through their public entry points, never a deep import into
 // rooms/ or server/. A static scan of relative imports (comments stripped) walks the import graph.
 // Issue 16, item 6: the dependency rule of CONVENTIONS.md, checked here: the client reaches no server module
-// and no Workers-only package; room engines reach no runtime (partyserver, cloudflare:*, Workers globals).
+// and no Workers-only package; room engines reach no runtime (partyserver, cloudflare:*, node:*, Workers globals).
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -91,8 +91,11 @@ function walk(entry: string): Map<string, string> {
 
 /** Layers the client must never reach: they hold the Worker's code and its secrets' users. */
 const SERVER_LAYERS = ["server", "rooms", "persistence"];
-/** Runtime packages an engine must not import: it runs on Workers and on the Node adapter alike. */
-const RUNTIME_PACKAGES = /^(cloudflare:|partyserver$|partyserver\/|@cloudflare\/)/;
+/**
+ * Runtime packages an engine must not import: it runs on Workers and on the Node adapter alike, so
+ * Node's built-ins (node:sqlite, node:crypto...) come in through ports just as Workers' do.
+ */
+const RUNTIME_PACKAGES = /^(cloudflare:|partyserver$|partyserver\/|@cloudflare\/|node:)/;
 /** Workers' ambient globals and types (workers-types): an engine that names one cannot run or compile elsewhere. */
 const WORKERS_GLOBALS =
   /\b(WebSocketPair|DurableObject(?:State|Storage|Namespace|Stub|Id)?|SqlStorage\w*|R2Bucket|R2Object\w*|D1Database|D1PreparedStatement|KVNamespace|ExecutionContext|HTMLRewriter|Env)\b/;
@@ -242,7 +245,7 @@ describe("import boundaries", () => {
     expect(reachViolations(sourceFiles("client-sdk"), CLIENT_FORBIDDEN, readRepoFile)).toEqual([]);
   });
 
-  it("room engines reach no partyserver, no cloudflare:* and no Workers global", () => {
+  it("room engines reach no partyserver, no cloudflare:*, no node:* and no Workers global", () => {
     const engines = sourceFiles("rooms").filter(isEngineFile);
     expect(reachViolations(engines, ENGINE_FORBIDDEN, readRepoFile)).toEqual([]);
   });
@@ -256,6 +259,7 @@ describe("import boundaries", () => {
       "rooms/game/gameEngine.ts": 'import { score } from "./score.ts";',
       "rooms/game/score.ts": "export const score = (env: Env) => env;",
       "rooms/game/PureEngine.ts": 'import { relay } from "../doc/frames.ts";',
+      "rooms/engine/nodeClock.ts": 'import { performance } from "node:perf_hooks";',
       "rooms/doc/frames.ts": 'import * as Y from "yjs";',
       "rooms/RoomShell.ts": 'import { Server } from "partyserver";',
       "client-sdk/index.ts": 'import { PROTOCOL_VERSION } from "../protocol/version.ts";\nimport { token } from "./tokens.ts";',
@@ -264,13 +268,14 @@ describe("import boundaries", () => {
     };
     const read = (file: string) => tree[file] ?? null;
     const engines = Object.keys(tree).filter(isEngineFile);
-    expect(engines).toEqual(["rooms/doc/DocEngine.ts", "rooms/engine/ports.ts", "rooms/engine/clock.ts", "rooms/game/gameEngine.ts", "rooms/game/PureEngine.ts"]);
+    expect(engines).toEqual(["rooms/doc/DocEngine.ts", "rooms/engine/ports.ts", "rooms/engine/clock.ts", "rooms/game/gameEngine.ts", "rooms/game/PureEngine.ts", "rooms/engine/nodeClock.ts"]);
     expect(reachViolations(engines, ENGINE_FORBIDDEN, read)).toEqual([
       "rooms/doc/DocEngine.ts -> rooms/doc/relay.ts: imports partyserver",
       "rooms/doc/DocEngine.ts -> rooms/engine/ports.ts: names the Workers global SqlStorage",
       "rooms/engine/ports.ts: names the Workers global SqlStorage",
       "rooms/engine/clock.ts: imports cloudflare:workers",
       "rooms/game/gameEngine.ts -> rooms/game/score.ts: names the Workers global Env",
+      "rooms/engine/nodeClock.ts: imports node:perf_hooks",
     ]);
     expect(reachViolations(["client-sdk/index.ts"], CLIENT_FORBIDDEN, read)).toEqual([
       "client-sdk/index.ts -> client-sdk/tokens.ts: imports hono",
