@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { OutboxEntryOf, OutboxKind, SqliteOutbox } from "../persistence/index.ts";
+import type { OutboxEntryOf } from "../persistence/index.ts";
 import { unknownOutboxKind } from "../persistence/outboxKinds.ts";
 import { RoomEventSchema, type RoomEvent, type RoomEventType } from "../protocol/index.ts";
 import {
@@ -9,6 +9,7 @@ import {
   WEBHOOK_SIGNATURE_HEADER,
   signWebhook,
 } from "../protocol/webhookSignature.ts";
+import { EVENT_OUTBOX_KINDS } from "./engine/roomEvents.ts";
 import { logEvent } from "./log.ts";
 
 /**
@@ -45,8 +46,8 @@ export const EventLimits = {
   HOOK_TIMEOUT_MS: 10_000,
 } as const;
 
-/** Outbox kinds: one entry per destination, so a failing webhook never re-runs a hook that succeeded. */
-export const EVENT_OUTBOX_KINDS = { hook: "event_hook", webhook: "event_webhook" } as const satisfies Record<string, OutboxKind>;
+// Declared with the room core, which writes the entries; delivered here.
+export { EVENT_OUTBOX_KINDS, MAX_ENTRIES_PER_EVENT } from "./engine/roomEvents.ts";
 type Destination = keyof typeof EVENT_OUTBOX_KINDS;
 
 const HOOK_FOR = {
@@ -99,26 +100,12 @@ function webhookOf(env: Env): { url: string; secret: string; source: "config" | 
   return null;
 }
 
-function destinationsFor(type: RoomEventType, env: Env): Destination[] {
-  const destinations: Destination[] = [];
-  if (configured.hooks?.[HOOK_FOR[type]]) destinations.push("hook");
-  if (webhookOf(env)) destinations.push("webhook");
+/** The outbox kinds an event of `type` is written under: one per configured destination (rooms/engine/roomEvents.ts writes them). */
+export function eventDestinations(type: RoomEventType, env: Env): (typeof EVENT_OUTBOX_KINDS)[Destination][] {
+  const destinations: (typeof EVENT_OUTBOX_KINDS)[Destination][] = [];
+  if (configured.hooks?.[HOOK_FOR[type]]) destinations.push(EVENT_OUTBOX_KINDS.hook);
+  if (webhookOf(env)) destinations.push(EVENT_OUTBOX_KINDS.webhook);
   return destinations;
-}
-
-/** How many outbox entries one event takes at most (a hook and a webhook): what a match's end reserves for it. */
-export const MAX_ENTRIES_PER_EVENT = Object.keys(EVENT_OUTBOX_KINDS).length;
-
-/**
- * Writes an event's outbox entries, one per configured destination; call it inside the transaction of
- * the change it reports. Nothing is written when no destination is configured.
- */
-export function enqueueRoomEvent(outbox: SqliteOutbox, env: Env, event: RoomEvent, { isReserved = false } = {}): void {
-  const payload = JSON.stringify(event);
-  for (const destination of destinationsFor(event.type, env)) {
-    const kind = EVENT_OUTBOX_KINDS[destination];
-    outbox.enqueue(kind, `${kind}:${event.id}`, payload, event.at, { isReserved });
-  }
 }
 
 /** An outbox entry of a room event. */

@@ -1,4 +1,3 @@
-import type { Connection } from "partyserver";
 import { z } from "zod";
 import { CloseCode, RoomLimits } from "../protocol/index.ts";
 
@@ -71,7 +70,12 @@ export function connectionsPerSub(configured: string | undefined): { value: numb
  * use, and counts always walk the room's live connections, so a socket closed without a close
  * event is never counted.
  */
-export class Occupancy {
+/** What Occupancy needs of a socket: its id (the room reads the rest through `read`). */
+interface Identified {
+  readonly id: string;
+}
+
+export class Occupancy<Connection extends Identified = Identified> {
   readonly #known = new Map<string, Occupant>();
   readonly #read: (connection: Connection) => Occupant | null;
 

@@ -1,4 +1,9 @@
-import { MIGRATION_TABLE, docObjectsPrefix, replayPrefix, type SqlExec } from "../persistence/index.ts";
+// Direct imports, not persistence/index.ts: the room core (rooms/engine/) reaches no Workers-only store.
+import { docObjectsPrefix } from "../persistence/docVersions.ts";
+import { MIGRATION_TABLE } from "../persistence/migrate.ts";
+import { replayPrefix } from "../persistence/replayArchive.ts";
+import type { SqlExec } from "../persistence/sql.ts";
+import type { ArchivePort } from "./engine/ports.ts";
 
 /** Keys one R2 list or delete call takes at most: R2's own limit per call. */
 export const PURGE_R2_PAGE_KEYS = 1_000;
@@ -27,7 +32,7 @@ export function roomObjectsPrefix(kind: "doc" | "game", game: string | null, roo
 }
 
 /** Deletes up to `maxObjects` objects under `prefix`, a page at a time; says whether none remain. */
-export async function deleteR2Prefix(bucket: R2Bucket, prefix: string, maxObjects: number): Promise<{ objects: number; bytes: number; isComplete: boolean }> {
+export async function deleteR2Prefix(bucket: ArchivePort, prefix: string, maxObjects: number): Promise<{ objects: number; bytes: number; isComplete: boolean }> {
   let objects = 0;
   let bytes = 0;
   while (objects < maxObjects) {

@@ -13,7 +13,7 @@ export const TELEMETRY_MIGRATIONS = [
   ["CREATE TABLE IF NOT EXISTS room_counter (name TEXT PRIMARY KEY, value INTEGER NOT NULL)"],
 ] as const;
 
-/** DirectoryReporter's throttle state (directory.ts). */
+/** DirectoryReporter's throttle state (engine/directoryReporter.ts). */
 export const DIRECTORY_REPORT_MIGRATIONS = [
   [
     "CREATE TABLE IF NOT EXISTS directory_state (id INTEGER PRIMARY KEY CHECK (id = 1), last_report_at INTEGER NOT NULL, is_dirty INTEGER NOT NULL)",

@@ -1,4 +1,5 @@
-import { migrate, type SqlExec } from "../persistence/index.ts";
+import { migrate } from "../persistence/migrate.ts";
+import type { SqlExec } from "../persistence/sql.ts";
 import { TELEMETRY_MIGRATIONS } from "./roomSchemas.ts";
 import type { RoomStats } from "../protocol/index.ts";
 

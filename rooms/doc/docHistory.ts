@@ -1,5 +1,9 @@
 import * as Y from "yjs";
-import { SqliteDocVersions, docVersionKey, unknownOutboxKind, type DocVersion, type RoomExportEntry, type SqliteOutbox } from "../../persistence/index.ts";
+import { SqliteDocVersions, docVersionKey, type DocVersion } from "../../persistence/docVersions.ts";
+import type { SqliteOutbox } from "../../persistence/outbox.ts";
+import { unknownOutboxKind, type RoomExportEntry } from "../../persistence/outboxKinds.ts";
+import type { SqlDatabase } from "../../persistence/sql.ts";
+import type { ArchivePort, Clock } from "../engine/ports.ts";
 import { restoreInto } from "./restore.ts";
 
 /** Applied updates after which the room exports a version, so a busy document gets one every so often. */
@@ -41,8 +45,9 @@ export class RestoreOrigin {
  * bounds the oldest versions are pruned, their rows at once and their R2 objects through the outbox.
  */
 export class DocHistory {
-  readonly #storage: DurableObjectStorage;
-  readonly #bucket: R2Bucket;
+  readonly #db: SqlDatabase;
+  readonly #bucket: ArchivePort;
+  readonly #clock: Clock;
   readonly #roomId: string;
   readonly #doc: Y.Doc;
   readonly #versions: SqliteDocVersions;
@@ -56,19 +61,21 @@ export class DocHistory {
    * @param onRecorded called inside the transaction that records a version (the room writes its event there).
    */
   constructor(
-    storage: DurableObjectStorage,
-    bucket: R2Bucket,
+    db: SqlDatabase,
+    bucket: ArchivePort,
+    clock: Clock,
     roomId: string,
     doc: Y.Doc,
     outbox: SqliteOutbox,
     onScheduled: () => void,
     onRecorded: (version: DocVersion) => void = () => {},
   ) {
-    this.#storage = storage;
+    this.#db = db;
     this.#bucket = bucket;
+    this.#clock = clock;
     this.#roomId = roomId;
     this.#doc = doc;
-    this.#versions = new SqliteDocVersions(storage.sql);
+    this.#versions = new SqliteDocVersions(db.sql);
     this.#outbox = outbox;
     this.#onScheduled = onScheduled;
     this.#onRecorded = onRecorded;
@@ -83,7 +90,7 @@ export class DocHistory {
    * Asks for a version (the room emptied, or enough updates came): taken now, or deferred to the end
    * of the minute since the last one, or skipped for an empty or unchanged document.
    */
-  requestVersion(now = Date.now()): VersionOutcome {
+  requestVersion(now = this.#clock.now()): VersionOutcome {
     if (isEmpty(this.#doc)) return { type: "skipped", reason: "empty" };
     const { lastVersionAt, dueAt } = this.#versions.schedule();
     // Already owed: the version at dueAt will hold whatever changed until then.
@@ -108,7 +115,7 @@ export class DocHistory {
   }
 
   /** An operator's version: taken now whatever the interval, still skipped for an empty or unchanged document. */
-  takeVersionNow(now = Date.now()): TakenVersion {
+  takeVersionNow(now = this.#clock.now()): TakenVersion {
     if (isEmpty(this.#doc)) return { type: "skipped", reason: "empty" };
     if (this.#outbox.isFull()) return { type: "skipped", reason: "outbox_full" };
     return this.#take(documentHash(this.#doc), now);
@@ -120,14 +127,14 @@ export class DocHistory {
   }
 
   /** From the room's alarm: takes a deferred version once it is due. */
-  takeDue(now = Date.now()): void {
+  takeDue(now = this.#clock.now()): void {
     const dueAt = this.dueAt();
     if (dueAt !== null && dueAt <= now) this.requestVersion(now);
   }
 
   /** Records a version, prunes past the retention bounds, and queues the R2 work, in one transaction. */
   #take(hash: string, now: number): TakenVersion {
-    const version = this.#storage.transactionSync(() => {
+    const version = this.#db.transactionSync(() => {
       const versionId = this.#versions.add(Y.encodeStateAsUpdate(this.#doc), hash, now);
       if (!versionId) return null;
       this.#outbox.enqueue("doc_version", `doc_version:${versionId}`, versionId, now);

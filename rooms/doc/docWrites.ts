@@ -1,7 +1,7 @@
-import type { Connection } from "partyserver";
 import * as Y from "yjs";
-import type { DocStore } from "../../persistence/index.ts";
+import type { DocStore } from "../../persistence/docStore.ts";
 import { DocLimits } from "../../protocol/index.ts";
+import type { Durability, RoomSocket } from "../engine/ports.ts";
 import { DocConnectionState } from "./connectionState.ts";
 import { RestoreOrigin, type DocHistory } from "./docHistory.ts";
 import { encodeUpdate } from "./frames.ts";
@@ -10,7 +10,7 @@ import { GroupCommit } from "./groupCommit.ts";
 /** What the write path needs from its room: relaying a frame and acknowledging a sender. */
 export interface DocWriteOutput {
   relay(frame: Uint8Array, without?: string): void;
-  saved(connection: Connection, seq: number): void;
+  saved(socket: RoomSocket, seq: number): void;
   commitFailed(error: unknown): void;
 }
 
@@ -26,18 +26,20 @@ export class DocWrites {
   readonly #store: DocStore;
   readonly #history: DocHistory;
   readonly #out: DocWriteOutput;
+  readonly #durability: Durability;
   readonly #commits: GroupCommit<PendingUpdate>;
   /** The update the document emitted while applying a connection's frame (null: nothing new). */
   #applied: Uint8Array | null = null;
 
-  constructor(doc: Y.Doc, store: DocStore, history: DocHistory, storage: DurableObjectStorage, out: DocWriteOutput) {
+  constructor(doc: Y.Doc, store: DocStore, history: DocHistory, durability: Durability, out: DocWriteOutput) {
     this.#doc = doc;
     this.#store = store;
     this.#history = history;
     this.#out = out;
+    this.#durability = durability;
     this.#commits = new GroupCommit<PendingUpdate>(
       (batch) => this.#writeBatch(batch),
-      () => storage.sync(),
+      () => durability.sync(),
       (error) => out.commitFailed(error),
     );
     doc.on("update", (update: Uint8Array, origin: unknown) => {
@@ -55,11 +57,11 @@ export class DocWrites {
    * now or with the next group commit. An update that changes nothing is still acknowledged.
    * Returns false for an update Yjs could not apply (nothing is acknowledged then).
    */
-  apply(connection: Connection, update: Uint8Array, ackSeq: number | null): boolean {
+  apply(socket: RoomSocket, update: Uint8Array, ackSeq: number | null): boolean {
     this.#applied = null;
     let isApplied = true;
     try {
-      Y.applyUpdate(this.#doc, update, connection);
+      Y.applyUpdate(this.#doc, update, socket);
     } catch {
       isApplied = false;
     }
@@ -68,7 +70,7 @@ export class DocWrites {
     // Yjs checks an update only as it applies it: one that fails part-way has still changed the
     // document. What it changed is written and relayed like any update, so the document in
     // memory, in storage and at the clients stays one.
-    if (applied || (isApplied && ackSeq !== null)) this.#commits.push({ update: applied, origin: connection, ackSeq: isApplied ? ackSeq : null });
+    if (applied || (isApplied && ackSeq !== null)) this.#commits.push({ update: applied, origin: socket, ackSeq: isApplied ? ackSeq : null });
     return isApplied;
   }
 
@@ -93,8 +95,10 @@ export class DocWrites {
   }
 
   /**
-   * Appends a batch to SQLite, then relays and acknowledges it, in one event: the output gate
-   * holds every frame below until the write is durable.
+   * Appends a batch to SQLite, then relays it and acknowledges it once durable. The relay need not
+   * wait (a peer that misses an edit re-syncs; the sender keeps what is unsaved); a `saved` must,
+   * so it goes only through durability.afterDurable: in a Durable Object the output gate holds it
+   * until this event's writes are on disk; on Node it leaves after SQLite's commit returned.
    */
   #writeBatch(batch: PendingUpdate[]): void {
     const updates = batch.filter((p): p is PendingUpdate & { update: Uint8Array } => p.update !== null);
@@ -109,7 +113,10 @@ export class DocWrites {
       this.#out.relay(encodeUpdate(updates.length === 1 ? updates[0]!.update : Y.mergeUpdates(updates.map((p) => p.update))), only);
     }
     for (const { origin, ackSeq } of batch) {
-      if (ackSeq !== null && isConnection(origin) && origin.readyState === WebSocket.OPEN) this.#out.saved(origin, ackSeq);
+      if (ackSeq === null || !isConnection(origin)) continue;
+      this.#durability.afterDurable(() => {
+        if (origin.isOpen) this.#out.saved(origin, ackSeq);
+      });
     }
     const stats = this.#store.stats();
     if (stats.logUpdates >= DocLimits.COMPACT_AFTER_UPDATES || stats.logBytes >= DocLimits.COMPACT_AFTER_BYTES) {
@@ -130,10 +137,10 @@ function editorOf(origin: unknown): string {
   if (origin instanceof RestoreOrigin) return `restore:${origin.versionId}`;
   if (origin === "import") return "import";
   if (!isConnection(origin)) return "room";
-  const state = DocConnectionState.safeParse(origin.state);
+  const state = DocConnectionState.safeParse(origin.attachment);
   return state.success ? state.data.sub : "unknown";
 }
 
-function isConnection(origin: unknown): origin is Connection {
-  return typeof origin === "object" && origin !== null && "id" in origin && "send" in origin;
+function isConnection(origin: unknown): origin is RoomSocket {
+  return typeof origin === "object" && origin !== null && "id" in origin && "attach" in origin;
 }

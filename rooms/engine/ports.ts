@@ -81,7 +81,11 @@ export interface RoomHost {
   sockets(): RoomSocket[];
   /** Storage the room uses, in bytes, as the directory reports it. */
   storageBytes(): number;
-  /** Erases all of the room's own storage (an admin delete). */
+  /**
+   * Erases all of the room's own storage (an admin delete). The storage is empty as soon as the call
+   * returns (DO SQLite resets at once): writes made before the promise settles land in the emptied
+   * storage, which the delete uses to carry undelivered room events over.
+   */
   deleteAll(): Promise<void>;
   /** Drops this instance once the turn ends: the next request loads the room afresh. */
   drop(reason: string): void;

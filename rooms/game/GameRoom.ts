@@ -1,4 +1,4 @@
-import type { Connection, ConnectionContext, WSMessage } from "partyserver";
+import { Server, type Connection, type ConnectionContext, type WSMessage } from "partyserver";
 import { D1LeaderboardStore, R2ReplayArchive, SqliteGameStore, type GameStore, type RoomExportEntry, type Seat } from "../../persistence/index.ts";
 import {
   CloseCode,
@@ -16,9 +16,11 @@ import {
   type GameErrorCode,
   type ServerGameMessage,
 } from "../../protocol/index.ts";
-import { admitConnection, maxConnectionsPerSub } from "../admission.ts";
+import { cloudflarePorts } from "../cloudflare/ports.ts";
+import { cloudflareServices } from "../cloudflare/services.ts";
+import { connectionOf, socketOf } from "../cloudflare/sockets.ts";
+import { RoomCore, type ConnectionIdentity, type RoomKind } from "../engine/roomCore.ts";
 import { Occupancy, type AdmissionPolicy } from "../occupancy.ts";
-import { RoomShell, type ConnectionIdentity } from "../RoomShell.ts";
 import { logEvent } from "../log.ts";
 import { ConnectionStates, GameConnectionState } from "./connectionState.ts";
 import { InputGate } from "./inputGate.ts";
@@ -28,6 +30,7 @@ import { findGame, isRegistryConfigured } from "./registry.ts";
 import { SeatBook } from "./seatBook.ts";
 import { reportSeats } from "./seatReports.ts";
 import { ViewSync } from "./viewSync.ts";
+import { toBytes } from "../doc/frames.ts";
 
 /**
  * An authoritative game room: one game's rules, run at its tick rate while players are
@@ -35,8 +38,10 @@ import { ViewSync } from "./viewSync.ts";
  * the rules in a pure game definition, the match in MatchRunner, the deltas in ViewSync.
  * The object is named `{gameName}:{roomId}`.
  */
-export class GameRoom extends RoomShell {
-  protected readonly kind = "game";
+export class GameRoom extends Server<Env> {
+  static options = { hibernate: true };
+  /** What every room shares (sockets, deadlines, outbox, directory, admin), through ports. */
+  readonly #core: RoomCore;
 
   readonly game: AnyGame;
   readonly #roomId: string;
@@ -55,7 +60,7 @@ export class GameRoom extends RoomShell {
   #inputs: { playerId: string; seq: number; input: unknown }[] = [];
   readonly #gates = new Map<string, InputGate>();
   readonly #states = new ConnectionStates();
-  readonly #occupancy = new Occupancy((connection) => {
+  readonly #occupancy = new Occupancy<Connection>((connection) => {
     const state = GameConnectionState.safeParse(connection.state);
     if (!state.success) return null;
     return { sub: state.data.sub, role: state.data.role, waitingSince: state.data.isReady ? null : state.data.connectedAt };
@@ -81,6 +86,8 @@ export class GameRoom extends RoomShell {
     }
     this.game = game;
     this.#roomId = roomId;
+    const services = cloudflareServices(env);
+    this.#core = new RoomCore(cloudflarePorts(ctx, env, () => this.getConnections()), services, this.#kind(game, roomId));
     this.#store = new SqliteGameStore(ctx.storage.sql);
     try {
       this.#match = new MatchRunner(game, this.#store);
@@ -90,7 +97,7 @@ export class GameRoom extends RoomShell {
     }
     this.#seats = new SeatBook(this.#store, game.maxPlayers);
     this.#admission = {
-      maxPerSub: maxConnectionsPerSub(env, ctx.id.name ?? ""),
+      maxPerSub: services.maxConnectionsPerSub(ctx.id.name ?? ""),
       counts: "waiting",
       capacity: game.maxPlayers + GameLimits.MAX_SPECTATORS,
       capacityName: "connections waiting for hello",
@@ -106,46 +113,67 @@ export class GameRoom extends RoomShell {
     };
   }
 
-  protected get roomPath(): string {
-    return roomPath("game", `${this.game.name}/${this.#roomId}`);
+  /** The game kind, as the room core sees it. */
+  #kind(game: AnyGame, roomId: string): RoomKind {
+    return {
+      kind: "game",
+      roomPath: roomPath("game", `${game.name}/${roomId}`),
+      gameName: game.name,
+      roomId,
+      readLimits: { probeAfterBytes: GameLimits.PROBE_AFTER_BYTES, maxUnreadBytes: GameLimits.MAX_UNREAD_BYTES },
+      probeFrame: () => PROBE,
+      identityOf: (socket): ConnectionIdentity | null => {
+        const state = GameConnectionState.safeParse(socket.attachment);
+        return state.success ? { sub: state.data.sub, role: state.data.role, connectedAt: state.data.connectedAt } : null;
+      },
+      tokenExpiryOf: (socket) => this.#states.get(connectionOf(socket))?.tokenExpiresAt ?? null,
+      readsControl: (socket) => GameConnectionState.safeParse(socket.attachment).data?.isReady ?? false,
+      encodeSystemMessage: (message) => encodeGameMessage({ type: "system", message }),
+      deliver: (entry: RoomExportEntry) => deliverMatchExport(entry, this.#exports),
+      alarmWork: (now) => this.#alarmWork(now),
+      nextAlarmWork: () => {
+        const times = [this.#seats.nextExpiry(), this.#occupancy.nextDeadline(this.openConnections())].filter((t) => t !== null);
+        return times.length > 0 ? Math.min(...times) : null;
+      },
+      onConnect: (socket, request) => this.#handleConnect(connectionOf(socket), request),
+      onMessage: (socket, data) => this.#handleMessage(connectionOf(socket), data),
+      onClose: (socket) => this.#handleClose(connectionOf(socket)),
+    };
   }
-  protected get gameName(): string {
-    return this.game.name;
-  }
-  protected get roomId(): string {
-    return this.#roomId;
-  }
-  protected deliver(entry: RoomExportEntry): Promise<void> {
-    return deliverMatchExport(entry, this.#exports);
-  }
-  protected onAlarmWork(now: number): void {
+
+  #alarmWork(now: number): void {
     if (this.#loadError) return;
     this.#expireSeats(now);
     for (const connection of this.#occupancy.overdue(this.openConnections(), now)) {
       this.close(connection, CloseCode.HANDSHAKE_TIMEOUT, `no hello within ${RoomLimits.HANDSHAKE_TIMEOUT_MS / 1000} s`);
     }
   }
-  protected nextAlarmWork(): number | null {
-    const times = [this.#seats.nextExpiry(), this.#occupancy.nextDeadline(this.openConnections())].filter((t) => t !== null);
-    return times.length > 0 ? Math.min(...times) : null;
-  }
-  protected tokenExpiryOf(connection: Connection): number | null {
-    return this.#states.get(connection)?.tokenExpiresAt ?? null;
-  }
-  protected identityOf(connection: Connection): ConnectionIdentity | null {
-    const state = GameConnectionState.safeParse(connection.state);
-    return state.success ? { sub: state.data.sub, role: state.data.role, connectedAt: state.data.connectedAt } : null;
-  }
-  protected readsControl(connection: Connection): boolean {
-    return GameConnectionState.safeParse(connection.state).data?.isReady ?? false;
-  }
-  protected encodeSystemMessage(message: string): string {
-    return encodeGameMessage({ type: "system", message });
-  }
-  protected readonly readLimits = { probeAfterBytes: GameLimits.PROBE_AFTER_BYTES, maxUnreadBytes: GameLimits.MAX_UNREAD_BYTES };
-  protected probeFrame(): string {
-    return PROBE;
-  }
+
+  // ---- the room core in partyserver's terms (until the game engine takes RoomSockets) ----
+  private get meta() { return this.#core.meta; }
+  private get outbox() { return this.#core.outbox; }
+  private get telemetry() { return this.#core.telemetry; }
+  private openConnections(): Connection[] { return this.#core.openSockets().map(connectionOf); }
+  private send(connection: Connection, data: string | Uint8Array): void { this.#core.send(socketOf(connection), data); }
+  private close(connection: Connection, code: CloseCode, reason: string): void { this.#core.closeSocket(socketOf(connection), code, reason); }
+  private refuseUnloaded(connection: Connection, what: string): void { this.#core.refuseUnloaded(socketOf(connection), what); }
+  private proofOfReading(connection: Connection): void { this.#core.proofOfReading(socketOf(connection)); }
+  private scheduleAlarm(): Promise<void> { return this.#core.scheduleAlarm(); }
+
+  onConnect(connection: Connection, { request }: ConnectionContext): Promise<void> { return this.#core.connect(socketOf(connection), request); }
+  onMessage(connection: Connection, message: WSMessage): void { this.#core.message(socketOf(connection), typeof message === "string" ? message : toBytes(message)); }
+  onClose(connection: Connection): Promise<void> { return this.#core.close(socketOf(connection)); }
+  onAlarm(): Promise<void> { return this.#core.alarm(); }
+
+  // ---- every room's admin operations (rooms/engine/roomAdmin.ts) ----
+  exists() { return this.#core.exists(); }
+  get isLocked() { return this.#core.isLocked; }
+  connectionsInfo() { return this.#core.connectionsInfo(); }
+  kick(target: { connectionId?: string; sub?: string }, reason: string) { return this.#core.kick(target, reason); }
+  broadcastSystem(message: string) { return this.#core.broadcastSystem(message); }
+  setLocked(isLocked: boolean) { return this.#core.setLocked(isLocked); }
+  purge(options?: { maxR2Objects?: number }) { return this.#core.purge(options); }
+  directoryEntry() { return this.#core.directoryEntry(); }
 
   onStart(): void {
     if (this.#loadError) {
@@ -156,17 +184,12 @@ export class GameRoom extends RoomShell {
     this.#ensureTicking();
   }
 
-  async onConnect(connection: Connection, { request }: ConnectionContext): Promise<void> {
-    this.rememberConnection(connection);
+  async #handleConnect(connection: Connection, request: Request): Promise<void> {
     if (this.#loadError) return this.refuseUnloaded(connection, "the room's match");
-    const admitted = await admitConnection(connection, request, {
-      roomPath: roomPath("game", `${this.game.name}/${this.#roomId}`),
+    const admitted = await this.#core.admit(socketOf(connection), request, {
       roles: GameRole,
-      meta: this.meta,
-      roomName: this.name,
       others: () => this.#occupancy.others(this.openConnections(), connection.id),
       policy: this.#admission,
-      env: this.env,
     });
     if (!admitted) return;
     const { identity, role } = admitted;
@@ -180,20 +203,19 @@ export class GameRoom extends RoomShell {
     };
     this.#states.set(connection, state);
     this.#occupancy.admitted(connection.id, { sub: state.sub, role, waitingSince: state.connectedAt });
-    this.watchTokenExpiry(connection, state.tokenExpiresAt);
-    this.noteDirectoryChange();
+    this.#core.watchTokenExpiry(socketOf(connection), state.tokenExpiresAt);
+    this.#core.noteDirectoryChange();
   }
 
 
-  async onClose(connection: Connection): Promise<void> {
-    this.forgetConnection(connection);
+  async #handleClose(connection: Connection): Promise<void> {
     this.#gates.delete(connection.id);
     this.#states.forget(connection.id);
     this.#occupancy.forget(connection.id);
     this.#views.forget(connection.id);
     this.telemetry.forget(connection.id);
     if (this.#loadError) return;
-    this.noteDirectoryChange();
+    this.#core.noteDirectoryChange();
     const state = GameConnectionState.safeParse(connection.state);
     if (!state.success || state.data.role !== "player" || !state.data.isReady) return;
     if (this.#otherConnectionOf(state.data.sub, connection.id)) return;
@@ -259,7 +281,7 @@ export class GameRoom extends RoomShell {
     return { ...match, entries: this.#store.entries(matchId).map((e) => e.entry) };
   }
 
-  protected handleMessage(connection: Connection, message: WSMessage): void {
+  #handleMessage(connection: Connection, message: string | Uint8Array): void {
     // Frames already queued when the room closed this socket are dropped, not answered.
     if (connection.readyState !== WebSocket.OPEN) return;
     if (this.#loadError) return this.refuseUnloaded(connection, "the room's match");
@@ -267,7 +289,7 @@ export class GameRoom extends RoomShell {
     let gate = this.#gates.get(connection.id);
     if (!gate) this.#gates.set(connection.id, (gate = new InputGate(now)));
     const bytes = typeof message === "string" ? new TextEncoder().encode(message).byteLength : message.byteLength;
-    this.noteActivity();
+    this.#core.noteActivity();
     this.telemetry.received(connection.id, bytes);
     // The echo of the room's own probe passes the rate gate: a dropped echo would end in 4408.
     if (message === PROBE) return this.proofOfReading(connection);
@@ -382,7 +404,7 @@ export class GameRoom extends RoomShell {
         if (end) {
           enqueueMatchExports(this.outbox, this.game, this.#match.matchId!, end, now);
           const data = matchEndedData(this.#exports, this.#match.matchId!);
-          this.recordEvent("match.ended", `match.ended:${data.matchId}`, data, now, { isReserved: true });
+          this.#core.recordEvent("match.ended", `match.ended:${data.matchId}`, data, now, { isReserved: true });
         }
         return end;
       });

@@ -13,9 +13,9 @@ describe("DocWrites on the memory DocStore", () => {
     const store = new MemoryDocStore();
     const loaded = await runInDurableObject(env.DocRoom.getByName("doc-writes-memory"), (_room, state) => {
       const doc = new Y.Doc();
-      const history = new DocHistory(state.storage, env.ARCHIVE, "doc-writes-memory", doc, new SqliteOutbox(state.storage.sql), () => {});
+      const history = new DocHistory(state.storage, env.ARCHIVE, { now: () => Date.now(), elapsedMs: () => performance.now() }, "doc-writes-memory", doc, new SqliteOutbox(state.storage.sql), () => {});
       const relayed: Uint8Array[] = [];
-      const writes = new DocWrites(doc, store, history, state.storage, { relay: (frame) => relayed.push(frame), saved: () => {}, commitFailed: (error) => { throw error; } });
+      const writes = new DocWrites(doc, store, history, { sync: () => state.storage.sync(), afterDurable: (send) => send() }, { relay: (frame) => relayed.push(frame), saved: () => {}, commitFailed: (error) => { throw error; } });
       doc.transact(() => doc.getText("t").insert(0, "hello"), "import");
       expect(store.stats().logUpdates).toBe(1);
       expect(relayed).toHaveLength(1);

@@ -6,7 +6,8 @@ import { evictDurableObject, runDurableObjectAlarm, runInDurableObject } from "c
 import { describe, expect, it } from "vitest";
 import * as Y from "yjs";
 import { DocLimits, GameLimits, RoomLimits, PROTOCOL_VERSION } from "../../protocol/index.ts";
-import type { RoomShell } from "../../rooms/RoomShell.ts";
+import type { DocRoom } from "../../rooms/doc/DocRoom.ts";
+import type { GameRoom } from "../../rooms/game/GameRoom.ts";
 import { decodeFrame, encodeQueryAwareness, encodeSyncStep1 } from "../../rooms/doc/frames.ts";
 import { arena } from "../../games/arena.ts";
 import { join, message, openGame, room } from "./gameHelpers.ts";
@@ -33,11 +34,11 @@ async function gameOutcome(socket: TestSocket): Promise<"welcomed" | Closed> {
 
 /** Users the room lists as connected (open sockets that passed admission), sorted. */
 const connectedUsers = (stub: DurableObjectStub) =>
-  runInDurableObject(stub, (r: RoomShell) => r.connectionsInfo().map((c) => c.user).sort());
+  runInDurableObject(stub, (r: DocRoom | GameRoom) => r.connectionsInfo().map((c) => c.user).sort());
 
 /** Moves every connection's opening time `ms` into the past, as if that long had gone by. */
 const ageConnections = (stub: DurableObjectStub, ms: number) =>
-  runInDurableObject(stub, (r: RoomShell) => {
+  runInDurableObject(stub, (r: DocRoom | GameRoom) => {
     for (const connection of r.getConnections<{ connectedAt: number }>()) {
       const state = connection.state!;
       connection.setState({ ...state, connectedAt: state.connectedAt - ms });

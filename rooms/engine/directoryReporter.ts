@@ -1,6 +1,9 @@
-import { D1RoomDirectory, migrate, type OutboxEntryOf, type SqlExec, type SqliteOutbox } from "../persistence/index.ts";
-import { DirectoryReport, type DirectoryEntry } from "../protocol/index.ts";
-import { DIRECTORY_REPORT_MIGRATIONS } from "./roomSchemas.ts";
+import { migrate } from "../../persistence/migrate.ts";
+import type { SqlExec } from "../../persistence/sql.ts";
+import type { SqliteOutbox } from "../../persistence/outbox.ts";
+import type { DirectoryEntry, DirectoryReport } from "../../protocol/index.ts";
+import { DIRECTORY_REPORT_MIGRATIONS } from "../roomSchemas.ts";
+import type { Randomness } from "./ports.ts";
 
 /** A room writes its directory entry at most this often, in ms, however busy it is. */
 export const DIRECTORY_REPORT_INTERVAL_MS = 5_000;
@@ -9,15 +12,18 @@ export const DIRECTORY_REPORT_INTERVAL_MS = 5_000;
  * Reports a room's lifecycle to the directory through its outbox, throttled: a change
  * marks the entry dirty, and a report goes out at most once per interval (the room's alarm
  * sends the pending one). A busy room pays one small write per interval, not per message.
+ * A deleted room's row is removed by the delete itself (roomPurge.ts), not through here.
  */
 export class DirectoryReporter {
   readonly #sql: SqlExec;
   readonly #outbox: SqliteOutbox;
+  readonly #random: Randomness;
   readonly #build: () => DirectoryEntry;
 
-  constructor(sql: SqlExec, outbox: SqliteOutbox, build: () => DirectoryEntry) {
+  constructor(sql: SqlExec, outbox: SqliteOutbox, random: Randomness, build: () => DirectoryEntry) {
     this.#sql = sql;
     this.#outbox = outbox;
+    this.#random = random;
     this.#build = build;
     migrate(sql, "directory_report", DIRECTORY_REPORT_MIGRATIONS);
   }
@@ -37,22 +43,9 @@ export class DirectoryReporter {
     // A full outbox takes no report (enqueue would throw, and the alarm that drains it with it):
     // the report stays pending until the outbox has room.
     if (this.#outbox.isFull()) return now + DIRECTORY_REPORT_INTERVAL_MS;
-    this.#enqueue({ type: "entry", reportedAt: now, entry: this.#build() }, now);
+    const report: DirectoryReport = { type: "entry", reportedAt: now, entry: this.#build() };
+    this.#outbox.enqueue("directory", `directory:${now}:${this.#random.uuid().slice(0, 8)}`, JSON.stringify(report), now);
+    this.#sql.exec("UPDATE directory_state SET last_report_at = ?, is_dirty = 0 WHERE id = 1", now);
     return null;
   }
-
-  /** The room was deleted: its entry leaves the directory. */
-  deleted(room: string, now: number): void {
-    this.#enqueue({ type: "deleted", reportedAt: now, room }, now);
-  }
-
-  #enqueue(report: DirectoryReport, now: number): void {
-    this.#outbox.enqueue("directory", `directory:${now}:${crypto.randomUUID().slice(0, 8)}`, JSON.stringify(report), now);
-    this.#sql.exec("UPDATE directory_state SET last_report_at = ?, is_dirty = 0 WHERE id = 1", now);
-  }
-}
-
-/** Delivers a directory report from an outbox. */
-export async function deliverDirectoryReport(db: D1Database, entry: OutboxEntryOf<"directory">): Promise<void> {
-  await new D1RoomDirectory(db).apply(DirectoryReport.parse(JSON.parse(entry.payload)));
 }

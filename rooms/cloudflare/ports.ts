@@ -1,0 +1,39 @@
+import type { Connection } from "partyserver";
+import type { RoomPorts } from "../engine/ports.ts";
+import { socketOf } from "./sockets.ts";
+
+/**
+ * The ports of a room in a Durable Object. `ctx.storage` is the room's SQL database and R2 its
+ * archive as they are. Durability leans on workerd's output gate, and says so: every message sent
+ * while a turn's writes are in flight is held until they are durable, so `afterDurable` may send at
+ * once and the client still never hears of a write the disk does not have.
+ */
+export function cloudflarePorts(ctx: DurableObjectState, env: Env, connections: () => Iterable<Connection>): RoomPorts {
+  return {
+    host: {
+      name: ctx.id.name ?? "",
+      sockets: () => [...connections()].map(socketOf),
+      storageBytes: () => ctx.storage.sql.databaseSize,
+      deleteAll: () => ctx.storage.deleteAll(),
+      // After the turn, so the turn's replies (a 4500 close, an admin's answer) go out first.
+      drop: (reason) => void setTimeout(() => ctx.abort(reason), 0),
+    },
+    db: ctx.storage,
+    durability: {
+      sync: () => ctx.storage.sync(),
+      afterDurable: (send) => send(),
+    },
+    scheduler: {
+      setAlarm: (at) => ctx.storage.setAlarm(at),
+      deleteAlarm: () => ctx.storage.deleteAlarm(),
+      every: (intervalMs, tick) => {
+        const timer = setInterval(tick, intervalMs);
+        return () => clearInterval(timer);
+      },
+      afterTurn: (work) => void setTimeout(work, 0),
+    },
+    clock: { now: () => Date.now(), elapsedMs: () => performance.now() },
+    random: { uuid: () => crypto.randomUUID() },
+    archive: env.ARCHIVE,
+  };
+}

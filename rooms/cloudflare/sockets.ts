@@ -1,0 +1,49 @@
+import type { Connection } from "partyserver";
+import type { RoomSocket } from "../engine/ports.ts";
+
+/**
+ * One RoomSocket per partyserver Connection, kept as long as the Connection lives, so a fan-out to
+ * every socket allocates nothing per send. The attachment is the connection's state, which
+ * partyserver keeps in the WebSocket's serialized attachment: it survives hibernation.
+ */
+const adapters = new WeakMap<Connection, RoomSocket>();
+
+export function socketOf(connection: Connection): RoomSocket {
+  let socket = adapters.get(connection);
+  if (!socket) adapters.set(connection, (socket = new ConnectionSocket(connection)));
+  return socket;
+}
+
+/** The partyserver Connection behind a socket this module made. */
+export function connectionOf(socket: RoomSocket): Connection {
+  if (!(socket instanceof ConnectionSocket)) throw new Error("not a Durable Object connection");
+  return socket.connection;
+}
+
+class ConnectionSocket implements RoomSocket {
+  constructor(readonly connection: Connection) {}
+
+  get id(): string {
+    return this.connection.id;
+  }
+
+  get isOpen(): boolean {
+    return this.connection.readyState === WebSocket.OPEN;
+  }
+
+  send(data: string | Uint8Array): void {
+    this.connection.send(data);
+  }
+
+  close(code: number, reason: string): void {
+    this.connection.close(code, reason);
+  }
+
+  get attachment(): unknown {
+    return this.connection.state;
+  }
+
+  attach(value: unknown): void {
+    this.connection.setState(value);
+  }
+}
