@@ -1,7 +1,5 @@
 // Direct imports, not persistence/index.ts: the room core (rooms/engine/) reaches no Workers-only store.
-import { docObjectsPrefix } from "../persistence/docVersions.ts";
 import { MIGRATION_TABLE } from "../persistence/migrate.ts";
-import { replayPrefix } from "../persistence/replayArchive.ts";
 import type { SqlExec } from "../persistence/sql.ts";
 import type { ArchivePort } from "./engine/ports.ts";
 
@@ -25,11 +23,6 @@ export interface PurgeReport {
 
 /** Rows a room delete leaves, and why. */
 export const PURGE_KEEPS = ["leaderboard entries: they belong to the players, not to the room"];
-
-/** Every R2 object of a room lives under this prefix: document versions, or a game room's replays. */
-export function roomObjectsPrefix(kind: "doc" | "game", game: string | null, roomId: string): string {
-  return kind === "doc" ? docObjectsPrefix(roomId) : replayPrefix(game ?? "", roomId);
-}
 
 /** Deletes up to `maxObjects` objects under `prefix`, a page at a time; says whether none remain. */
 export async function deleteR2Prefix(bucket: ArchivePort, prefix: string, maxObjects: number): Promise<{ objects: number; bytes: number; isComplete: boolean }> {

@@ -1,4 +1,5 @@
 import * as Y from "yjs";
+import { docObjectsPrefix } from "../../persistence/docVersions.ts";
 import type { RoomExportEntry } from "../../persistence/outboxKinds.ts";
 import { SqliteDocStore } from "../../persistence/sqliteDocStore.ts";
 import { CloseCode, DocLimits, DocRole, RoomLimits, encodeServerControl, roomPath } from "../../protocol/index.ts";
@@ -131,6 +132,7 @@ export class DocEngine {
       roomPath: roomPath("doc", this.name),
       gameName: null,
       roomId: this.name,
+      archivePrefix: docObjectsPrefix(this.name),
       readLimits: { probeAfterBytes: DocLimits.PROBE_AFTER_BYTES, maxUnreadBytes: DocLimits.MAX_UNREAD_BYTES },
       // Every y-protocols client answers a sync step 1 with a step 2.
       probeFrame: () => encodeSyncStep1(this.doc),

@@ -1,7 +1,7 @@
 import { OutboxLimits, SqliteOutbox } from "../../persistence/outbox.ts";
 import { CloseCode } from "../../protocol/index.ts";
 import { logEvent } from "../log.ts";
-import { PURGE_KEEPS, PURGE_MAX_R2_OBJECTS_PER_REQUEST, countSqliteRows, deleteR2Prefix, roomObjectsPrefix, type PurgeReport } from "../purge.ts";
+import { PURGE_KEEPS, PURGE_MAX_R2_OBJECTS_PER_REQUEST, countSqliteRows, deleteR2Prefix, type PurgeReport } from "../purge.ts";
 import type { RoomCore } from "./roomCore.ts";
 import { EVENT_OUTBOX_KINDS, MAX_ENTRIES_PER_EVENT } from "./roomEvents.ts";
 
@@ -64,7 +64,7 @@ export function adminOps(core: RoomCore): RoomAdmin {
       for (const socket of core.openSockets()) core.closeSocket(socket, CloseCode.NOT_FOUND, "room deleted");
       // No outbox upload may start while the room's objects are being deleted.
       await ports.scheduler.deleteAlarm();
-      const r2 = await deleteR2Prefix(ports.archive, roomObjectsPrefix(room.kind, room.gameName, room.roomId), maxR2Objects);
+      const r2 = await deleteR2Prefix(ports.archive, room.archivePrefix, maxR2Objects);
       const removed = { r2Objects: r2.objects, r2Bytes: r2.bytes, directoryRows: 0, sqliteRows: 0 };
       if (!r2.isComplete) {
         await core.scheduleAlarm();

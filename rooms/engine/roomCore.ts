@@ -31,6 +31,8 @@ export interface RoomKind {
   roomPath: string;
   gameName: string | null;
   roomId: string;
+  /** Every archived object of the room (document versions, replays) lives under this prefix: a delete removes them. */
+  archivePrefix: string;
   /** How much may go to a socket unread, and the probe every reading client of this kind answers. */
   readLimits: ReadProofLimits;
   probeFrame(): string | Uint8Array;

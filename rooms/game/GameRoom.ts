@@ -1,5 +1,5 @@
 import { Server, type Connection, type ConnectionContext, type WSMessage } from "partyserver";
-import { D1LeaderboardStore, R2ReplayArchive, SqliteGameStore, type GameStore, type RoomExportEntry, type Seat } from "../../persistence/index.ts";
+import { D1LeaderboardStore, R2ReplayArchive, SqliteGameStore, replayPrefix, type GameStore, type RoomExportEntry, type Seat } from "../../persistence/index.ts";
 import {
   CloseCode,
   GameLimits,
@@ -120,6 +120,7 @@ export class GameRoom extends Server<Env> {
       roomPath: roomPath("game", `${game.name}/${roomId}`),
       gameName: game.name,
       roomId,
+      archivePrefix: replayPrefix(game.name, roomId),
       readLimits: { probeAfterBytes: GameLimits.PROBE_AFTER_BYTES, maxUnreadBytes: GameLimits.MAX_UNREAD_BYTES },
       probeFrame: () => PROBE,
       identityOf: (socket): ConnectionIdentity | null => {
