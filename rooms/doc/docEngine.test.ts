@@ -1,0 +1,226 @@
+// The document engine in Node, without workerd: the room behaviour test/workers/docRoom*.test.ts,
+// presence*, tokenExpiry, roomAdmission and admin cover, driven through memory ports
+// (rooms/engine/testing/). Hibernation and eviction stay in the workerd tests.
+import * as decoding from "lib0/decoding";
+import * as encoding from "lib0/encoding";
+import { describe, expect, it } from "vitest";
+import * as syncProtocol from "y-protocols/sync";
+import * as Y from "yjs";
+import { CloseCode, DocLimits, PROTOCOL_VERSION, RoomLimits } from "../../protocol/index.ts";
+import { RecordingServices, deliverCloses, hangUp, openSocket, testPorts, type TestPorts } from "../engine/testing/testRoom.ts";
+import type { MemorySocket } from "../engine/testing/memorySocket.ts";
+import { DocEngine } from "./docEngine.ts";
+import { DocAdmin } from "./docAdmin.ts";
+import { decodeFrame, encodeAwareness, encodeUpdate } from "./frames.ts";
+
+const ROOM = "notes";
+
+function newRoom(ports: TestPorts = testPorts(ROOM), services = new RecordingServices()) {
+  const engine = new DocEngine(ports.ports, services, ROOM);
+  engine.start();
+  return { engine, ports, services, admin: new DocAdmin(engine) };
+}
+type Room = ReturnType<typeof newRoom>;
+
+const join = (room: Room, sub: string, role = "editor", extra: { name?: string; exp?: number } = {}) =>
+  openSocket(room.engine, room.ports, { sub, role, room: `doc/${ROOM}`, ...extra });
+
+/** Says hello as the SDK does, so the socket gets `saved` and `refused` control messages. */
+async function joinSdk(room: Room, sub: string, role = "editor", extra: { name?: string; exp?: number } = {}): Promise<MemorySocket> {
+  const socket = await join(room, sub, role, extra);
+  room.engine.message(socket, JSON.stringify({ type: "hello", protocol: PROTOCOL_VERSION }));
+  expect(socket.controls().map((c) => c.type)).toContain("welcome");
+  return socket;
+}
+
+/** An edit on a client's doc, as the update frame a y-protocols client sends. */
+function editFrame(doc: Y.Doc, edit: (doc: Y.Doc) => void): Uint8Array {
+  let captured: Uint8Array | null = null;
+  const keep = (update: Uint8Array) => (captured = update);
+  doc.on("update", keep);
+  edit(doc);
+  doc.off("update", keep);
+  if (!captured) throw new Error("the edit produced no update");
+  return encodeUpdate(captured);
+}
+
+/** The document as a socket's received sync and update frames make it. */
+function receivedText(socket: MemorySocket): string {
+  const doc = new Y.Doc();
+  for (const frame of socket.binaries()) {
+    const decoded = decodeFrame(frame);
+    if (decoded.type === "update") Y.applyUpdate(doc, decoded.update);
+  }
+  return doc.getText("t").toString();
+}
+
+const savedSeqs = (socket: MemorySocket) => socket.controls().filter((c) => c.type === "saved").map((c) => c.seq);
+const text = (room: Room) => room.engine.doc.getText("t").toString();
+
+describe("document engine on memory ports", () => {
+  it("syncs a stock y-protocols client both ways", async () => {
+    const room = newRoom();
+    room.admin.importDocument(Y.encodeStateAsUpdate(docWith("from the room")));
+    const socket = await join(room, "stock-1");
+    // The room opened with its sync step 1; a y-protocols client answers it and asks with its own.
+    const client = new Y.Doc();
+    for (const frame of socket.binaries()) {
+      const reply = encoding.createEncoder();
+      encoding.writeVarUint(reply, 0);
+      const decoder = decoding.createDecoder(frame);
+      expect(decoding.readVarUint(decoder)).toBe(0);
+      syncProtocol.readSyncMessage(decoder, reply, client, "room");
+      if (encoding.length(reply) > 1) room.engine.message(socket, encoding.toUint8Array(reply));
+    }
+    const step1 = encoding.createEncoder();
+    encoding.writeVarUint(step1, 0);
+    syncProtocol.writeSyncStep1(step1, client);
+    const seen = socket.frames.length;
+    room.engine.message(socket, encoding.toUint8Array(step1));
+    for (const frame of socket.binaries().slice(seen)) {
+      const decoder = decoding.createDecoder(frame);
+      decoding.readVarUint(decoder);
+      syncProtocol.readSyncMessage(decoder, encoding.createEncoder(), client, "room");
+    }
+    expect(client.getText("t").toString()).toBe("from the room");
+    // And the client's edit reaches the room.
+    room.engine.message(socket, editFrame(client, (d) => d.getText("t").insert(0, ">> ")));
+    expect(text(room)).toBe(">> from the room");
+    expect(socket.closed).toBeNull();
+  });
+
+  it("relays an update at once and acknowledges it `saved` only once it is durable", async () => {
+    const room = newRoom();
+    const writer = await joinSdk(room, "writer");
+    const reader = await join(room, "reader");
+    const doc = new Y.Doc();
+    room.engine.message(writer, editFrame(doc, (d) => d.getText("t").insert(0, "hello")));
+    expect(receivedText(reader)).toBe("hello");
+    expect(savedSeqs(writer)).toEqual([]);
+    await room.ports.durability.land();
+    expect(savedSeqs(writer)).toEqual([1]);
+    // While a commit is in flight, the next updates wait, then go in one commit with one relay.
+    room.engine.message(writer, editFrame(doc, (d) => d.getText("t").insert(5, " wor")));
+    room.engine.message(writer, editFrame(doc, (d) => d.getText("t").insert(9, "ld")));
+    expect(receivedText(reader)).toBe("hello wor");
+    await room.ports.durability.land();
+    expect(receivedText(reader)).toBe("hello world");
+    expect(savedSeqs(writer)).toEqual([1, 2]);
+    await room.ports.durability.land();
+    expect(savedSeqs(writer)).toEqual([1, 2, 3]);
+  });
+
+  it("refuses a viewer's write with `refused` and leaves the document as it was", async () => {
+    const room = newRoom();
+    const viewer = await joinSdk(room, "viewer-1", "viewer");
+    room.engine.message(viewer, editFrame(new Y.Doc(), (d) => d.getText("t").insert(0, "no")));
+    expect(viewer.controls().filter((c) => c.type === "refused")).toEqual([{ type: "refused", seq: 1, reason: "read_only" }]);
+    expect(text(room)).toBe("");
+    expect(viewer.closed).toBeNull();
+  });
+
+  it(`closes a frame over ${DocLimits.MAX_MESSAGE_BYTES} bytes with 4413`, async () => {
+    const room = newRoom();
+    const socket = await join(room, "big");
+    room.engine.message(socket, new Uint8Array(DocLimits.MAX_MESSAGE_BYTES + 1));
+    expect(socket.closed?.code).toBe(CloseCode.MESSAGE_TOO_LARGE);
+  });
+
+  it(`closes a flood past ${DocLimits.MESSAGE_BURST} messages at once with 4429`, async () => {
+    const room = newRoom();
+    const socket = await join(room, "flood");
+    const query = new Uint8Array([3]);
+    for (let i = 0; i <= DocLimits.MESSAGE_BURST && socket.isOpen; i++) room.engine.message(socket, query);
+    expect(socket.closed?.code).toBe(CloseCode.RATE_LIMITED);
+  });
+
+  it("relays presence with the name from the token, not the one the client wrote", async () => {
+    const room = newRoom();
+    const speaker = await join(room, "ed-1", "editor", { name: "Ed" });
+    const listener = await join(room, "other");
+    const seen = listener.frames.length;
+    room.engine.message(speaker, encodeAwareness([{ clientId: 7, clock: 1, stateJson: JSON.stringify({ user: { name: "Mallory", id: "admin" }, cursor: 3 }) }]));
+    const frames = listener.binaries().slice(-1);
+    expect(listener.frames.length).toBeGreaterThan(seen);
+    const decoded = decodeFrame(frames[0]!);
+    if (decoded.type !== "awareness") throw new Error(`expected awareness, got ${decoded.type}`);
+    expect(decoded.entries[0]!.state).toMatchObject({ user: { id: "ed-1", name: "Ed" }, cursor: 3 });
+    // The speaker leaves: the others hear its presence removed.
+    await hangUp(room.engine, room.ports, speaker);
+    const last = decodeFrame(listener.binaries().at(-1)!);
+    expect(last.type === "awareness" && last.entries[0]!.stateJson).toBe("null");
+  });
+
+  it("closes a socket that sends nothing within the handshake deadline with 4408 at the alarm", async () => {
+    const room = newRoom();
+    const silent = await join(room, "silent");
+    const talker = await join(room, "talker");
+    room.engine.message(talker, new Uint8Array([3]));
+    expect(room.ports.scheduler.alarmAt).not.toBeNull();
+    room.ports.clock.advance(RoomLimits.HANDSHAKE_TIMEOUT_MS);
+    await room.engine.alarm();
+    expect(silent.closed?.code).toBe(CloseCode.HANDSHAKE_TIMEOUT);
+    expect(talker.closed).toBeNull();
+  });
+
+  it("closes a socket with 4440 when its token expires, at the alarm or at its next frame", async () => {
+    const room = newRoom();
+    const inSeconds = (s: number) => Math.floor(room.ports.clock.now() / 1000) + s;
+    const short = await joinSdk(room, "short", "editor", { exp: inSeconds(60) });
+    const shortToo = await joinSdk(room, "short-too", "editor", { exp: inSeconds(60) });
+    const long = await joinSdk(room, "long", "editor", { exp: inSeconds(3600) });
+    expect(room.ports.scheduler.alarmAt).toBeLessThanOrEqual(inSeconds(60) * 1000);
+    room.ports.clock.advance(61_000);
+    room.engine.message(shortToo, new Uint8Array([3]));
+    expect(shortToo.closed?.code).toBe(CloseCode.TOKEN_EXPIRED);
+    await room.engine.alarm();
+    expect(short.closed?.code).toBe(CloseCode.TOKEN_EXPIRED);
+    expect(long.closed).toBeNull();
+  });
+
+  it("loads the document again from the same database, and compacts when the room empties", async () => {
+    const ports = testPorts(ROOM);
+    const room = newRoom(ports);
+    const writer = await joinSdk(room, "writer");
+    room.engine.message(writer, editFrame(new Y.Doc(), (d) => d.getText("t").insert(0, "kept")));
+    await ports.durability.land();
+    expect(room.engine.store.stats().logUpdates).toBe(1);
+    await hangUp(room.engine, ports, writer);
+    expect(room.engine.store.stats()).toMatchObject({ logUpdates: 0 });
+    expect(room.engine.history.list()).toHaveLength(1);
+    const again = newRoom(testPorts(ROOM, { db: ports.db, archive: ports.archive }));
+    expect(text(again)).toBe("kept");
+    expect(again.engine.history.list()).toHaveLength(1);
+  });
+
+  it("kicks by sub (4403), locks against writes, imports and exports the document", async () => {
+    const room = newRoom();
+    const kicked = await join(room, "troll");
+    const kickedToo = await join(room, "troll");
+    const editor = await joinSdk(room, "editor-1");
+    expect(room.engine.core.connectionsInfo().map((c) => c.user).sort()).toEqual(["editor-1", "troll", "troll"]);
+    expect(room.engine.core.kick({ sub: "troll" }, "spam")).toBe(2);
+    expect([kicked.closed, kickedToo.closed]).toEqual([{ code: CloseCode.FORBIDDEN, reason: "kicked: spam" }, { code: CloseCode.FORBIDDEN, reason: "kicked: spam" }]);
+    await deliverCloses(room.engine, room.ports);
+    expect(room.engine.core.connectionsInfo().map((c) => c.user)).toEqual(["editor-1"]);
+
+    room.engine.core.setLocked(true);
+    room.engine.message(editor, editFrame(new Y.Doc(), (d) => d.getText("t").insert(0, "locked out")));
+    expect(editor.controls().filter((c) => c.type === "refused").map((c) => c.reason)).toEqual(["locked"]);
+    room.engine.core.setLocked(false);
+
+    expect(room.admin.importDocument(new Uint8Array([1, 2, 3]))).toEqual({ ok: false, message: "body is not a Yjs update" });
+    expect(room.admin.importDocument(Y.encodeStateAsUpdate(docWith("imported")))).toEqual({ ok: true });
+    expect(receivedText(editor)).toBe("imported");
+    const copy = new Y.Doc();
+    Y.applyUpdate(copy, room.admin.exportDocument());
+    expect(copy.getText("t").toString()).toBe("imported");
+    expect(room.admin.inspect().document.json).toBeDefined();
+  });
+});
+
+function docWith(content: string): Y.Doc {
+  const doc = new Y.Doc();
+  doc.getText("t").insert(0, content);
+  return doc;
+}
