@@ -7,8 +7,8 @@
  * With this, the first item is written at once, as before. While its commit is in flight, later
  * items wait in memory (applied to the document, but neither relayed nor acknowledged); when the
  * commit lands, all of them are written in one event, so one commit carries many updates.
- * Nothing is acknowledged before the commit that holds it: `write` relays and acknowledges in
- * the same event as the write, behind the output gate.
+ * Nothing is acknowledged before the commit that holds it: `write` relays at once and hands each
+ * acknowledgement to Durability.afterDurable (docWrites.ts), which in a Durable Object is the output gate.
  */
 export class GroupCommit<T> {
   readonly #write: (batch: T[]) => void;
