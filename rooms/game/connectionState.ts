@@ -1,6 +1,6 @@
-import type { Connection } from "partyserver";
 import { z } from "zod";
 import { GameRole } from "../../protocol/index.ts";
+import type { RoomSocket } from "../engine/ports.ts";
 
 /** Per-connection state of a game room, in the socket attachment so it survives hibernation. */
 export const GameConnectionState = z.object({
@@ -22,19 +22,19 @@ export type GameConnectionState = z.infer<typeof GameConnectionState>;
 export class ConnectionStates {
   readonly #states = new Map<string, GameConnectionState>();
 
-  get(connection: Connection): GameConnectionState | null {
-    let state = this.#states.get(connection.id);
+  get(socket: RoomSocket): GameConnectionState | null {
+    let state = this.#states.get(socket.id);
     if (!state) {
-      const parsed = GameConnectionState.safeParse(connection.state);
+      const parsed = GameConnectionState.safeParse(socket.attachment);
       if (!parsed.success) return null;
-      this.#states.set(connection.id, (state = parsed.data));
+      this.#states.set(socket.id, (state = parsed.data));
     }
     return state;
   }
 
-  set(connection: Connection, state: GameConnectionState): void {
-    connection.setState(state);
-    this.#states.set(connection.id, state);
+  set(socket: RoomSocket, state: GameConnectionState): void {
+    socket.attach(state);
+    this.#states.set(socket.id, state);
   }
 
   forget(connectionId: string): void {

@@ -1,7 +1,11 @@
-import { unknownOutboxKind, type GameStore, type LeaderboardStore, type LeaderboardWrite, type ReplayArchive, type RoomExportEntry, type SqliteOutbox } from "../../persistence/index.ts";
-import { bumpBoardGeneration } from "../../persistence/index.ts";
+// Each store's own file, not persistence/index.ts: the barrel reaches the D1 and R2 classes, which no engine may.
+import type { GameStore } from "../../persistence/gameStore.ts";
+import type { LeaderboardStore, LeaderboardWrite } from "../../persistence/leaderboardStore.ts";
+import { unknownOutboxKind, type RoomExportEntry } from "../../persistence/outboxKinds.ts";
+import type { ReplayArchive } from "../../persistence/replayArchive.ts";
 import { REPLAY_FORMAT, periodKey, type AnyGame, type MatchEndedData, type ReplayRecord } from "../../protocol/index.ts";
 import { z } from "zod";
+import type { GameOutbox } from "./gameCore.ts";
 import type { MatchEnd } from "./matchRunner.ts";
 
 /**
@@ -12,7 +16,7 @@ import type { MatchEnd } from "./matchRunner.ts";
  * a match's end that found the outbox full would roll back while the room's memory says it ended.
  */
 export function enqueueMatchExports(
-  outbox: SqliteOutbox,
+  outbox: GameOutbox,
   game: AnyGame,
   matchId: string,
   { result, reason }: MatchEnd,
@@ -55,15 +59,17 @@ export interface ExportTargets {
   store: GameStore;
   leaderboards: LeaderboardStore;
   replays: ReplayArchive;
+  /** A board's rows changed: cached pages of it are stale (the edge cache in Cloudflare). */
+  boardChanged(board: string): Promise<unknown>;
 }
 
-/** Delivers one outbox entry; throws unless its store confirmed it. */
-export async function deliverMatchExport(entry: RoomExportEntry, targets: ExportTargets): Promise<void> {
+/** Delivers one outbox entry at `now` (ms since the epoch); throws unless its store confirmed it. */
+export async function deliverMatchExport(entry: RoomExportEntry, targets: ExportTargets, now: number): Promise<void> {
   switch (entry.kind) {
     case "leaderboard": {
       const writes = Writes.parse(JSON.parse(entry.payload));
       await targets.leaderboards.apply(entry.key, writes);
-      for (const board of new Set(writes.map((w) => w.board))) await bumpBoardGeneration(board);
+      for (const board of new Set(writes.map((w) => w.board))) await targets.boardChanged(board);
       return;
     }
     case "replay": {
@@ -72,7 +78,7 @@ export async function deliverMatchExport(entry: RoomExportEntry, targets: Export
       const record = buildReplayRecord(targets, entry.payload);
       await targets.replays.put(record);
       // R2 has it: the entries leave the room's SQLite (R8). The match row, with its result and hash, stays.
-      targets.store.pruneEntries(entry.payload, Date.now());
+      targets.store.pruneEntries(entry.payload, now);
       return;
     }
     case "doc_version":

@@ -1,4 +1,4 @@
-import type { GameStore } from "../../persistence/index.ts";
+import type { GameStore } from "../../persistence/gameStore.ts";
 import {
   GameLimits,
   MatchEngine,
@@ -8,6 +8,8 @@ import {
   type MatchEntry,
   type MatchResult,
 } from "../../protocol/index.ts";
+import type { Randomness } from "../engine/ports.ts";
+import { matchSeed } from "./randomTokens.ts";
 
 /** How a match ended: the game's result at that tick, and what ended it. */
 export interface MatchEnd {
@@ -42,6 +44,7 @@ export class MatchRunner {
   constructor(
     readonly game: AnyGame,
     private readonly store: GameStore,
+    private readonly random: Randomness,
   ) {
     this.#restore();
   }
@@ -61,8 +64,8 @@ export class MatchRunner {
   }
 
   start(players: string[], now: number): void {
-    const seed = crypto.getRandomValues(new Uint32Array(1))[0]!;
-    const id = crypto.randomUUID();
+    const seed = matchSeed(this.random);
+    const id = this.random.uuid();
     this.store.startMatch({ id, seed, version: this.game.version, players, startedAt: now });
     this.matchId = id;
     this.engine = new MatchEngine(this.game, seed, players);

@@ -1,5 +1,7 @@
-import type { Seat, GameStore } from "../../persistence/index.ts";
+import type { Seat, GameStore } from "../../persistence/gameStore.ts";
 import { GameLimits } from "../../protocol/index.ts";
+import type { Randomness } from "../engine/ports.ts";
+import { resumeToken } from "./randomTokens.ts";
 
 export type SeatClaim =
   | { outcome: "held"; seat: Seat }
@@ -15,10 +17,12 @@ export type SeatClaim =
 export class SeatBook {
   readonly #store: GameStore;
   readonly #maxPlayers: number;
+  readonly #random: Randomness;
 
-  constructor(store: GameStore, maxPlayers: number) {
+  constructor(store: GameStore, maxPlayers: number, random: Randomness) {
     this.#store = store;
     this.#maxPlayers = maxPlayers;
+    this.#random = random;
   }
 
   claim(player: { sub: string; name?: string }, resume: string | undefined, isLiveElsewhere: boolean, isLocked: boolean): SeatClaim {
@@ -35,7 +39,7 @@ export class SeatBook {
     const taken = new Set(seats.map((s) => s.seat));
     let number = 0;
     while (taken.has(number)) number++;
-    const seat: Seat = { playerId: player.sub, seat: number, name: player.name ?? null, resumeToken: newResumeToken(), droppedAt: null };
+    const seat: Seat = { playerId: player.sub, seat: number, name: player.name ?? null, resumeToken: resumeToken(this.#random), droppedAt: null };
     this.#store.putSeat(seat);
     return { outcome: "new", seat };
   }
@@ -63,7 +67,3 @@ export class SeatBook {
   }
 }
 
-function newResumeToken(): string {
-  const bytes = crypto.getRandomValues(new Uint8Array(18));
-  return btoa(String.fromCharCode(...bytes)).replaceAll("+", "-").replaceAll("/", "_");
-}

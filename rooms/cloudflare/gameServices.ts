@@ -1,0 +1,13 @@
+import { D1LeaderboardStore, R2ReplayArchive, bumpBoardGeneration } from "../../persistence/index.ts";
+import type { GameServices } from "../game/gameCore.ts";
+import { reportSeats } from "../game/seatReports.ts";
+
+/** A game room's services in Cloudflare, all from `env`: D1 leaderboards, R2 replays, the edge cache, the Matchmaker DO. */
+export function cloudflareGameServices(env: Env, gameName: string, roomId: string): GameServices {
+  return {
+    leaderboards: new D1LeaderboardStore(env.DB),
+    replays: new R2ReplayArchive(env.ARCHIVE),
+    boardChanged: bumpBoardGeneration,
+    reportSeats: (region, seated, maxPlayers) => reportSeats(env, gameName, region, roomId, seated, maxPlayers),
+  };
+}

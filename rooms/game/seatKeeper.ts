@@ -1,0 +1,48 @@
+import type { Seat } from "../../persistence/gameStore.ts";
+import { CloseCode } from "../../protocol/index.ts";
+import type { RoomSocket } from "../engine/ports.ts";
+import type { GameConnectionState } from "./connectionState.ts";
+import type { GameRoomCore, GameServices } from "./gameCore.ts";
+import type { MatchRunner } from "./matchRunner.ts";
+import type { SeatBook } from "./seatBook.ts";
+
+/**
+ * Seats as the match sees them: a claimed seat brings its player into the match (starting one in
+ * an empty room), an expired one takes them out, and every change is reported to the matchmaker.
+ */
+export class SeatKeeper {
+  constructor(
+    private readonly parts: { seats: SeatBook; match: MatchRunner; core: GameRoomCore; services: GameServices; maxPlayers: number },
+  ) {}
+
+  /**
+   * Gives the player their held seat back, or a free one, and brings them into the match. `older`
+   * is the player's other ready socket, if any: replaced (4409) when the claim succeeds.
+   */
+  claim(state: GameConnectionState, resume: string | undefined, older: RoomSocket | undefined, now: number): Seat | "full" | "taken" | "locked" {
+    const { seats, match, core } = this.parts;
+    this.expire(now);
+    const claim = seats.claim(state, resume, older !== undefined, core.isLocked);
+    if (claim.outcome !== "held" && claim.outcome !== "new") return claim.outcome;
+    if (older) core.closeSocket(older, CloseCode.REPLACED, "this seat was taken by a newer connection");
+    if (claim.outcome === "new") {
+      if (match.engine === null) match.start([state.sub], now);
+      else match.join(state.sub);
+      match.wake(now);
+      this.#report();
+    }
+    return claim.seat;
+  }
+
+  /** Gives back seats held past SEAT_HOLD_MS; their players leave the match. */
+  expire(now: number): void {
+    const expired = this.parts.seats.expire(now);
+    for (const playerId of expired) this.parts.match.leave(playerId);
+    if (expired.length > 0) this.#report();
+  }
+
+  #report(): void {
+    const seated = this.parts.seats.all().map((seat) => seat.playerId);
+    this.parts.services.reportSeats(this.parts.core.meta.get("location_hint") ?? "any", seated, this.parts.maxPlayers);
+  }
+}
