@@ -33,8 +33,10 @@ export async function compressRecord(record: ReplayRecord): Promise<Uint8Array> 
 }
 
 export function decompress(bytes: ReadableStream<Uint8Array> | Uint8Array): ReadableStream<Uint8Array> {
-  const source = bytes instanceof Uint8Array ? new Blob([bytes]).stream() : bytes;
-  return source.pipeThrough(new DecompressionStream("gzip"));
+  // Copied, and the stream typed as bytes to bytes: Node's and the DOM's typings (not Workers') refuse a
+  // view whose buffer may be shared, and this file is compiled for Node hosts too.
+  const source = bytes instanceof Uint8Array ? new Blob([new Uint8Array(bytes)]).stream() : bytes;
+  return source.pipeThrough(new DecompressionStream("gzip") as unknown as TransformStream<Uint8Array, Uint8Array>);
 }
 
 export class MemoryReplayArchive implements ReplayArchive {
