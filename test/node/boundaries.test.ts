@@ -104,7 +104,9 @@ const WORKERS_GLOBALS =
  * A room engine: a file under rooms/ whose name ends in Engine.ts, or any file in a rooms/engine* folder.
  * The rule holds from the first one written; until then it checks nothing (the synthetic case below proves it).
  */
-export const isEngineFile = (file: string): boolean => /^rooms\/(?:.+\/)?[^/]*Engine\.tsx?$/.test(file) || /^rooms\/(?:.+\/)?engine[^/]*\/.+\.tsx?$/.test(file);
+/** Engine sources; their test harnesses (a `testing/` folder) run on Node by design and may use node:sqlite. */
+export const isEngineFile = (file: string): boolean =>
+  !/\/testing\//.test(file) && (/^rooms\/(?:.+\/)?[^/]*Engine\.tsx?$/.test(file) || /^rooms\/(?:.+\/)?engine[^/]*\/.+\.tsx?$/.test(file));
 
 /** What a rule forbids a file, or anything it reaches through relative imports, to touch. */
 interface Forbidden {
