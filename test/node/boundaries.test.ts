@@ -232,12 +232,12 @@ describe("import boundaries", () => {
     expect(violations).toEqual([]);
   });
 
-  it("the Worker never reaches node:sqlite (persistence/nodeSqlite.ts is for Node hosts only)", () => {
+  it("the Worker never reaches node:sqlite, ws or the Node adapter (persistence/nodeSqlite.ts, server/node/ are for Node hosts only)", () => {
     const violations: string[] = [];
     for (const entry of ["server/index.ts", "server/edgeroom.ts"]) {
       for (const [file, from] of walk(entry)) {
-        if (file === "persistence/nodeSqlite.ts") violations.push(`${from} imports ${file} (from ${entry})`);
-        for (const name of dependencies(file).packages) if (name === "node:sqlite") violations.push(`${file} imports ${name} (from ${entry})`);
+        if (file === "persistence/nodeSqlite.ts" || file.startsWith("server/node/")) violations.push(`${from} imports ${file} (from ${entry})`);
+        for (const name of dependencies(file).packages) if (/^(node:sqlite|ws)$/.test(name)) violations.push(`${file} imports ${name} (from ${entry})`);
       }
     }
     expect(violations).toEqual([]);

@@ -1,0 +1,151 @@
+// The Node adapter's object host: rooms load on use, unload when idle, reload from their SQLite file,
+// stay within their bound, and keep their alarm across a restart of the process.
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { DatabaseSync } from "node:sqlite";
+import { afterAll, describe, expect, it } from "vitest";
+import { nodeSqlite } from "../../../persistence/nodeSqlite.ts";
+import { AlarmBook } from "../../../server/node/alarms.ts";
+import { nodeDurability } from "../../../server/node/durability.ts";
+import { HostFullError, NodeNamespace, type LoadedObject, type ObjectContext } from "../../../server/node/objectHost.ts";
+
+const folders: string[] = [];
+const tempFolder = () => {
+  const folder = mkdtempSync(join(tmpdir(), "edgeroom-host-"));
+  folders.push(folder);
+  return folder;
+};
+afterAll(() => {
+  for (const folder of folders) rmSync(folder, { recursive: true, force: true });
+});
+
+/** A counter object over its own SQLite; `sockets` stands for live sockets. */
+function counters(folder: string, maxLoaded: number, log: string[] = []) {
+  const sockets = new Map<string, number>();
+  const namespace = new NodeNamespace({
+    kind: "Counter",
+    folder,
+    maxLoaded,
+    idleUnloadMs: 60_000,
+    serializeCalls: true,
+    load: (context: ObjectContext): LoadedObject => {
+      const sql = nodeSqlite(context.db!).sql;
+      sql.exec("CREATE TABLE IF NOT EXISTS n (v INTEGER)");
+      log.push(`load ${context.name}`);
+      return {
+        instance: {
+          add: (by: number) => {
+            sql.exec("INSERT INTO n (v) VALUES (?)", by);
+            return sql.exec<{ total: number }>("SELECT sum(v) AS total FROM n").one().total;
+          },
+          erase: () => context.eraseOnUnload(),
+        },
+        socketCount: () => sockets.get(context.name) ?? 0,
+        alarm: async () => void log.push(`alarm ${context.name}`),
+        unload: () => void log.push(`unload ${context.name}`),
+      };
+    },
+  });
+  return { namespace, sockets, log };
+}
+
+describe("NodeNamespace", () => {
+  it("loads on the first call, unloads when idle, and reloads from the object's SQLite file", async () => {
+    const { namespace, log } = counters(tempFolder(), 10);
+    const stub = namespace.getByName("a");
+    expect(await stub.add!(2)).toBe(2);
+    expect(await stub.add!(3)).toBe(5);
+    namespace.sweep(Date.now() + 60_000);
+    expect(namespace.isLoaded("a")).toBe(false);
+    expect(await stub.add!(1)).toBe(6);
+    expect(log).toEqual(["load a", "unload a", "load a"]);
+    namespace.close();
+  });
+
+  it("never unloads an object with live sockets", async () => {
+    const { namespace, sockets } = counters(tempFolder(), 10);
+    await namespace.getByName("busy").add!(1);
+    sockets.set("busy", 1);
+    namespace.sweep(Date.now() + 600_000);
+    expect(namespace.isLoaded("busy")).toBe(true);
+    namespace.close();
+  });
+
+  it("past maxLoaded unloads the least recently used idle object, and refuses when every one is busy", async () => {
+    const { namespace, sockets, log } = counters(tempFolder(), 2);
+    await namespace.getByName("a").add!(1);
+    await namespace.getByName("b").add!(1);
+    await namespace.getByName("a").add!(1);
+    await namespace.getByName("c").add!(1);
+    expect(namespace.loadedCount).toBe(2);
+    expect(log).toContain("unload b");
+    expect(namespace.isLoaded("a")).toBe(true);
+    sockets.set("a", 1);
+    sockets.set("c", 1);
+    await expect(namespace.getByName("d").add!(1)).rejects.toThrow(HostFullError);
+    expect(namespace.loadedCount).toBe(2);
+    namespace.close();
+  });
+
+  it("a stub is not a promise (async functions return it) and getServerByName's setName is accepted", async () => {
+    const { namespace } = counters(tempFolder(), 10);
+    const stub = await (async () => namespace.get(namespace.idFromName("x")))();
+    await stub.setName!("x");
+    expect(await stub.add!(4)).toBe(4);
+    namespace.close();
+  });
+
+  it("an erased object's file is gone once it unloads", async () => {
+    const { namespace } = counters(tempFolder(), 10);
+    await namespace.getByName("gone").add!(5);
+    await namespace.getByName("gone").erase!();
+    expect(namespace.isLoaded("gone")).toBe(false);
+    expect(await namespace.getByName("gone").add!(1)).toBe(1);
+    namespace.close();
+  });
+});
+
+describe("AlarmBook", () => {
+  it("keeps an alarm across a restart and fires it once due", async () => {
+    const path = join(tempFolder(), "alarms.sqlite");
+    const first = new AlarmBook(new DatabaseSync(path), async () => {});
+    first.set("DocRoom", "r1", Date.now() + 60_000);
+    first.set("DocRoom", "r2", Date.now() - 1);
+    first.close();
+    const fired: string[] = [];
+    let fire: () => void;
+    const done = new Promise<void>((resolve) => (fire = resolve));
+    const second = new AlarmBook(new DatabaseSync(path), async (kind, name) => {
+      fired.push(`${kind}/${name}`);
+      fire();
+    });
+    await done;
+    expect(fired).toEqual(["DocRoom/r2"]);
+    expect(second.get("DocRoom", "r2")).toBeNull();
+    expect(second.get("DocRoom", "r1")).not.toBeNull();
+    second.close();
+  });
+});
+
+describe("nodeDurability", () => {
+  it("sends an acknowledgement only after the outermost transaction commits, and never after a rollback", async () => {
+    const { db, durability } = nodeDurability(nodeSqlite(new DatabaseSync(":memory:")));
+    db.sql.exec("CREATE TABLE t (v INTEGER)");
+    const sent: string[] = [];
+    db.transactionSync(() => {
+      db.sql.exec("INSERT INTO t VALUES (1)");
+      durability.afterDurable(() => sent.push("one"));
+      db.transactionSync(() => durability.afterDurable(() => sent.push("nested")));
+      expect(sent).toEqual([]);
+    });
+    expect(() =>
+      db.transactionSync(() => {
+        durability.afterDurable(() => sent.push("rolled back"));
+        throw new Error("no");
+      }),
+    ).toThrow("no");
+    await Promise.resolve();
+    expect(sent).toEqual(["one", "nested"]);
+  });
+});
