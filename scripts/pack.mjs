@@ -3,7 +3,8 @@
 //                     with the subpaths edgeroom/game, edgeroom/protocol, edgeroom/webhook and, when it
 //                     exists, edgeroom/token;
 //                     its D1 migrations (migrations/, for a wrangler.toml's migrations_dir) and the deploy
-//                     preflight as the bin edgeroom-preflight;
+//                     preflight as the bin edgeroom-preflight; edgeroom/node (the same service on one
+//                     Node 22 process) and its command as the bin edgeroom (`npx edgeroom serve`);
 //   @edgeroom/client  the SDK as scripts/build-sdk.mjs builds it (client-sdk/dist);
 //   @edgeroom/react   the React bindings (client-sdk/react/), which import react, @edgeroom/client and yjs.
 // JavaScript from esbuild (dependencies stay imports, never copies), declarations from tsc.
@@ -18,7 +19,7 @@ const out = join(projectRoot, "dist/packages");
 const staging = join(out, "build");
 
 /** Packages the server code imports and the user's install supplies: bundling them would ship a second copy. */
-const EXTERNAL = ["partyserver", "hono", "jose", "zod", "yjs", "y-protocols", "lib0"];
+const EXTERNAL = ["partyserver", "hono", "jose", "zod", "yjs", "y-protocols", "lib0", "ws"];
 
 /**
  * The `edgeroom` package's entry points, subpath -> source file, from the list the boundary test
@@ -30,13 +31,22 @@ for (const [subpath, file] of Object.entries(ENTRIES.edgeroom)) {
   if (existsSync(join(projectRoot, file))) SERVER_ENTRIES[subpath] = file;
   else console.warn(`pack: ${file} does not exist yet; edgeroom${subpath.slice(1)} is left out of this build`);
 }
+/**
+ * Files of edgeroom/node that are loaded by path rather than imported: the command `edgeroom serve`
+ * (bin) and the `cloudflare:workers` module the Node adapter resolves for the Worker's code
+ * (server/node/workersShim.ts names it cloudflare-workers.js beside itself).
+ */
+const NODE_FILES = SERVER_ENTRIES["./node"] ? { cli: "server/node/cli.ts", "cloudflare-workers": "server/node/cloudflareWorkers.ts" } : {};
 
 
 async function packServer() {
   const dir = join(staging, "edgeroom");
   const entryName = (subpath) => (subpath === "." ? "index" : subpath.slice(2));
   const result = await build({
-    entryPoints: Object.entries(SERVER_ENTRIES).map(([subpath, file]) => ({ in: join(projectRoot, file), out: entryName(subpath) })),
+    entryPoints: [
+      ...Object.entries(SERVER_ENTRIES).map(([subpath, file]) => ({ in: join(projectRoot, file), out: entryName(subpath) })),
+      ...Object.entries(NODE_FILES).map(([out, file]) => ({ in: join(projectRoot, file), out })),
+    ],
     outdir: join(dir, "dist"),
     bundle: true,
     // One copy of each shared module (the game registry above all) however many entries import it.
@@ -44,7 +54,7 @@ async function packServer() {
     format: "esm",
     platform: "neutral",
     target: "es2022",
-    external: ["cloudflare:*", ...EXTERNAL.flatMap((name) => [name, `${name}/*`])],
+    external: ["cloudflare:*", "node:*", ...EXTERNAL.flatMap((name) => [name, `${name}/*`])],
     metafile: true,
     sourcemap: true,
     logLevel: "warning",
@@ -72,7 +82,7 @@ async function packServer() {
     exports: { ...exportsMap, "./package.json": "./package.json" },
     types: exportsMap["."].types,
     files: ["dist", "types", "migrations", "bin", "README.md"],
-    bin: { "edgeroom-preflight": "./bin/preflight.mjs" },
+    bin: { "edgeroom-preflight": "./bin/preflight.mjs", ...(NODE_FILES.cli ? { edgeroom: "./dist/cli.js" } : {}) },
     // Ranges, so the app's own copies (zod, yjs) are shared rather than installed twice.
     dependencies: Object.fromEntries(used.map((name) => [name, `^${versionOf(name)}`])),
     // The preflight reads wrangler.toml with the project's own wrangler. Optional: a Node backend that
@@ -187,7 +197,7 @@ function usedPackages(metafile) {
   const names = new Set();
   for (const output of Object.values(metafile.outputs)) {
     for (const { path, external } of output.imports) {
-      if (!external || path.startsWith("cloudflare:")) continue;
+      if (!external || path.startsWith("cloudflare:") || path.startsWith("node:")) continue;
       const name = path.startsWith("@") ? path.split("/").slice(0, 2).join("/") : path.split("/")[0];
       if (!EXTERNAL.includes(name)) throw new Error(`pack: the bundle imports ${name}, which is not in EXTERNAL`);
       names.add(name);

@@ -1,5 +1,5 @@
 import { timingSafeEqual } from "node:crypto";
-import { registerHooks } from "node:module";
+import * as nodeModule from "node:module";
 import { MemoryCache } from "./memoryCache.ts";
 
 /**
@@ -8,6 +8,10 @@ import { MemoryCache } from "./memoryCache.ts";
  * app is imported, with the Workers globals the app uses (the Node entry imports the app dynamically, after this).
  */
 export function installWorkersShim(): void {
+  // registerHooks arrived in Node 22.15 (node:sqlite in 22.5): say so instead of failing on a missing export.
+  if (typeof nodeModule.registerHooks !== "function") {
+    throw new Error(`edgeroom/node needs Node 22.15 or later (module.registerHooks, node:sqlite); this is Node ${process.versions.node}`);
+  }
   if ((globalThis as { caches?: unknown }).caches === undefined) {
     Object.defineProperty(globalThis, "caches", { value: { default: new MemoryCache(), open: async () => new MemoryCache() }, configurable: true });
   }
@@ -21,7 +25,7 @@ export function installWorkersShim(): void {
   }
   const fromSource = import.meta.url.endsWith(".ts");
   const shim = new URL(fromSource ? "./cloudflareWorkers.ts" : "./cloudflare-workers.js", import.meta.url).href;
-  registerHooks({
+  nodeModule.registerHooks({
     resolve(specifier, context, nextResolve) {
       if (specifier === "cloudflare:workers") return { url: shim, shortCircuit: true };
       return nextResolve(specifier, context);
