@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * `npx edgeroom serve --port 8787 --data ./edgeroom-data [--host 127.0.0.1] [--config ./edgeroom.config.js]`:
+ * `npx edgeroom serve --port 8787 --data ./edgeroom-data [--host 127.0.0.1] [--config ./edgeroom.config.js] [--assets ./dist]`:
  * the Node adapter as a command. The config module's default export is what createEdgeroom takes
  * (games, auth, origins, limits, hooks); without one the server runs documents only. Secrets and
  * variables come from the environment by their README names (AUTH_SECRET, ADMIN_TOKEN, ...).
@@ -11,19 +11,20 @@ import { parseArgs } from "node:util";
 import type { EdgeroomConfig } from "../edgeroom.ts";
 import { serve } from "./index.ts";
 
-const USAGE = "usage: edgeroom serve --port <port> --data <folder> [--host <address>] [--config <module>]";
+const USAGE = "usage: edgeroom serve --port <port> --data <folder> [--host <address>] [--config <module>] [--assets <folder>]";
 
 async function main(argv: string[]): Promise<void> {
   const [command, ...rest] = argv;
   if (command !== "serve") throw new UsageError(command === undefined ? USAGE : `unknown command "${command}"\n${USAGE}`);
   const { values } = parseArgs({
     args: rest,
-    options: { port: { type: "string", default: "8787" }, data: { type: "string", default: "./edgeroom-data" }, host: { type: "string", default: "127.0.0.1" }, config: { type: "string" } },
+    options: { port: { type: "string", default: "8787" }, data: { type: "string", default: "./edgeroom-data" }, host: { type: "string", default: "127.0.0.1" }, config: { type: "string" }, assets: { type: "string" } },
   });
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be a port number, got "${values.port}"`);
   const config = values.config ? await loadConfig(values.config) : { games: [] };
-  const server = await serve({ port, host: values.host, dataDir: resolve(values.data!), config });
+  const assets = values.assets === undefined ? undefined : resolve(values.assets);
+  const server = await serve({ port, host: values.host, dataDir: resolve(values.data!), config, assets });
   console.log(JSON.stringify({ event: "listening", url: server.url, data: resolve(values.data!) }));
   const stop = () => void server.close().then(() => process.exit(0));
   process.once("SIGINT", stop);

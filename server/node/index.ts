@@ -32,6 +32,8 @@ export interface ServeOptions {
   config: EdgeroomConfig;
   /** Variables and secrets (AUTH_SECRET, ADMIN_TOKEN, DEV_TOKENS...); default process.env. */
   vars?: Record<string, string | undefined>;
+  /** A folder of static pages served for paths outside /v1/ (your built client), as wrangler.toml's [assets]. */
+  assets?: string;
   /** Rooms loaded at once, per kind; default 1000. */
   maxLoadedRooms?: number;
   /** Idle time before a room without sockets is unloaded, in ms; default 30 000. */
@@ -55,5 +57,6 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
     engines: { ...defaultEngines(), ...options.engines },
     maxLoadedRooms: options.maxLoadedRooms,
     roomIdleMs: options.roomIdleMs,
+    assets: options.assets,
   });
 }

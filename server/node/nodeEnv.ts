@@ -73,7 +73,7 @@ export function createNodeEnv(options: NodeEnvOptions): NodeEnv {
       maxLoaded: options.maxLoadedRooms ?? DEFAULT_MAX_LOADED_ROOMS,
       idleUnloadMs: options.roomIdleMs ?? DEFAULT_ROOM_IDLE_MS,
       serializeCalls: false,
-      load: roomLoader(factory ?? missingEngine(kind), alarms, archive, () => pending, () => byKind.get(kind)!),
+      load: roomLoader(factory ?? missingEngine(kind), env as unknown as Env, alarms, archive, () => pending, () => byKind.get(kind)!),
     });
   const typedEnv = env as unknown as Env;
   const namespaces = [

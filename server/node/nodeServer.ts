@@ -6,6 +6,7 @@ import { createEdgeroom, type EdgeroomConfig } from "../edgeroom.ts";
 import { createNodeEnv, type NodeEnvOptions } from "./nodeEnv.ts";
 import { HostFullError } from "./objectHost.ts";
 import { attachSocket } from "./roomHost.ts";
+import { serveAsset } from "./staticAssets.ts";
 
 /** Largest request body the server reads, in bytes; the routes' own bounds are far lower. */
 const MAX_BODY_BYTES = 1024 * 1024;
@@ -17,6 +18,8 @@ export interface NodeServerOptions extends NodeEnvOptions {
   /** The address to bind; 127.0.0.1 unless told otherwise. */
   host?: string;
   config: EdgeroomConfig;
+  /** A folder of static pages served for paths outside /v1/, as wrangler.toml's [assets]; none by default. */
+  assets?: string;
 }
 
 export interface RunningServer {
@@ -42,6 +45,8 @@ export async function startNodeServer(options: NodeServerOptions): Promise<Runni
     ({ waitUntil: (promise: Promise<unknown>) => void promise.catch((error) => console.error(JSON.stringify({ event: "wait_until_failed", error: String(error) }))), passThroughOnException: () => {}, props: {} }) as unknown as ExecutionContext;
   const answer = async (request: Request): Promise<Response> => {
     try {
+      const asset = options.assets ? await serveAsset(options.assets, request) : null;
+      if (asset) return asset;
       return await edgeroom.fetch(request, nodeEnv.env, executionContext());
     } catch (error) {
       const isFull = error instanceof HostFullError;

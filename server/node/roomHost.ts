@@ -18,7 +18,8 @@ export interface NodeRoomEngine {
   unload?(): void;
 }
 
-export type RoomEngineFactory = (ports: RoomPorts) => NodeRoomEngine;
+/** Makes a room's engine from its ports and the Worker's env (D1, the rate limiter, settings), as the Durable Object shells do. */
+export type RoomEngineFactory = (ports: RoomPorts, env: Env) => NodeRoomEngine;
 
 /** The query parameter the edge puts the connection id in (server/routes/roomForward.ts). */
 const CONNECTION_ID_PARAM = "_pk";
@@ -36,7 +37,7 @@ const roomState = new WeakMap<LoadedObject, RoomSockets>();
  * its engine. The loaded object's `fetch` answers an upgrade with a pending accept, every other
  * request with 404; its other methods are the engine's.
  */
-export function roomLoader(create: RoomEngineFactory, alarms: AlarmBook, archive: ArchivePort, pending: () => PendingAccepts, namespace: () => NodeNamespace) {
+export function roomLoader(create: RoomEngineFactory, env: Env, alarms: AlarmBook, archive: ArchivePort, pending: () => PendingAccepts, namespace: () => NodeNamespace) {
   return (context: ObjectContext): LoadedObject => {
     const { kind, name } = context;
     const db = context.db!;
@@ -72,7 +73,7 @@ export function roomLoader(create: RoomEngineFactory, alarms: AlarmBook, archive
       random: { uuid: () => crypto.randomUUID() },
       archive,
     };
-    const engine = create(ports);
+    const engine = create(ports, env);
     const instance: Record<string, unknown> = new Proxy(engine as unknown as Record<string, unknown>, {
       get: (target, property) => {
         if (property === "fetch") {

@@ -1,6 +1,6 @@
 // The Node adapter's D1 and R2 stand-ins run the same contract suites as the real stores' twins,
 // and the archive keeps every key inside its folder.
-import { mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative, sep } from "node:path";
 import { DatabaseSync } from "node:sqlite";
@@ -11,6 +11,7 @@ import { R2ReplayArchive } from "../../../persistence/r2ReplayArchive.ts";
 import { replayArchiveContract } from "../../../persistence/replayArchive.contract.ts";
 
 import { FsArchive, keyToPath } from "../../../server/node/fsArchive.ts";
+import { serveAsset } from "../../../server/node/staticAssets.ts";
 import { applyMigrations, nodeD1 } from "../../../server/node/d1.ts";
 
 const folders: string[] = [];
@@ -88,5 +89,24 @@ describe("FsArchive", () => {
     await archive.delete(["doc/r1/v1", "doc/r1/v2"]);
     expect((await archive.list({ prefix: "doc/" })).objects.map((o) => o.key)).toEqual(["doc/r10/v1"]);
     expect(await archive.get("doc/r1/v1")).toBeNull();
+  });
+});
+
+describe("serveAsset", () => {
+  it("serves files of its folder only, never /v1/ paths, and a folder's index.html", async () => {
+    const parent = tempFolder();
+    const folder = join(parent, "site");
+    mkdirSync(join(folder, "docs"), { recursive: true });
+    writeFileSync(join(folder, "index.html"), "home");
+    writeFileSync(join(folder, "docs", "index.html"), "docs");
+    writeFileSync(join(folder, "app.js"), "code");
+    writeFileSync(join(parent, "secret.txt"), "secret");
+    const get = (path: string) => serveAsset(folder, new Request(`http://127.0.0.1${path}`));
+    expect(await (await get("/"))!.text()).toBe("home");
+    expect(await (await get("/docs/"))!.text()).toBe("docs");
+    expect((await get("/app.js"))!.headers.get("Content-Type")).toMatch(/javascript/);
+    for (const path of ["/../secret.txt", "/%2e%2e/secret.txt", "/docs/%2E%2E%2F..%2Fsecret.txt", "/v1/health", "/missing.html"]) {
+      expect(await get(path), path).toBeNull();
+    }
   });
 });
