@@ -1,6 +1,7 @@
 import { nodeSqlite } from "../../persistence/nodeSqlite.ts";
 import type { AlarmBook } from "./alarms.ts";
 import type { LoadedObject, ObjectContext } from "./objectHost.ts";
+import { eraseSqlite } from "./sqliteFile.ts";
 
 type DurableObjectClass = new (ctx: DurableObjectState, env: Env) => object;
 
@@ -26,7 +27,7 @@ export function durableObjectLoader(Class: DurableObjectClass, env: Env, alarms:
       deleteAlarm: async () => alarms.delete(kind, name),
       deleteAll: async () => {
         alarms.delete(kind, name);
-        context.eraseOnUnload();
+        if (context.db) eraseSqlite(context.db);
       },
       sync: async () => {},
     };

@@ -1,4 +1,4 @@
-import { mkdirSync, rmSync } from "node:fs";
+import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import type { DatabaseSync } from "node:sqlite";
 import { segmentToName } from "./fsArchive.ts";
@@ -21,8 +21,6 @@ export interface ObjectContext {
   name: string;
   /** The object's own SQLite file, or null for objects without storage. */
   db: DatabaseSync | null;
-  /** Removes the object's file once it is unloaded (an admin delete). */
-  eraseOnUnload(): void;
   /** Unloads the object once the current call returns: the next call loads it afresh. */
   drop(): void;
 }
@@ -53,7 +51,6 @@ interface Slot {
   lastUsedAt: number;
   callsInFlight: number;
   queue: Promise<unknown>;
-  isErased: boolean;
   isDropped: boolean;
 }
 
@@ -161,15 +158,11 @@ export class NodeNamespace {
     }
     if (this.#loaded.size >= this.#options.maxLoaded) this.#makeRoom();
     const db = this.#options.folder ? openSqliteFile(this.#pathOf(name)) : null;
-    const slot: Slot = { object: undefined as unknown as LoadedObject, db, lastUsedAt: Date.now(), callsInFlight: 0, queue: Promise.resolve(), isErased: false, isDropped: false };
+    const slot: Slot = { object: undefined as unknown as LoadedObject, db, lastUsedAt: Date.now(), callsInFlight: 0, queue: Promise.resolve(), isDropped: false };
     const context: ObjectContext = {
       kind: this.#options.kind,
       name,
       db,
-      eraseOnUnload: () => {
-        slot.isErased = true;
-        slot.isDropped = true;
-      },
       drop: () => {
         slot.isDropped = true;
         queueMicrotask(() => {
@@ -201,10 +194,6 @@ export class NodeNamespace {
       slot.object.unload();
     } finally {
       slot.db?.close();
-      if (slot.isErased && this.#options.folder) {
-        const path = this.#pathOf(name);
-        for (const suffix of ["", "-wal", "-shm"]) rmSync(path + suffix, { force: true });
-      }
     }
   }
 

@@ -5,6 +5,7 @@ import type { AlarmBook } from "./alarms.ts";
 import type { LoadedObject, NodeNamespace, ObjectContext } from "./objectHost.ts";
 import type { PendingAccepts } from "./pendingAccepts.ts";
 import { nodeDurability } from "./durability.ts";
+import { eraseSqlite } from "./sqliteFile.ts";
 import { WsRoomSocket } from "./wsRoomSocket.ts";
 
 /** What the Node host needs of a room engine, beyond the RPC methods the routes and admin API call. */
@@ -50,7 +51,7 @@ export function roomLoader(create: RoomEngineFactory, env: Env, alarms: AlarmBoo
         storageBytes: () => durable.db.sql.databaseSize,
         deleteAll: async () => {
           alarms.delete(kind, name);
-          context.eraseOnUnload();
+          eraseSqlite(db);
         },
         drop: () => context.drop(),
       },

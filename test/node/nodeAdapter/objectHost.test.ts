@@ -8,6 +8,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { nodeSqlite } from "../../../persistence/nodeSqlite.ts";
 import { AlarmBook } from "../../../server/node/alarms.ts";
 import { nodeDurability } from "../../../server/node/durability.ts";
+import { eraseSqlite } from "../../../server/node/sqliteFile.ts";
 import { HostFullError, NodeNamespace, type LoadedObject, type ObjectContext } from "../../../server/node/objectHost.ts";
 
 const folders: string[] = [];
@@ -39,7 +40,12 @@ function counters(folder: string, maxLoaded: number, log: string[] = []) {
             sql.exec("INSERT INTO n (v) VALUES (?)", by);
             return sql.exec<{ total: number }>("SELECT sum(v) AS total FROM n").one().total;
           },
-          erase: () => context.eraseOnUnload(),
+          erase: () => {
+            eraseSqlite(context.db!);
+            // What the room writes right after lands in the emptied database.
+            sql.exec("CREATE TABLE n (v INTEGER)");
+            context.drop();
+          },
         },
         socketCount: () => sockets.get(context.name) ?? 0,
         alarm: async () => void log.push(`alarm ${context.name}`),
@@ -96,7 +102,7 @@ describe("NodeNamespace", () => {
     namespace.close();
   });
 
-  it("an erased object's file is gone once it unloads", async () => {
+  it("an erased object's database is empty at once, and the dropped object reloads from it", async () => {
     const { namespace } = counters(tempFolder(), 10);
     await namespace.getByName("gone").add!(5);
     await namespace.getByName("gone").erase!();
