@@ -78,7 +78,7 @@ describe("document rooms on the Node adapter", () => {
     }
   }, 30_000);
 
-  it("an operator inspects a room and kicks a user, who is closed with 4403", async () => {
+  it("an operator finds a room in the listing, inspects it and kicks a user, who is closed with 4403", async () => {
     const room = "admin-room";
     const target = sdk("target").doc(room);
     await target.whenStatus("saved");
@@ -86,10 +86,15 @@ describe("document rooms on the Node adapter", () => {
     expect(inspected.status).toBe(200);
     const details = (await inspected.json()) as { connectionList?: { user: string }[] };
     expect(details.connectionList?.map((connection) => connection.user)).toEqual(["target"]);
+    // The room's alarm reports it to the directory (D1 on node:sqlite), which the admin listing reads.
+    const listed = async () => ((await (await admin("/v1/admin/rooms")).json()) as { rooms: { room: string }[] }).rooms.map((entry) => entry.room);
+    const deadline = Date.now() + 15_000;
+    while (!(await listed()).includes(`doc/${room}`) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(await listed()).toContain(`doc/${room}`);
     const kicked = await admin(`/v1/admin/rooms/doc/${room}/kick`, { method: "POST", body: JSON.stringify({ userId: "target", reason: "removed by an operator" }) });
     expect(await kicked.json()).toEqual({ kicked: 1 });
     await target.whenStatus("closed").catch(() => {});
     expect(target.closeReason?.code).toBe(4403);
     expect((await admin("/v1/admin/rooms/doc/no-such-room")).status).toBe(404);
-  });
+  }, 30_000);
 });
