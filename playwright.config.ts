@@ -3,6 +3,8 @@ import { defineConfig } from "@playwright/test";
 /** E2E_PORT moves the suite's service, so two runs on one machine do not share a port or state. */
 export const E2E_PORT = Number(process.env.E2E_PORT ?? 8799);
 export const E2E_BASE_URL = `http://127.0.0.1:${E2E_PORT}`;
+/** E2E_ADAPTER=node runs the suite against the Node adapter (`edgeroom serve`) instead of wrangler dev. */
+export const E2E_ADAPTER: "workerd" | "node" = process.env.E2E_ADAPTER === "node" ? "node" : "workerd";
 
 /** Debian's Chromium, kept off every network but loopback (Playwright cannot download browsers here). */
 export const chromiumLaunchOptions = {
@@ -31,7 +33,7 @@ export default defineConfig({
   reporter: [["list"], ["json", { outputFile: "test-results/playwright.json" }]],
   use: { baseURL: E2E_BASE_URL, launchOptions: chromiumLaunchOptions, trace: "off" },
   webServer: {
-    command: "node scripts/serve-for-tests.mjs",
+    command: E2E_ADAPTER === "node" ? "node scripts/serve-node-for-tests.mjs" : "node scripts/serve-for-tests.mjs",
     url: `${E2E_BASE_URL}/v1/health`,
     reuseExistingServer: false,
     timeout: 60_000,

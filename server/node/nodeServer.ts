@@ -10,8 +10,12 @@ import { serveAsset } from "./staticAssets.ts";
 
 /** Largest request body the server reads, in bytes; the routes' own bounds are far lower. */
 const MAX_BODY_BYTES = 1024 * 1024;
-/** Largest WebSocket message `ws` accepts, in bytes; rooms apply their own lower bounds. */
-const MAX_WS_MESSAGE_BYTES = 1024 * 1024;
+/**
+ * Largest WebSocket message `ws` accepts, in bytes: Cloudflare's own limit (32 MiB), so a room sees every
+ * frame workerd would hand it and closes an oversize one with its own code (4413 past DocLimits.MAX_MESSAGE_BYTES);
+ * past this, `ws` closes with 1009 as workerd does.
+ */
+const MAX_WS_MESSAGE_BYTES = 32 * 1024 * 1024;
 
 export interface NodeServerOptions extends NodeEnvOptions {
   port: number;

@@ -121,6 +121,8 @@ export async function attachSocket(namespace: NodeNamespace, name: string, ws: W
     const message = isBinary ? toBytes(data) : data.toString();
     void inRoom((engine) => engine.message(socket, message));
   });
+  // A protocol error (a frame past the size limit, a bad opcode): `ws` closes the socket and emits close next.
+  ws.on("error", (error) => console.error(JSON.stringify({ event: "socket_error", kind: namespace.kind, room: name, connection: id, error: String(error) })));
   ws.on("close", (code, reason) => {
     // A room unloaded meanwhile (an admin delete) has forgotten the socket already.
     if (!namespace.isLoaded(name)) return;
