@@ -106,7 +106,7 @@ async function toRequest(req: IncomingMessage, bindHost: string): Promise<Reques
     if (value === undefined) continue;
     for (const one of Array.isArray(value) ? value : [value]) headers.append(name, one);
   }
-  headers.set("CF-Connecting-IP", normalizeAddress(req.socket.remoteAddress ?? ""));
+  headers.set("CF-Connecting-IP", clientAddress(req));
   const hasBody = req.method !== "GET" && req.method !== "HEAD";
   const body = hasBody ? await readBody(req) : undefined;
   return new Request(url, { method: req.method, headers, body });
@@ -114,6 +114,26 @@ async function toRequest(req: IncomingMessage, bindHost: string): Promise<Reques
 
 /** `::ffff:127.0.0.1`, as a dual-stack socket reports an IPv4 client, is 127.0.0.1. */
 const normalizeAddress = (address: string) => address.replace(/^::ffff:(?=\d+\.\d+\.\d+\.\d+$)/, "");
+
+const LOOPBACK_PEERS = new Set(["127.0.0.1", "::1"]);
+
+/**
+ * The client's address, which the Worker reads from CF-Connecting-IP (loopback-only development
+ * tokens, per-address rate limits). A peer on another machine is the client, whatever its headers
+ * say. A peer on this machine may be a reverse proxy (nginx, Caddy, cloudflared) relaying someone
+ * else: its CF-Connecting-IP, else the last X-Forwarded-For entry (the one the proxy itself
+ * appended), names the client, so a proxy that rewrites Host to 127.0.0.1 does not make every
+ * visitor loopback. A process on the machine could claim any address anyway.
+ */
+function clientAddress(req: IncomingMessage): string {
+  const peer = normalizeAddress(req.socket.remoteAddress ?? "");
+  if (!LOOPBACK_PEERS.has(peer)) return peer;
+  const relayed = req.headers["cf-connecting-ip"];
+  if (typeof relayed === "string" && relayed.trim() !== "") return normalizeAddress(relayed.trim());
+  const forwarded = req.headers["x-forwarded-for"];
+  const last = (Array.isArray(forwarded) ? forwarded.join(",") : forwarded)?.split(",").at(-1)?.trim();
+  return last ? normalizeAddress(last) : peer;
+}
 
 async function readBody(req: IncomingMessage): Promise<Uint8Array> {
   const chunks: Buffer[] = [];
