@@ -1,4 +1,4 @@
-import type { ChildProcess } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 // @ts-expect-error: a plain .mjs helper shared with `npm start`, no type declarations.
 import { applyLocalMigrations, raisedLimitVars, spawnWranglerDev } from "../../scripts/wrangler.mjs";
 import { eventually } from "./service.ts";
@@ -17,8 +17,11 @@ export async function startService(
   // A service left on the port by an earlier run would answer the health check below, and the
   // test would kill and restart its own while talking to that one.
   if (await isServing(port)) throw new Error(`port ${port} already serves something; stop it first (a service left from an earlier run?)`);
-  if (migrate) applyLocalMigrations({ persistTo });
-  const child: ChildProcess = spawnWranglerDev({ port, persistTo, stdio: "ignore", detached: true, vars: { ...raisedLimitVars, ...vars } });
+  // E2E_ADAPTER=node: the same service on the Node adapter, which applies its migrations itself.
+  if (migrate && !isNodeAdapter) applyLocalMigrations({ persistTo });
+  const child: ChildProcess = isNodeAdapter
+    ? spawnNodeAdapter({ port, dataDir: persistTo, vars: { ...raisedLimitVars, ...vars } })
+    : spawnWranglerDev({ port, persistTo, stdio: "ignore", detached: true, vars: { ...raisedLimitVars, ...vars } });
   // If the test process ends without killTree (an uncaught error), the service goes with it.
   const killOnExit = () => {
     if (isAlive(-child.pid!)) process.kill(-child.pid!, "SIGKILL");
@@ -38,6 +41,14 @@ export async function startService(
     }
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
+}
+
+const isNodeAdapter = process.env.E2E_ADAPTER === "node";
+
+/** `edgeroom serve` from the sources, in its own process group as wrangler is, with the repo's games. */
+function spawnNodeAdapter({ port, dataDir, vars }: { port: number; dataDir: string; vars: Record<string, string> }): ChildProcess {
+  const args = ["--experimental-transform-types", "--no-warnings", "server/node/cli.ts", "serve", "--port", String(port), "--data", dataDir, "--config", "test/node/nodeAdapter/config.ts"];
+  return spawn(process.execPath, args, { env: { ...process.env, DEV_TOKENS: "on", ...vars }, stdio: "ignore", detached: true });
 }
 
 /** SIGKILL to the whole process group: wrangler and the workerd it started get no chance to flush. */

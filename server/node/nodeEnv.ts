@@ -72,6 +72,7 @@ export function createNodeEnv(options: NodeEnvOptions): NodeEnv {
       folder: roomsFolder(kind),
       maxLoaded: options.maxLoadedRooms ?? DEFAULT_MAX_LOADED_ROOMS,
       idleUnloadMs: options.roomIdleMs ?? DEFAULT_ROOM_IDLE_MS,
+      synchronous: "NORMAL",
       serializeCalls: false,
       load: roomLoader(factory ?? missingEngine(kind), env as unknown as Env, alarms, archive, () => pending, () => byKind.get(kind)!),
     });
@@ -79,8 +80,8 @@ export function createNodeEnv(options: NodeEnvOptions): NodeEnv {
   const namespaces = [
     room("DocRoom", options.engines.doc),
     room("GameRoom", options.engines.game),
-    new NodeNamespace({ kind: "Matchmaker", folder: roomsFolder("Matchmaker"), maxLoaded: MAX_LOADED_MATCHMAKERS, idleUnloadMs: options.roomIdleMs ?? DEFAULT_ROOM_IDLE_MS, serializeCalls: true, load: durableObjectLoader(Matchmaker, typedEnv, alarms) }),
-    new NodeNamespace({ kind: "RateLimiter", folder: null, maxLoaded: MAX_LOADED_LIMITERS, idleUnloadMs: LIMITER_IDLE_MS, serializeCalls: true, load: durableObjectLoader(RateLimiter, typedEnv, alarms) }),
+    new NodeNamespace({ kind: "Matchmaker", folder: roomsFolder("Matchmaker"), maxLoaded: MAX_LOADED_MATCHMAKERS, idleUnloadMs: options.roomIdleMs ?? DEFAULT_ROOM_IDLE_MS, synchronous: "FULL", serializeCalls: true, load: durableObjectLoader(Matchmaker, typedEnv, alarms) }),
+    new NodeNamespace({ kind: "RateLimiter", folder: null, maxLoaded: MAX_LOADED_LIMITERS, idleUnloadMs: LIMITER_IDLE_MS, synchronous: "FULL", serializeCalls: true, load: durableObjectLoader(RateLimiter, typedEnv, alarms) }),
   ];
   for (const namespace of namespaces) {
     byKind.set(namespace.kind, namespace);

@@ -21,6 +21,8 @@ export interface ObjectContext {
   name: string;
   /** The object's own SQLite file, or null for objects without storage. */
   db: DatabaseSync | null;
+  /** Where that file is. */
+  path: string | null;
   /** Unloads the object once the current call returns: the next call loads it afresh. */
   drop(): void;
 }
@@ -33,6 +35,8 @@ export interface NamespaceOptions {
   maxLoaded: number;
   /** An object with no socket and no call for this long is unloaded (its file stays). */
   idleUnloadMs: number;
+  /** FULL: each commit is on disk when it returns. NORMAL: the object syncs its log itself (rooms, durability.ts). */
+  synchronous: "FULL" | "NORMAL";
   /** Whether calls run one at a time, as a Durable Object's input gate runs them (objects written for DOs). */
   serializeCalls: boolean;
   load(context: ObjectContext): LoadedObject;
@@ -157,12 +161,14 @@ export class NodeNamespace {
       return existing;
     }
     if (this.#loaded.size >= this.#options.maxLoaded) this.#makeRoom();
-    const db = this.#options.folder ? openSqliteFile(this.#pathOf(name)) : null;
+    const path = this.#options.folder ? this.#pathOf(name) : null;
+    const db = path ? openSqliteFile(path, this.#options.synchronous) : null;
     const slot: Slot = { object: undefined as unknown as LoadedObject, db, lastUsedAt: Date.now(), callsInFlight: 0, queue: Promise.resolve(), isDropped: false };
     const context: ObjectContext = {
       kind: this.#options.kind,
       name,
       db,
+      path,
       drop: () => {
         slot.isDropped = true;
         queueMicrotask(() => {

@@ -42,7 +42,7 @@ export function roomLoader(create: RoomEngineFactory, env: Env, alarms: AlarmBoo
   return (context: ObjectContext): LoadedObject => {
     const { kind, name } = context;
     const db = context.db!;
-    const durable = nodeDurability(nodeSqlite(db));
+    const durable = nodeDurability(nodeSqlite(db), context.path!);
     const state: RoomSockets = { sockets: new Map(), timers: new Set() };
     const ports: RoomPorts = {
       host: {
@@ -95,6 +95,7 @@ export function roomLoader(create: RoomEngineFactory, env: Env, alarms: AlarmBoo
         for (const timer of state.timers) clearInterval(timer);
         state.timers.clear();
         engine.unload?.();
+        durable.close();
       },
     };
     roomState.set(loaded, state);

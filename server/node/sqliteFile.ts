@@ -2,13 +2,14 @@ import { DatabaseSync } from "node:sqlite";
 
 /**
  * Opens a SQLite file as every database of the Node adapter is opened: write-ahead log, and
- * synchronous = FULL, so a commit has reached the disk when it returns (what afterDurable relies on:
- * an acknowledgement sent after the commit returned survives a crash, SIGKILL or power loss).
+ * synchronous = FULL (a commit is on disk when it returns) unless the caller syncs the log itself:
+ * rooms open theirs with NORMAL and wait for an fsync of the log before any acknowledgement
+ * (durability.ts), so one fsync carries many commits.
  */
-export function openSqliteFile(path: string): DatabaseSync {
+export function openSqliteFile(path: string, synchronous: "FULL" | "NORMAL" = "FULL"): DatabaseSync {
   const db = new DatabaseSync(path);
   db.exec("PRAGMA journal_mode = WAL");
-  db.exec("PRAGMA synchronous = FULL");
+  db.exec(`PRAGMA synchronous = ${synchronous}`);
   db.exec("PRAGMA busy_timeout = 5000");
   return db;
 }

@@ -8,7 +8,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { nodeSqlite } from "../../../persistence/nodeSqlite.ts";
 import { AlarmBook } from "../../../server/node/alarms.ts";
 import { nodeDurability } from "../../../server/node/durability.ts";
-import { eraseSqlite } from "../../../server/node/sqliteFile.ts";
+import { eraseSqlite, openSqliteFile } from "../../../server/node/sqliteFile.ts";
 import { HostFullError, NodeNamespace, type LoadedObject, type ObjectContext } from "../../../server/node/objectHost.ts";
 
 const folders: string[] = [];
@@ -29,6 +29,7 @@ function counters(folder: string, maxLoaded: number, log: string[] = []) {
     folder,
     maxLoaded,
     idleUnloadMs: 60_000,
+    synchronous: "FULL",
     serializeCalls: true,
     load: (context: ObjectContext): LoadedObject => {
       const sql = nodeSqlite(context.db!).sql;
@@ -135,8 +136,10 @@ describe("AlarmBook", () => {
 });
 
 describe("nodeDurability", () => {
-  it("sends an acknowledgement only after the outermost transaction commits, and never after a rollback", async () => {
-    const { db, durability } = nodeDurability(nodeSqlite(new DatabaseSync(":memory:")));
+  it("acknowledges only after the log's fsync that follows the commit, never after a rollback, and many commits share one fsync", async () => {
+    const path = join(tempFolder(), "room.sqlite");
+    const file = openSqliteFile(path, "NORMAL");
+    const { db, durability, close } = nodeDurability(nodeSqlite(file), path);
     db.sql.exec("CREATE TABLE t (v INTEGER)");
     const sent: string[] = [];
     db.transactionSync(() => {
@@ -151,7 +154,18 @@ describe("nodeDurability", () => {
         throw new Error("no");
       }),
     ).toThrow("no");
+    // Not in the same turn: the fsync runs off the event loop.
     await Promise.resolve();
+    expect(sent).toEqual([]);
+    await durability.sync();
     expect(sent).toEqual(["one", "nested"]);
+    for (let i = 0; i < 50; i += 1) {
+      db.sql.exec("INSERT INTO t VALUES (?)", i);
+      durability.afterDurable(() => sent.push(`write ${i}`));
+    }
+    await durability.sync();
+    expect(sent).toHaveLength(52);
+    close();
+    file.close();
   });
 });
