@@ -1,7 +1,8 @@
 import { NodeDocRoom } from "./docRoom.ts";
+import { NodeGameRoom } from "./gameRoom.ts";
 import type { RoomEngineFactory } from "./roomHost.ts";
 
-/** The built-in room engines on Node. Game rooms follow once their engine runs on the room core. */
+/** The built-in room engines on Node: the same document and game engines the Durable Objects run. */
 export function defaultEngines(): { doc?: RoomEngineFactory; game?: RoomEngineFactory } {
-  return { doc: (ports, env) => new NodeDocRoom(ports, env) };
+  return { doc: (ports, env) => new NodeDocRoom(ports, env), game: (ports, env) => new NodeGameRoom(ports, env) };
 }
