@@ -49,6 +49,19 @@ export const SYSTEMS = {
     url: (port, room) => `ws://127.0.0.1:${port}/v1/doc/${room}`,
     ready: (port) => `http://127.0.0.1:${port}/v1/health`,
   },
+  /** The same service on the Node adapter (`edgeroom serve`, server/node/): one Node process, node:sqlite, ws. */
+  "edgeroom-node": {
+    protocol: "yjs",
+    needsToken: true,
+    start: (port) => {
+      const persistTo = mkdtempSync(join(tmpdir(), "edgeroom-bench-node-"));
+      const args = ["--experimental-transform-types", "--no-warnings", "server/node/cli.ts", "serve", "--port", String(port), "--data", persistTo, "--config", "test/node/nodeAdapter/config.ts"];
+      const vars = { ...localVars, ...raisedLimitVars, MAX_CONNECTIONS_PER_SUB: "1000" };
+      return withPersistDir(persistTo, pinned(process.execPath, args, { cwd: projectRoot, env: { ...process.env, ...vars }, stdio: ["ignore", "pipe", "inherit"], detached: true }));
+    },
+    url: (port, room) => `ws://127.0.0.1:${port}/v1/doc/${room}`,
+    ready: (port) => `http://127.0.0.1:${port}/v1/health`,
+  },
 };
 
 /** Where a started Edgeroom keeps its storage, for scenarios that measure it on disk. */
