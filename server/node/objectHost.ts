@@ -95,6 +95,14 @@ export class NodeNamespace {
         if (typeof property !== "string" || property === "then") return undefined;
         // partyserver's getServerByName names the object; here the name is already known.
         if (property === "setName") return async () => {};
+        // A socket or HTTP request to a full host gets a clear 503, as a Worker answers an overloaded object.
+        if (property === "fetch") {
+          return (...args: unknown[]) =>
+            this.call(name, property, args).catch((error: unknown) => {
+              if (!(error instanceof HostFullError)) throw error;
+              return Response.json({ error: { code: "server_busy", message: error.message } }, { status: 503, headers: { "Retry-After": "5" } });
+            });
+        }
         return (...args: unknown[]) => this.call(name, property, args);
       },
     });

@@ -91,6 +91,10 @@ describe("NodeNamespace", () => {
     sockets.set("a", 1);
     sockets.set("c", 1);
     await expect(namespace.getByName("d").add!(1)).rejects.toThrow(HostFullError);
+    // A socket's upgrade (a stub's fetch) is answered 503, which the server writes back as it is.
+    const refused = (await namespace.getByName("d").fetch!(new Request("http://room/"))) as Response;
+    expect(refused.status).toBe(503);
+    expect(await refused.json()).toMatchObject({ error: { code: "server_busy" } });
     expect(namespace.loadedCount).toBe(2);
     namespace.close();
   });
