@@ -92,7 +92,10 @@ export async function startNodeServer(options: NodeServerOptions): Promise<Runni
     env: nodeEnv.env,
     close: async () => {
       for (const client of wss.clients) client.terminate();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      // Idle keep-alive connections would hold close() open for seconds.
+      server.closeAllConnections();
+      await closed;
       nodeEnv.close();
     },
   };
