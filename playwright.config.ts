@@ -30,7 +30,8 @@ export default defineConfig({
   forbidOnly: Boolean(process.env.CI),
   fullyParallel: false,
   workers: 1,
-  reporter: [["list"], ["json", { outputFile: "test-results/playwright.json" }]],
+  // Each adapter's run writes its own report, so `npm test` counts both.
+  reporter: [["list"], ["json", { outputFile: E2E_ADAPTER === "node" ? "test-results/playwright-node.json" : "test-results/playwright.json" }]],
   use: { baseURL: E2E_BASE_URL, launchOptions: chromiumLaunchOptions, trace: "off" },
   webServer: {
     command: E2E_ADAPTER === "node" ? "node scripts/serve-node-for-tests.mjs" : "node scripts/serve-for-tests.mjs",

@@ -88,6 +88,21 @@ suite("end-to-end tests (Playwright, Chromium)", bin("playwright"), ["test", "--
   flaky: flakyTitles(report.suites),
 }));
 
+/**
+ * The same contracts on the Node adapter (issue 16's one suite, two runtimes): stock y-websocket sync, the SDK's
+ * `saved` edits back after a SIGKILL, a game through matchmaking to its end with the leaderboard and replay,
+ * admin inspect and kick, and the SDK's game client. Its own port, so its state never meets wrangler's.
+ */
+const NODE_ADAPTER_SPECS = ["e2e/stockClient.spec.ts", "e2e/crash.spec.ts", "e2e/games.spec.ts", "e2e/history.spec.ts", "e2e/admin.spec.ts", "e2e/gameSdk.spec.ts"];
+env.E2E_ADAPTER = "node";
+env.E2E_PORT = "8789";
+suite("end-to-end tests on the Node adapter (edgeroom serve)", bin("playwright"), ["test", "--forbid-only", ...NODE_ADAPTER_SPECS], "playwright-node.json", (report) => ({
+  passed: report.stats.expected + report.stats.flaky,
+  failed: report.stats.unexpected,
+  skipped: report.stats.skipped,
+  flaky: flakyTitles(report.suites).map((title) => `[node] ${title}`),
+}));
+
 for (const title of flaky) console.log(`flaky (failed, then passed on a retry): ${title}`);
 // The plain line CI reads; skipped and flaky counts follow it only when there are any.
 console.log(`\n${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ""}${flaky.length ? `, ${flaky.length} flaky` : ""}`);
