@@ -56,46 +56,85 @@ export const DOC_VERSIONS_MIGRATIONS = [
   ],
 ] as const;
 
-export class SqliteDocVersions {
-  readonly #sql: SqlExec;
+/**
+ * What a document room keeps of its versions (rooms/doc/docHistory.ts). SqliteDocVersions is the one
+ * rooms run on, so a version commits with its outbox entries; MemoryDocVersions (memoryDocVersions.ts)
+ * is its twin for engine tests and tools, and docVersions.contract.ts holds both to the same behaviour.
+ */
+export interface DocVersionStore {
+  /** When the last version was taken, and when a deferred one is due (null when none waits). */
+  schedule(): { lastVersionAt: number | null; dueAt: number | null };
+  /** Records that a version is owed at `dueAt`. */
+  defer(dueAt: number): void;
+  /** Forgets a deferred version (the document turned out unchanged, or one was taken). */
+  clearDue(): void;
+  /** The hash of the last version's document, or null before the first. */
+  lastHash(): string | null;
+  /** Counts an applied update by `sub`; returns the updates since the last version. */
+  noteUpdate(sub: string): number;
+  /** Records a version unless `hash` equals the last version's (an unchanged document); returns its id or null. */
+  add(snapshot: Uint8Array, hash: string, now: number): string | null;
+  /** Removes the versions past `retention` (and any bytes still waiting for upload); returns their ids. */
+  prune(retention: VersionRetention): string[];
+  /** The snapshot bytes of a version not yet uploaded, or null. */
+  pendingSnapshot(id: string): Uint8Array | null;
+  /** The version's snapshot is in the archive: its bytes leave the room. */
+  markUploaded(id: string): void;
+  get(id: string): DocVersion | null;
+  /** Versions, oldest first. */
+  list(): DocVersion[];
+}
 
-  constructor(sql: SqlExec) {
+/** Where version ids come from: the engine's Randomness port (rooms/engine/ports.ts), so no store reads a global. */
+export interface VersionIdSource {
+  uuid(): string;
+}
+
+/**
+ * A version's id: its time first, zero-padded, so ids sort as the versions were taken, then 8 hex digits
+ * that keep two of one ms apart. They are the uuid's last 8: random in a v4 uuid, and the ones that
+ * change between the sequential ids of a test's randomness (rooms/engine/testing/manualPorts.ts).
+ */
+export function newVersionId(now: number, random: VersionIdSource): string {
+  return `${String(now).padStart(15, "0")}-${random.uuid().slice(-8)}`;
+}
+
+export class SqliteDocVersions implements DocVersionStore {
+  readonly #sql: SqlExec;
+  readonly #random: VersionIdSource;
+
+  constructor(sql: SqlExec, random: VersionIdSource) {
     this.#sql = sql;
+    this.#random = random;
     migrate(sql, "doc_versions", DOC_VERSIONS_MIGRATIONS);
   }
 
-  /** When the last version was taken, and when a deferred one is due (null when none waits). */
   schedule(): { lastVersionAt: number | null; dueAt: number | null } {
     const row = this.#sql.exec<{ last_version_at: number | null; due_at: number | null }>("SELECT last_version_at, due_at FROM doc_version_schedule WHERE id = 1").one();
     return { lastVersionAt: row.last_version_at, dueAt: row.due_at };
   }
 
-  /** Records that a version is owed at `dueAt`. */
   defer(dueAt: number): void {
     this.#sql.exec("UPDATE doc_version_schedule SET due_at = ? WHERE id = 1", dueAt);
   }
 
-  /** Forgets a deferred version (the document turned out unchanged, or one was taken). */
   clearDue(): void {
     this.#sql.exec("UPDATE doc_version_schedule SET due_at = NULL WHERE id = 1");
   }
 
-  /** The hash of the last version's document, or null before the first. */
   lastHash(): string | null {
     return this.#sql.exec<{ last_hash: string | null }>("SELECT last_hash FROM doc_version_state WHERE id = 1").one().last_hash;
   }
 
-  /** Counts an applied update by `sub`; returns the updates since the last version. */
   noteUpdate(sub: string): number {
     this.#sql.exec("INSERT OR IGNORE INTO doc_version_editor (sub) VALUES (?)", sub);
     return this.#sql.exec<{ n: number }>("UPDATE doc_version_state SET updates_since = updates_since + 1 WHERE id = 1 RETURNING updates_since AS n").one().n;
   }
 
-  /** Records a version unless `hash` equals the last version's (an unchanged document); returns its id or null. */
   add(snapshot: Uint8Array, hash: string, now: number): string | null {
     const state = this.#sql.exec<{ last_hash: string | null }>("SELECT last_hash FROM doc_version_state WHERE id = 1").one();
     if (state.last_hash === hash) return null;
-    const id = `${String(now).padStart(15, "0")}-${crypto.randomUUID().slice(0, 8)}`;
+    const id = newVersionId(now, this.#random);
     const editors = this.#sql.exec<{ sub: string }>("SELECT sub FROM doc_version_editor ORDER BY sub").toArray().map((r) => r.sub);
     this.#sql.exec("INSERT INTO doc_version (id, created_at, bytes, editors) VALUES (?, ?, ?, ?)", id, now, snapshot.byteLength, JSON.stringify(editors));
     for (let offset = 0, idx = 0; offset < snapshot.byteLength || idx === 0; offset += CHUNK_BYTES, idx++) {
@@ -107,7 +146,6 @@ export class SqliteDocVersions {
     return id;
   }
 
-  /** Removes the rows (and any bytes still waiting for upload) of the versions past `retention`; returns their ids. */
   prune(retention: VersionRetention): string[] {
     const ids = versionsToPrune(this.list(), retention);
     for (const id of ids) {
@@ -117,7 +155,6 @@ export class SqliteDocVersions {
     return ids;
   }
 
-  /** The snapshot bytes of a version not yet uploaded, or null. */
   pendingSnapshot(id: string): Uint8Array | null {
     const chunks = this.#sql
       .exec<{ data: ArrayBuffer }>("SELECT data FROM doc_version_chunk WHERE version_id = ? ORDER BY idx", id)
@@ -142,7 +179,6 @@ export class SqliteDocVersions {
     return this.#rows("SELECT * FROM doc_version WHERE id = ?", id)[0] ?? null;
   }
 
-  /** Versions, oldest first. */
   list(): DocVersion[] {
     return this.#rows("SELECT * FROM doc_version ORDER BY id");
   }

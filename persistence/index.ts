@@ -15,3 +15,5 @@ export * from "./r2ReplayArchive.ts";
 export * from "./leaderboardCache.ts";
 export * from "./docVersions.ts";
 export * from "./roomDirectory.ts";
+export * from "./memoryOutbox.ts";
+export * from "./memoryDocVersions.ts";

@@ -1,13 +1,16 @@
 import { DatabaseSync } from "node:sqlite";
 import { describe, expect, it } from "vitest";
 import { docStoreContract } from "./docStore.contract.ts";
+import { docVersionsContract } from "./docVersions.contract.ts";
+import { SqliteDocVersions } from "./docVersions.ts";
 import { gameStoreContract } from "./gameStore.contract.ts";
 import { nodeSqlite } from "./nodeSqlite.ts";
+import { outboxContract } from "./outbox.contract.ts";
+import { SqliteOutbox } from "./outbox.ts";
 import { roomMetaContract } from "./roomMeta.contract.ts";
 import { SqliteRoomMetaStore } from "./roomMeta.ts";
 import { SqliteDocStore } from "./sqliteDocStore.ts";
 import { SqliteGameStore } from "./sqliteGameStore.ts";
-import { sqliteStoresContract } from "./sqliteStores.contract.ts";
 
 const fresh = () => nodeSqlite(new DatabaseSync(":memory:"));
 
@@ -31,8 +34,12 @@ describe("SqliteRoomMetaStore on node:sqlite", () => {
   for (const [name, check] of Object.entries(roomMetaContract)) it(name, () => check(new SqliteRoomMetaStore(fresh().sql)));
 });
 
-describe("the SQLite-only room stores on node:sqlite", () => {
-  for (const [name, check] of Object.entries(sqliteStoresContract)) it(name, () => check(fresh().sql));
+describe("SqliteOutbox on node:sqlite", () => {
+  for (const [name, check] of Object.entries(outboxContract)) it(name, () => check(new SqliteOutbox(fresh().sql)));
+});
+
+describe("SqliteDocVersions on node:sqlite", () => {
+  for (const [name, check] of Object.entries(docVersionsContract)) it(name, () => check((random) => new SqliteDocVersions(fresh().sql, random)));
 });
 
 describe("nodeSqlite keeps DO SQLite's semantics the stores rely on", () => {

@@ -64,7 +64,42 @@ export const OUTBOX_MIGRATIONS = [
   ],
 ] as const;
 
-export class SqliteOutbox {
+/**
+ * What a room needs of its outbox (rooms/engine/roomCore.ts, roomEvents.ts, directoryReporter.ts,
+ * rooms/doc/docHistory.ts, the game's matchExports.ts). SqliteOutbox is the one rooms run on, so its
+ * entries commit with the change that caused them; MemoryOutbox (memoryOutbox.ts) is its twin for
+ * engine tests and tools, and outbox.contract.ts holds both to the same behaviour.
+ */
+export interface Outbox {
+  /**
+   * Adds an entry; an entry with the same key is kept as it is. Throws OutboxFullError past the
+   * bound: MAX_ENTRIES for an entry that `isReserved` (see RESERVED_ENTRIES), below it for others.
+   */
+  enqueue<K extends OutboxKind>(kind: K, key: string, payload: OutboxPayloads[K], now: number, options?: { isReserved?: boolean }): void;
+  backlog(): number;
+  /** Whether ordinary entries are refused: a game room then holds its next match back. */
+  isFull(): boolean;
+  entriesOfKinds(kinds: readonly OutboxKind[]): OutboxEntry[];
+  /** Entries whose attempt is due at `now`, oldest first, at most BATCH. */
+  due(now: number): OutboxEntry[];
+  /** Epoch ms of the next entry's attempt, or null when empty. */
+  nextAttemptAt(): number | null;
+  /** The entry's store confirmed it: it leaves. */
+  confirm(id: number, now: number): void;
+  /** The attempt failed: tried again after retryDelayMs, and counted in the status. */
+  fail(entry: OutboxEntry, error: string, now: number, random: () => number): void;
+  status(): OutboxStatus;
+}
+
+/** The bound an entry meets: ordinary entries stop below the reserved ones. */
+export function outboxCapacity(isReserved: boolean): number {
+  return isReserved ? OutboxLimits.MAX_ENTRIES : ORDINARY_ENTRIES;
+}
+
+/** Error text kept in the status, in characters: enough to recognise a store's answer. */
+export const MAX_STATUS_ERROR_CHARS = 500;
+
+export class SqliteOutbox implements Outbox {
   readonly #sql: SqlExec;
 
   constructor(sql: SqlExec) {
@@ -72,13 +107,9 @@ export class SqliteOutbox {
     migrate(sql, "outbox", OUTBOX_MIGRATIONS);
   }
 
-  /**
-   * Adds an entry; an entry with the same key is kept as it is. Throws OutboxFullError past the
-   * bound: MAX_ENTRIES for an entry that `isReserved` (see RESERVED_ENTRIES), below it for others.
-   */
   enqueue<K extends OutboxKind>(kind: K, key: string, payload: OutboxPayloads[K], now: number, { isReserved = false } = {}): void {
     const backlog = this.backlog();
-    if (backlog >= (isReserved ? OutboxLimits.MAX_ENTRIES : ORDINARY_ENTRIES)) throw new OutboxFullError(backlog);
+    if (backlog >= outboxCapacity(isReserved)) throw new OutboxFullError(backlog);
     this.#sql.exec(
       "INSERT OR IGNORE INTO outbox (kind, key, payload, next_attempt_at, created_at) VALUES (?, ?, ?, ?, ?)",
       kind, key, payload, now + OutboxLimits.FLUSH_DELAY_MS, now,
@@ -89,12 +120,10 @@ export class SqliteOutbox {
     return this.#sql.exec<{ n: number }>("SELECT count(*) AS n FROM outbox").one().n;
   }
 
-  /** Whether ordinary entries are refused: a game room then holds its next match back. */
   isFull(): boolean {
     return this.backlog() >= ORDINARY_ENTRIES;
   }
 
-  /** Every entry of these kinds, oldest first (at most MAX_ENTRIES): what a room delete carries over. */
   entriesOfKinds(kinds: readonly OutboxKind[]): OutboxEntry[] {
     if (kinds.length === 0) return [];
     return this.#sql
@@ -114,7 +143,6 @@ export class SqliteOutbox {
       .toArray();
   }
 
-  /** Epoch ms of the next entry's attempt, or null when empty. */
   nextAttemptAt(): number | null {
     return this.#sql.exec<{ at: number | null }>("SELECT min(next_attempt_at) AS at FROM outbox").one().at;
   }
@@ -132,7 +160,7 @@ export class SqliteOutbox {
     );
     this.#sql.exec(
       "UPDATE outbox_status SET last_error = ?, last_error_at = ?, failures = failures + 1 WHERE id = 1",
-      error.slice(0, 500), now,
+      error.slice(0, MAX_STATUS_ERROR_CHARS), now,
     );
   }
 
@@ -160,7 +188,7 @@ export type OutboxDelivery = (entry: OutboxEntry) => Promise<void>;
  * Returns when the outbox next needs an alarm (or null when it is empty).
  */
 export async function flushOutbox(
-  outbox: SqliteOutbox,
+  outbox: Outbox,
   deliver: OutboxDelivery,
   now: () => number = Date.now,
   random: () => number = Math.random,

@@ -1,5 +1,5 @@
 import * as Y from "yjs";
-import { docObjectsPrefix } from "../../persistence/docVersions.ts";
+import { docObjectsPrefix, SqliteDocVersions } from "../../persistence/docVersions.ts";
 import type { RoomExportEntry } from "../../persistence/outboxKinds.ts";
 import { SqliteDocStore } from "../../persistence/sqliteDocStore.ts";
 import { CloseCode, DocLimits, DocRole, RoomLimits, encodeServerControl, roomPath } from "../../protocol/index.ts";
@@ -76,7 +76,7 @@ export class DocEngine {
       reservedSlots: DocLimits.CONNECTIONS_KEPT_FOR_EDITORS,
       priorityRole: "editor",
     };
-    this.history = new DocHistory(ports.db, ports.archive, ports.clock, name, this.doc, this.core.outbox, () => void this.core.scheduleAlarm(), (version) => {
+    this.history = new DocHistory(ports.db, ports.archive, ports.clock, name, this.doc, { versions: new SqliteDocVersions(ports.db.sql, ports.random), outbox: this.core.outbox }, () => void this.core.scheduleAlarm(), (version) => {
       const data = { roomId: name, versionId: version.id, createdAt: version.createdAt, bytes: version.bytes, editors: version.editors };
       // A document room has no matches, so the entries kept for a match's end are free for its version's event.
       this.core.recordEvent("document.version", `document.version:${name}:${version.id}`, data, version.createdAt, { isReserved: true });

@@ -1,6 +1,6 @@
 import * as Y from "yjs";
-import { SqliteDocVersions, docVersionKey, type DocVersion } from "../../persistence/docVersions.ts";
-import type { SqliteOutbox } from "../../persistence/outbox.ts";
+import { docVersionKey, type DocVersion, type DocVersionStore } from "../../persistence/docVersions.ts";
+import type { Outbox } from "../../persistence/outbox.ts";
 import { unknownOutboxKind, type RoomExportEntry } from "../../persistence/outboxKinds.ts";
 import type { SqlDatabase } from "../../persistence/sql.ts";
 import type { ArchivePort, Clock } from "../engine/ports.ts";
@@ -50,13 +50,14 @@ export class DocHistory {
   readonly #clock: Clock;
   readonly #roomId: string;
   readonly #doc: Y.Doc;
-  readonly #versions: SqliteDocVersions;
-  readonly #outbox: SqliteOutbox;
+  readonly #versions: DocVersionStore;
+  readonly #outbox: Outbox;
 
   readonly #onScheduled: () => void;
   readonly #onRecorded: (version: DocVersion) => void;
 
   /**
+   * @param stores the room's versions and outbox, on the same database as `db`: a version and its outbox entries commit together.
    * @param onScheduled called after a version entered the outbox or was deferred, so the room sets its alarm.
    * @param onRecorded called inside the transaction that records a version (the room writes its event there).
    */
@@ -66,7 +67,7 @@ export class DocHistory {
     clock: Clock,
     roomId: string,
     doc: Y.Doc,
-    outbox: SqliteOutbox,
+    stores: { versions: DocVersionStore; outbox: Outbox },
     onScheduled: () => void,
     onRecorded: (version: DocVersion) => void = () => {},
   ) {
@@ -75,8 +76,8 @@ export class DocHistory {
     this.#clock = clock;
     this.#roomId = roomId;
     this.#doc = doc;
-    this.#versions = new SqliteDocVersions(db.sql);
-    this.#outbox = outbox;
+    this.#versions = stores.versions;
+    this.#outbox = stores.outbox;
     this.#onScheduled = onScheduled;
     this.#onRecorded = onRecorded;
   }

@@ -1,6 +1,6 @@
 import { migrate } from "../../persistence/migrate.ts";
 import type { SqlExec } from "../../persistence/sql.ts";
-import type { SqliteOutbox } from "../../persistence/outbox.ts";
+import type { Outbox } from "../../persistence/outbox.ts";
 import type { DirectoryEntry, DirectoryReport } from "../../protocol/index.ts";
 import { DIRECTORY_REPORT_MIGRATIONS } from "../roomSchemas.ts";
 import type { Randomness } from "./ports.ts";
@@ -16,11 +16,11 @@ export const DIRECTORY_REPORT_INTERVAL_MS = 5_000;
  */
 export class DirectoryReporter {
   readonly #sql: SqlExec;
-  readonly #outbox: SqliteOutbox;
+  readonly #outbox: Outbox;
   readonly #random: Randomness;
   readonly #build: () => DirectoryEntry;
 
-  constructor(sql: SqlExec, outbox: SqliteOutbox, random: Randomness, build: () => DirectoryEntry) {
+  constructor(sql: SqlExec, outbox: Outbox, random: Randomness, build: () => DirectoryEntry) {
     this.#sql = sql;
     this.#outbox = outbox;
     this.#random = random;

@@ -1,4 +1,4 @@
-import { flushOutbox, SqliteOutbox } from "../../persistence/outbox.ts";
+import { flushOutbox, SqliteOutbox, type Outbox } from "../../persistence/outbox.ts";
 import { unknownOutboxKind, type RoomExportEntry } from "../../persistence/outboxKinds.ts";
 import { SqliteRoomMetaStore } from "../../persistence/roomMeta.ts";
 import { CloseCode, DirectoryReport, truncateCloseReason, type DirectoryEntry, type RoomEventData, type RoomEventType } from "../../protocol/index.ts";
@@ -62,7 +62,7 @@ export interface RoomKind {
  */
 export class RoomCore implements RoomAdmin {
   readonly meta: SqliteRoomMetaStore;
-  readonly outbox: SqliteOutbox;
+  readonly outbox: Outbox;
   readonly telemetry: RoomTelemetry;
   readonly #directory: DirectoryReporter;
   readonly #sockets: SocketList;

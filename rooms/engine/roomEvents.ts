@@ -1,4 +1,4 @@
-import type { SqliteOutbox } from "../../persistence/outbox.ts";
+import type { Outbox } from "../../persistence/outbox.ts";
 import type { RoomEvent } from "../../protocol/index.ts";
 import type { EventOutboxKind, RoomServices } from "./services.ts";
 
@@ -12,7 +12,7 @@ export const MAX_ENTRIES_PER_EVENT = Object.keys(EVENT_OUTBOX_KINDS).length;
  * Writes an event's outbox entries, one per destination the services name; call it inside the
  * transaction of the change it reports. Nothing is written when nothing listens.
  */
-export function enqueueRoomEvent(outbox: SqliteOutbox, services: RoomServices, event: RoomEvent, { isReserved = false } = {}): void {
+export function enqueueRoomEvent(outbox: Outbox, services: RoomServices, event: RoomEvent, { isReserved = false } = {}): void {
   const payload = JSON.stringify(event);
   for (const kind of services.eventDestinations(event.type)) outbox.enqueue(kind, `${kind}:${event.id}`, payload, event.at, { isReserved });
 }

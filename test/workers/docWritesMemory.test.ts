@@ -2,7 +2,7 @@ import { env } from "cloudflare:workers";
 import { runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import * as Y from "yjs";
-import { MemoryDocStore, SqliteOutbox } from "../../persistence/index.ts";
+import { MemoryDocStore, SqliteDocVersions, SqliteOutbox } from "../../persistence/index.ts";
 import { DocHistory } from "../../rooms/doc/docHistory.ts";
 import { DocWrites } from "../../rooms/doc/docWrites.ts";
 
@@ -13,7 +13,7 @@ describe("DocWrites on the memory DocStore", () => {
     const store = new MemoryDocStore();
     const loaded = await runInDurableObject(env.DocRoom.getByName("doc-writes-memory"), (_room, state) => {
       const doc = new Y.Doc();
-      const history = new DocHistory(state.storage, env.ARCHIVE, { now: () => Date.now(), elapsedMs: () => performance.now() }, "doc-writes-memory", doc, new SqliteOutbox(state.storage.sql), () => {});
+      const history = new DocHistory(state.storage, env.ARCHIVE, { now: () => Date.now(), elapsedMs: () => performance.now() }, "doc-writes-memory", doc, { versions: new SqliteDocVersions(state.storage.sql, { uuid: () => crypto.randomUUID() }), outbox: new SqliteOutbox(state.storage.sql) }, () => {});
       const relayed: Uint8Array[] = [];
       const writes = new DocWrites(doc, store, history, { sync: () => state.storage.sync(), afterDurable: (send) => send() }, { relay: (frame) => relayed.push(frame), saved: () => {}, commitFailed: (error) => { throw error; } });
       doc.transact(() => doc.getText("t").insert(0, "hello"), "import");
