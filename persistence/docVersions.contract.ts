@@ -31,6 +31,16 @@ export const docVersionsContract: Record<string, (make: DocVersionStoreFactory) 
     expect(versions.schedule()).toEqual({ lastVersionAt: 100, dueAt: null });
     expect(versions.noteUpdate("ann")).toBe(1);
   },
+  "a version's editors are those who wrote since the one before": (make) => {
+    const versions = make(countingIds());
+    versions.noteUpdate("bob");
+    versions.add(new Uint8Array([1]), "h1", 100);
+    versions.noteUpdate("ann");
+    const second = versions.add(new Uint8Array([2]), "h2", 200)!;
+    expect(versions.get(second)?.editors).toEqual(["ann"]);
+    const third = versions.add(new Uint8Array([3]), "h3", 300)!;
+    expect(versions.get(third)?.editors).toEqual([]);
+  },
   "uploaded bytes leave, pruning keeps the newest": (make) => {
     const versions = make(countingIds());
     const first = versions.add(new Uint8Array([1]), "h1", 100)!;
