@@ -17,3 +17,5 @@ export * from "./docVersions.ts";
 export * from "./roomDirectory.ts";
 export * from "./memoryOutbox.ts";
 export * from "./memoryDocVersions.ts";
+export * from "./roomCounters.ts";
+export * from "./directoryState.ts";

@@ -1,5 +1,7 @@
 import { DatabaseSync } from "node:sqlite";
 import { describe, expect, it } from "vitest";
+import { directoryStateContract } from "./directoryState.contract.ts";
+import { SqliteDirectoryState } from "./directoryState.ts";
 import { docStoreContract } from "./docStore.contract.ts";
 import { docVersionsContract } from "./docVersions.contract.ts";
 import { SqliteDocVersions } from "./docVersions.ts";
@@ -7,6 +9,8 @@ import { gameStoreContract } from "./gameStore.contract.ts";
 import { nodeSqlite } from "./nodeSqlite.ts";
 import { outboxContract } from "./outbox.contract.ts";
 import { SqliteOutbox } from "./outbox.ts";
+import { roomCountersContract } from "./roomCounters.contract.ts";
+import { SqliteRoomCounters } from "./roomCounters.ts";
 import { roomMetaContract } from "./roomMeta.contract.ts";
 import { SqliteRoomMetaStore } from "./roomMeta.ts";
 import { SqliteDocStore } from "./sqliteDocStore.ts";
@@ -40,6 +44,14 @@ describe("SqliteOutbox on node:sqlite", () => {
 
 describe("SqliteDocVersions on node:sqlite", () => {
   for (const [name, check] of Object.entries(docVersionsContract)) it(name, () => check((random) => new SqliteDocVersions(fresh().sql, random)));
+});
+
+describe("SqliteRoomCounters on node:sqlite", () => {
+  for (const [name, check] of Object.entries(roomCountersContract)) it(name, () => check(new SqliteRoomCounters(fresh().sql)));
+});
+
+describe("SqliteDirectoryState on node:sqlite", () => {
+  for (const [name, check] of Object.entries(directoryStateContract)) it(name, () => check(new SqliteDirectoryState(fresh().sql)));
 });
 
 describe("nodeSqlite keeps DO SQLite's semantics the stores rely on", () => {

@@ -1,25 +1,14 @@
 // Direct imports, not persistence/index.ts: Node code (the schema test, a Node host) reads this
 // file without the Workers types the rest of persistence/ needs.
+import { DIRECTORY_REPORT_MIGRATIONS } from "../persistence/directoryState.ts";
 import { DOC_VERSIONS_MIGRATIONS } from "../persistence/docVersions.ts";
 import type { MigrationStep, StoreName } from "../persistence/migrate.ts";
 import { OUTBOX_MIGRATIONS } from "../persistence/outbox.ts";
+import { TELEMETRY_MIGRATIONS } from "../persistence/roomCounters.ts";
 import { ROOM_META_MIGRATIONS } from "../persistence/roomMeta.ts";
 import { DOC_STORE_MIGRATIONS } from "../persistence/sqliteDocStore.ts";
 import { GAME_STORE_MIGRATIONS } from "../persistence/sqliteGameStore.ts";
 import { MATCHMAKER_MIGRATIONS } from "./game/matchmakerSchema.ts";
-
-/** RoomTelemetry's counters (telemetry.ts). */
-export const TELEMETRY_MIGRATIONS = [
-  ["CREATE TABLE IF NOT EXISTS room_counter (name TEXT PRIMARY KEY, value INTEGER NOT NULL)"],
-] as const;
-
-/** DirectoryReporter's throttle state (engine/directoryReporter.ts). */
-export const DIRECTORY_REPORT_MIGRATIONS = [
-  [
-    "CREATE TABLE IF NOT EXISTS directory_state (id INTEGER PRIMARY KEY CHECK (id = 1), last_report_at INTEGER NOT NULL, is_dirty INTEGER NOT NULL)",
-    "INSERT OR IGNORE INTO directory_state (id, last_report_at, is_dirty) VALUES (1, 0, 0)",
-  ],
-] as const;
 
 /**
  * Every store that keeps tables in a room's (or the matchmaker's) SQLite, with its migrations: what a

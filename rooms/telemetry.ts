@@ -1,6 +1,4 @@
-import { migrate } from "../persistence/migrate.ts";
-import type { SqlExec } from "../persistence/sql.ts";
-import { TELEMETRY_MIGRATIONS } from "./roomSchemas.ts";
+import type { RoomCounterStore } from "../persistence/roomCounters.ts";
 import type { RoomStats } from "../protocol/index.ts";
 
 interface ConnectionStats {
@@ -12,17 +10,16 @@ interface ConnectionStats {
 
 /**
  * What a room counts for operators: per connection (in memory, for inspection) and for the
- * whole room (cumulative in DO SQLite, folded in at each directory report; counts since the
- * last report are lost if the process dies, a few seconds of traffic at most).
+ * whole room (cumulative in its RoomCounterStore, the room's SQLite, folded in at each directory
+ * report; counts since the last report are lost if the process dies, a few seconds of traffic at most).
  */
 export class RoomTelemetry {
-  readonly #sql: SqlExec;
+  readonly #counters: RoomCounterStore;
   readonly #connections = new Map<string, ConnectionStats>();
   #delta = new Map<string, number>();
 
-  constructor(sql: SqlExec) {
-    this.#sql = sql;
-    migrate(sql, "telemetry", TELEMETRY_MIGRATIONS);
+  constructor(counters: RoomCounterStore) {
+    this.#counters = counters;
   }
 
   received(connectionId: string, bytes: number): void {
@@ -58,13 +55,11 @@ export class RoomTelemetry {
     this.#connections.delete(connectionId);
   }
 
-  /** Cumulative totals; folds the in-memory counts into SQLite first. */
+  /** Cumulative totals; folds the in-memory counts into the store first. */
   totals(outbox: { backlog: number; failures: number }): RoomStats {
-    for (const [name, value] of this.#delta) {
-      this.#sql.exec("INSERT INTO room_counter (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = value + excluded.value", name, value);
-    }
+    this.#counters.add(this.#delta);
     this.#delta = new Map();
-    const counters = new Map(this.#sql.exec<{ name: string; value: number }>("SELECT name, value FROM room_counter").toArray().map((r) => [r.name, r.value]));
+    const counters = this.#counters.all();
     const refused: Record<string, number> = {};
     for (const [name, value] of counters) if (name.startsWith("refused:")) refused[name.slice("refused:".length)] = value;
     return {

@@ -1,5 +1,7 @@
 import { flushOutbox, SqliteOutbox, type Outbox } from "../../persistence/outbox.ts";
 import { unknownOutboxKind, type RoomExportEntry } from "../../persistence/outboxKinds.ts";
+import { SqliteDirectoryState } from "../../persistence/directoryState.ts";
+import { SqliteRoomCounters } from "../../persistence/roomCounters.ts";
 import { SqliteRoomMetaStore } from "../../persistence/roomMeta.ts";
 import { CloseCode, DirectoryReport, truncateCloseReason, type DirectoryEntry, type RoomEventData, type RoomEventType } from "../../protocol/index.ts";
 import { logEvent } from "../log.ts";
@@ -82,8 +84,8 @@ export class RoomCore implements RoomAdmin {
     const sql = ports.db.sql;
     this.meta = new SqliteRoomMetaStore(sql);
     this.outbox = new SqliteOutbox(sql);
-    this.telemetry = new RoomTelemetry(sql);
-    this.#directory = new DirectoryReporter(sql, this.outbox, ports.random, () => this.directoryEntry());
+    this.telemetry = new RoomTelemetry(new SqliteRoomCounters(sql));
+    this.#directory = new DirectoryReporter(new SqliteDirectoryState(sql), this.outbox, ports.random, () => this.directoryEntry());
     this.#sockets = new SocketList(ports.host);
     this.#deadlines = new TokenDeadlines(() => this.openSockets(), (socket) => room.tokenExpiryOf(socket));
     this.#readProof = new ReadProof(room.readLimits);
