@@ -15,8 +15,9 @@ import {
 import { yCollab, yUndoManagerKeymap } from "y-codemirror.next";
 import { IndexeddbPersistence } from "y-indexeddb";
 import * as Y from "yjs";
-import { createClient, presentPeople } from "@edgeroom/client";
+import { createClient } from "@edgeroom/client";
 import { fetchDevToken } from "./devToken.ts";
+import { showPresence } from "./presenceList.ts";
 import { showVersions } from "./versions.ts";
 
 const COLORS = ["#e6194b", "#3cb44b", "#4363d8", "#f58231", "#911eb4", "#008080", "#9a6324", "#800000"];
@@ -107,23 +108,7 @@ const view = new EditorView({
   ],
 });
 
-function renderPresence(): void {
-  const list = $("presence");
-  list.replaceChildren();
-  // Names as the room wrote them from each token; colours only as #rrggbb.
-  for (const person of presentPeople(provider.awareness)) {
-    const item = document.createElement("li");
-    const swatch = document.createElement("span");
-    swatch.className = "swatch";
-    swatch.style.background = person.color;
-    const label = document.createElement("span");
-    label.textContent = person.isSelf ? `${person.name} (you)` : person.name;
-    item.append(swatch, label);
-    list.append(item);
-  }
-}
-provider.awareness.on("change", renderPresence);
-renderPresence();
+showPresence($("presence"), provider.awareness);
 
 // A handle for the browser console (and end-to-end tests): the text without cursor widgets.
 Object.assign(window, { edgeroomDemo: { provider, text: () => view.state.doc.toString() } });

@@ -3,8 +3,9 @@ import Collaboration from "@tiptap/extension-collaboration";
 import CollaborationCaret from "@tiptap/extension-collaboration-caret";
 import StarterKit from "@tiptap/starter-kit";
 import * as Y from "yjs";
-import { createClient, presentPeople } from "@edgeroom/client";
+import { createClient } from "@edgeroom/client";
 import { fetchDevToken } from "./devToken.ts";
+import { showPresence } from "./presenceList.ts";
 
 // TipTap (ProseMirror) on an Edgeroom document room: the same room, token and status as the
 // CodeMirror page, with the text kept in a Y.XmlFragment instead of a Y.Text.
@@ -71,22 +72,7 @@ const editor = new Editor({
   ],
 });
 
-function renderPresence(): void {
-  const list = $("presence");
-  list.replaceChildren();
-  for (const person of presentPeople(provider.awareness)) {
-    const item = document.createElement("li");
-    const swatch = document.createElement("span");
-    swatch.className = "swatch";
-    swatch.style.background = person.color;
-    const label = document.createElement("span");
-    label.textContent = person.isSelf ? `${person.name} (you)` : person.name;
-    item.append(swatch, label);
-    list.append(item);
-  }
-}
-provider.awareness.on("change", renderPresence);
-renderPresence();
+showPresence($("presence"), provider.awareness);
 
 // A handle for the browser console (and end-to-end tests): the text without caret labels.
 Object.assign(window, { edgeroomDemo: { provider, text: () => editor.getText() } });
