@@ -141,5 +141,7 @@ describe("npm run deploy", () => {
     expect(status).not.toBe(0);
     expect(stderr).toContain('database_id "11111111-1111-1111-1111-111111111111" is a placeholder');
     expect(stdout + stderr).not.toMatch(/Total Upload|Uploaded|CLOUDFLARE_API_TOKEN|wrangler login/);
-  });
+    // Not a speed bound: `npm run deploy` first builds every demo page (TipTap and React included) in
+    // production mode, which takes several seconds on a loaded 2-core machine.
+  }, 60_000);
 });
