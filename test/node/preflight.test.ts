@@ -63,7 +63,10 @@ migrations_dir = "migrations"
   return dir;
 }
 
-describe("deploy preflight", () => {
+/** Each case spawns the preflight (Node, wrangler's config reader): seconds each on a loaded 2-core machine, not a speed bound. */
+const SPAWNING_TEST_MS = 30_000;
+
+describe("deploy preflight", { timeout: SPAWNING_TEST_MS }, () => {
   it("refuses this repository's wrangler.toml as it is: its production D1 id is a placeholder", () => {
     const result = preflight(["--env", "production"]);
     expect(result.status).toBe(1);
