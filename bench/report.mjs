@@ -1,10 +1,13 @@
 // BENCHMARKS.md and SVG charts, generated from a results object.
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { floorsSection } from "./floorsReport.mjs";
 
+/** The same-platform floors (floorsReport.mjs), drawn in their own colour. */
+const FLOORS = new Set(["do-relay", "y-partyserver"]);
 const fmt = (v, digits = 1) => (v === null || v === undefined ? "n/a" : typeof v === "number" ? v.toFixed(digits) : String(v));
 const ratio = (a, b) => (typeof a === "number" && typeof b === "number" && b > 0 ? `${(a / b).toFixed(2)}x` : "n/a");
 
-function barChart(title, unit, bars) {
+export function barChart(title, unit, bars) {
   const width = 640;
   const rowHeight = 26;
   const max = Math.max(...bars.map((b) => b.value ?? 0), 1);
@@ -12,7 +15,7 @@ function barChart(title, unit, bars) {
     .map((b, i) => {
       const y = 30 + i * rowHeight;
       const w = b.value ? Math.max(2, (b.value / max) * (width - 260)) : 0;
-      return `<text x="0" y="${y + 15}" font-size="12">${b.label}</text><rect x="150" y="${y}" width="${w}" height="18" fill="${b.label.startsWith("edgeroom") ? "#2e7d32" : "#90a4ae"}"/><text x="${156 + w}" y="${y + 14}" font-size="11">${b.value === null ? "n/a" : `${b.value.toFixed(1)} ${unit}`}</text>`;
+      return `<text x="0" y="${y + 15}" font-size="12">${b.label}</text><rect x="150" y="${y}" width="${w}" height="18" fill="${b.label.startsWith("edgeroom") ? "#2e7d32" : FLOORS.has(b.label) ? "#1565c0" : "#90a4ae"}"/><text x="${156 + w}" y="${y + 14}" font-size="11">${b.value === null ? "n/a" : `${b.value.toFixed(1)} ${unit}`}</text>`;
     })
     .join("");
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${40 + bars.length * rowHeight}" font-family="sans-serif"><text x="0" y="16" font-size="14" font-weight="bold">${title}</text>${rows}</svg>\n`;
@@ -65,7 +68,8 @@ export function writeReport(results) {
     else lines.push(`| ${name} | ${r.converged ? "yes" : "no"} | ${fmt(r.convergeMs)} | ${ratio(r.convergeMs, floor.convergeMs)} | ${fmt(r.serverCpuSeconds, 2)} | ${fmt(r.freshSyncMs, 1)} | ${ratio(r.freshSyncMs, floor.freshSyncMs)} |`);
   }
   writeFileSync(new URL("burst.svg", dir), barChart("Burst replay: time to converge", "ms", [{ label: "floor", value: floor.convergeMs }, ...Object.entries(results.burst).filter(([n]) => n !== "floor").map(([label, r]) => ({ label, value: r.convergeMs ?? null }))]));
-  lines.splice(lines.indexOf("## Fan-out"), 0, ...targetsSection(results), "");
+  const floors = floorsSection(results);
+  lines.splice(lines.indexOf("## Fan-out"), 0, ...targetsSection(results), "", ...(floors.length ? [...floors, ""] : []));
   lines.push(...typingSection(results, dir));
   lines.push(...gameSection(results, dir));
   lines.push(...stormSection(results));

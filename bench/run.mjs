@@ -1,4 +1,4 @@
-// `npm run bench [-- --quick]`: every system in turn, the same load generator, medians of repeated runs.
+// `npm run bench [-- --quick] [-- --floors]`: every system in turn, the same load generator, medians of repeated runs.
 // Bounded in count and time; only 127.0.0.1. Writes bench/results/*.json, SVG charts and BENCHMARKS.md.
 import { spawnSync } from "node:child_process";
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -11,11 +11,27 @@ import { pinLoadGenerator } from "./pinning.mjs";
 import { SYSTEMS, hasTaskset, stop, waitReady } from "./systems.mjs";
 import { median } from "./stats.mjs";
 import { writeReport } from "./report.mjs";
+import { writeFloorsReport } from "./floorsReport.mjs";
 
 const quick = process.argv.includes("--quick");
+/** `--floors`: Edgeroom on workerd beside its same-platform floors only, in the scenarios they share; writes bench/results/floors.*. */
+const floorsOnly = process.argv.includes("--floors");
 pinLoadGenerator();
 
-const config = quick
+const config = floorsOnly
+  ? {
+      runs: 5,
+      fanOut: quick ? [100] : [100, 500],
+      messages: 50,
+      edits: quick ? 40_000 : 260_000,
+      batch: 500,
+      typing: { rates: [50, 500], observers: [1, 50], seconds: 1.5 },
+      writers: null,
+      game: { players: [], storm: 0 },
+      storm: ["connectionStorm"],
+      systems: ["edgeroom-workerd", "do-relay", "y-partyserver"],
+    }
+  : quick
   ? {
       runs: 3,
       fanOut: [100],
@@ -44,6 +60,8 @@ const config = quick
     };
 const only = process.argv.find((a) => a.startsWith("--only="))?.slice("--only=".length);
 if (only) config.systems = only.split(",");
+const runsArg = process.argv.find((a) => a.startsWith("--runs="))?.slice("--runs=".length);
+if (runsArg) config.runs = Math.max(3, Number(runsArg));
 /** Each server gets the next port of 9870-9879: a killed server's port may take a moment to free. */
 let portIndex = 0;
 const nextPort = () => 9870 + (portIndex++ % 10);
@@ -73,7 +91,7 @@ async function repeat(runs, once, warmKey) {
   return summarize(results);
 }
 
-const file = new URL(`./results/${quick ? "quick" : "full"}.json`, import.meta.url);
+const file = new URL(`./results/${floorsOnly ? "floors" : quick ? "quick" : "full"}.json`, import.meta.url);
 // --storm-only: runs the storm scenarios again into the last results file (each uses fresh servers).
 const results = stormOnly
   ? { ...JSON.parse(readFileSync(file, "utf8")), stormRunAt: new Date().toISOString() }
@@ -111,13 +129,13 @@ for (const name of stormOnly ? [] : config.systems) {
           await measure(["typing", key, name], () => typing(system, PORT, server, { rate, observers, seconds: config.typing.seconds }));
         }
       }
-      await measure(["writers", name], () => manyWriters(system, PORT, server, config.writers));
+      if (config.writers) await measure(["writers", name], () => manyWriters(system, PORT, server, config.writers));
     }
     if (system.protocol === "colyseus" || system.needsToken) {
       for (const players of config.game.players) {
         await measure(["game", players, name], () => gameTick(system, PORT, server, { players, seconds: config.game.seconds }));
       }
-      await measure(["gameJoin", name], () => joinStorm(system, PORT, server, { clients: config.game.storm }));
+      if (config.game.storm) await measure(["gameJoin", name], () => joinStorm(system, PORT, server, { clients: config.game.storm }));
     }
   } finally {
     await stopAndClean(server);
@@ -126,7 +144,7 @@ for (const name of stormOnly ? [] : config.systems) {
 
 // Connection storm, memory and idle rooms: a fresh server per scenario, since memory readings
 // depend on what ran before. Rooms that must be evicted take their time: run once each.
-const storm = stormOptions(quick);
+const storm = stormOptions(quick && !floorsOnly);
 for (const name of config.systems) {
   const system = SYSTEMS[name];
   if (system.protocol === "colyseus") continue;
@@ -155,8 +173,9 @@ if (only) {
   process.exit(0);
 }
 writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
-writeReport(results);
-console.log(`results in ${file.pathname} and ${quick ? "bench/results/quick/BENCHMARKS.md" : "BENCHMARKS.md"}`);
+if (floorsOnly) writeFloorsReport(results);
+else writeReport(results);
+console.log(`results in ${file.pathname} and ${floorsOnly ? "bench/results/floors.md" : quick ? "bench/results/quick/BENCHMARKS.md" : "BENCHMARKS.md"}`);
 
 /** Stops a server and removes the storage this run gave it. */
 async function stopAndClean(server) {

@@ -1,7 +1,10 @@
 // The scenarios. Each takes a started system and returns plain numbers; run.mjs repeats and reports.
 import { readFileSync } from "node:fs";
 import { gunzipSync } from "node:zlib";
+import * as encoding from "lib0/encoding";
+import * as syncProtocol from "y-protocols/sync";
 import * as Y from "yjs";
+import { YjsMessageType } from "../protocol/yjsMessages.ts";
 import { Peer, devToken } from "./client.mjs";
 import { treeCpuSeconds } from "./cpu.mjs";
 import { percentile } from "./stats.mjs";
@@ -62,9 +65,11 @@ export async function fanOut(system, port, server, { receivers, messages }) {
   }
   const cpuBefore = treeCpuSeconds(server.pid);
   const text = isYjs(system) ? sender.doc.getText("t") : null;
+  const relayed = new Y.Doc();
   for (let i = 0; i < messages; i++) {
     sentAt[i] = performance.now();
-    if (!isYjs(system)) sender.sendRaw(new Uint8Array(32).fill(i));
+    if (system.relaysYjsFrames) sender.sendRaw(yjsFrame(relayed, i));
+    else if (!isYjs(system)) sender.sendRaw(new Uint8Array(32).fill(i));
     else {
       const before = Y.encodeStateVector(sender.doc);
       firstClock[i] = Y.getState(sender.doc.store, sender.doc.clientID);
@@ -86,6 +91,20 @@ export async function fanOut(system, port, server, { receivers, messages }) {
     lost: receivers * messages - delivered,
     cpuMicrosPerDelivery: delivered ? (cpuSeconds * 1e6) / delivered : null,
   };
+}
+
+/**
+ * The frame a Yjs sender makes for message `i` (a sync update of the same 32-character insert), so
+ * a relay floor carries the same bytes the Yjs systems do; each frame is one message.
+ */
+function yjsFrame(doc, i) {
+  const before = Y.encodeStateVector(doc);
+  const text = doc.getText("t");
+  text.insert(text.length, String(i).padStart(32, "."));
+  const encoder = encoding.createEncoder();
+  encoding.writeVarUint(encoder, YjsMessageType.SYNC);
+  syncProtocol.writeUpdate(encoder, Y.encodeStateAsUpdate(doc, before));
+  return encoding.toUint8Array(encoder);
 }
 
 let trace;

@@ -49,6 +49,27 @@ export const SYSTEMS = {
     url: (port, room) => `ws://127.0.0.1:${port}/v1/doc/${room}`,
     ready: (port) => `http://127.0.0.1:${port}/v1/health`,
   },
+  /**
+   * The platform's floor: a Durable Object relaying frames unread (bench/servers/floors/do-relay.js)
+   * in one workerd process like `edgeroom-workerd`. `raw`, so a socket is "synced" when open; the
+   * fan-out sends it the same Yjs update frames the Yjs systems get (`relaysYjsFrames`).
+   */
+  "do-relay": {
+    protocol: "raw",
+    relaysYjsFrames: true,
+    floor: true,
+    start: (port) => nodeServer("floor-workerd.mjs", port, ["do-relay"]),
+    url: (port, room) => `ws://127.0.0.1:${port}/${room}`,
+    ready: (port) => `http://127.0.0.1:${port}/health`,
+  },
+  /** The same platform's Yjs peer: stock y-partyserver's YServer in a Durable Object, no durability, one workerd process. */
+  "y-partyserver": {
+    protocol: "yjs",
+    floor: true,
+    start: (port) => nodeServer("floor-workerd.mjs", port, ["y-partyserver"]),
+    url: (port, room) => `ws://127.0.0.1:${port}/parties/y-doc/${room}`,
+    ready: (port) => `http://127.0.0.1:${port}/health`,
+  },
   /** The same service on the Node adapter (`edgeroom serve`, server/node/): one Node process, node:sqlite, ws. */
   "edgeroom-node": {
     protocol: "yjs",
