@@ -1,6 +1,7 @@
 // protocol/clientWire.ts and the zod-free modules only: a page that uses the SDK does not ship zod.
 import { decodeServerGameMessageLean as decodeServerGameMessage, encodeClientGameMessageLean as encodeGameMessage } from "../protocol/clientWire.ts";
 import { applyPatch } from "../protocol/patch.ts";
+import { decodeWireFrame, type WireKeys } from "../protocol/gameWire.ts";
 import { PROTOCOL_VERSION } from "../protocol/version.ts";
 import type {
   AnyGame,
@@ -78,6 +79,8 @@ export class GameConnection<G extends AnyGame = AnyGame> extends Emitter<GameCon
   #rttMs: number | null = null;
   #pingTimer: ReturnType<typeof setInterval> | null = null;
   #isDestroyed = false;
+  /** The binary wire's key table (protocol/gameWire.ts), built from the frames of this socket. */
+  #wireKeys: WireKeys = { names: [], steps: [] };
   readonly #session: SocketSession;
 
   constructor(context: SessionContext & { gameName: string; roomId: string }) {
@@ -86,8 +89,9 @@ export class GameConnection<G extends AnyGame = AnyGame> extends Emitter<GameCon
     this.roomId = context.roomId;
     this.#session = new SocketSession(context, {
       onConnecting: () => this.#setStatus("connecting"),
-      onOpen: () => this.#sendMessage({ type: "hello", protocol: PROTOCOL_VERSION, resume: this.#resumeToken ?? undefined }),
-      onMessage: (data) => typeof data === "string" && this.#handleMessage(data),
+      // Binary views when the room offers them (an older room answers JSON); the `view` objects are the same.
+      onOpen: () => this.#sendMessage({ type: "hello", protocol: PROTOCOL_VERSION, resume: this.#resumeToken ?? undefined, wire: "binary" }),
+      onMessage: (data) => (typeof data === "string" ? this.#handleMessage(data) : this.#handleFrame(new Uint8Array(data))),
       // A token handover is not an outage: the connection says `connecting`, not `offline`.
       onOffline: (why) => this.#handleDrop(why === "token_expired" ? "connecting" : "offline"),
       onFatal: (reason) => {
@@ -158,6 +162,7 @@ export class GameConnection<G extends AnyGame = AnyGame> extends Emitter<GameCon
     const message = decoded.value;
     switch (message.type) {
       case "welcome":
+        this.#wireKeys = { names: [], steps: [] };
         this.#role = message.role;
         this.#seat = message.seat;
         this.#playerId = message.playerId;
@@ -189,6 +194,20 @@ export class GameConnection<G extends AnyGame = AnyGame> extends Emitter<GameCon
       case "probe":
         return this.#sendMessage({ type: "probe" });
     }
+  }
+
+  /** A binary view frame: a spectator's carries no ack, so the last one stays. */
+  #handleFrame(bytes: Uint8Array): void {
+    let frame;
+    try {
+      frame = decodeWireFrame(bytes, this.#view, this.#wireKeys);
+    } catch {
+      // Only a bug can break a frame on an ordered socket; the deltas after it fail too, until a FULL frame.
+      this.#wireKeys = { names: [], steps: [] };
+      return;
+    }
+    const matchId = frame.matchId === undefined ? this.#info.matchId : frame.matchId;
+    this.#setView(frame.view, { tick: frame.tick, ack: frame.ack ?? this.#info.ack, matchId });
   }
 
   #setView(view: unknown, info: StateInfo): void {

@@ -51,6 +51,8 @@ export const arena = defineGame({
   input: ArenaInput,
   maxPlayers: 8,
   tickRateHz: 20,
+  // Positions are whole units and the clock moves in 50 ms ticks: lossless steps, one byte a move.
+  precision: { x: 1, y: 1, timeLeftMs: 50 },
 
   setup(): ArenaState {
     return { timeLeftMs: MATCH_MS, players: {}, gems: {}, nextGemId: 0 };

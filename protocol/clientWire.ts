@@ -106,6 +106,7 @@ const ServerGameMessageCheck = byType({
     seat: nullable(int),
     resumeToken: nullable(string),
     tickRateHz: number,
+    wire: optional(oneOf("json", "binary")),
     matchId: nullable(string),
     tick: int,
     ack: int,

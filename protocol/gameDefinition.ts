@@ -54,6 +54,13 @@ export interface GameDefinition<State = unknown, Input = unknown, View = unknown
   view(state: State, playerId: string | null): View;
   /** Where the match stands; the room asks after every tick and ends the match once `isOver`. */
   result(state: State): MatchResult;
+  /**
+   * Quantisation of the view's numbers on the binary wire, by field name: `{ x: 0.1 }` sends every
+   * number under a key `x` as whole tenths (a client reads it within half a step, 0.05, of the
+   * room's value) and sends no change smaller than that. Fields not named travel exactly. JSON
+   * clients always get exact values.
+   */
+  precision?: Readonly<Record<string, number>>;
   /** Leaderboards fed from each finished match. */
   boards?: BoardDefinition[];
 }

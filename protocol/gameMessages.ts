@@ -6,8 +6,21 @@ import { MatchEndReason, MatchResultSchema } from "./matchResult.ts";
 export const GameRole = z.enum(["player", "spectator"]);
 export type GameRole = z.infer<typeof GameRole>;
 
+/** The wire a client asks for in hello: `binary` (protocol/gameWire.ts) or `json`, the default; the welcome says which it got. */
+export const GameWire = z.enum(["json", "binary"]);
+export type GameWire = z.infer<typeof GameWire>;
+
+const ClientHello = z.object({
+  type: z.literal("hello"),
+  protocol: z.number().int().nonnegative(),
+  resume: z.string().max(64).optional(),
+  /** Any string: a wire this server does not know (a newer client's) gets JSON, not an error. */
+  wire: z.string().max(16).optional(),
+});
+export type ClientHello = z.infer<typeof ClientHello>;
+
 export const ClientGameMessage = z.discriminatedUnion("type", [
-  z.object({ type: z.literal("hello"), protocol: z.number().int().nonnegative(), resume: z.string().max(64).optional() }),
+  ClientHello,
   z.object({ type: z.literal("input"), seq: z.number().int().positive(), input: z.unknown() }),
   z.object({ type: z.literal("ping"), t: z.number() }),
   /** The answer to the room's probe: proof that this client reads what it is sent. */
@@ -29,6 +42,8 @@ export const ServerGameMessage = z.discriminatedUnion("type", [
     seat: z.number().int().nullable(),
     resumeToken: z.string().nullable(),
     tickRateHz: z.number(),
+    /** How views come after the welcome; absent from servers older than the binary wire (JSON). */
+    wire: GameWire.optional(),
     matchId: z.string().nullable(),
     tick: z.number().int(),
     ack: z.number().int(),

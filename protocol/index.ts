@@ -15,3 +15,4 @@ export * from "./leaderboards.ts";
 export * from "./replay.ts";
 export * from "./directory.ts";
 export * from "./events.ts";
+export * from "./gameWire.ts";

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { GameRole } from "../../protocol/index.ts";
+import { GameRole, GameWire } from "../../protocol/index.ts";
 import type { RoomSocket } from "../engine/ports.ts";
 
 /** Per-connection state of a game room, in the socket attachment so it survives hibernation. */
@@ -12,6 +12,8 @@ export const GameConnectionState = z.object({
   connectedAt: z.number(),
   /** When the connection's token expires, in ms since the epoch: the room closes it then with 4440. */
   tokenExpiresAt: z.number(),
+  /** The wire it asked for in hello; absent (JSON) in attachments from before the binary wire. */
+  wire: GameWire.optional(),
 });
 export type GameConnectionState = z.infer<typeof GameConnectionState>;
 

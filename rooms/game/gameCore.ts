@@ -47,7 +47,7 @@ export interface GameRoomCore {
   /** The room's open sockets (ready or not). */
   openSockets(): RoomSocket[];
   /** Sends within the socket's read-proof budget (probing, or closing a slow consumer with 4408). */
-  send(socket: RoomSocket, data: string): void;
+  send(socket: RoomSocket, data: string | Uint8Array): void;
   /** Closes with a stable code and a reason a client may read, and logs it. */
   closeSocket(socket: RoomSocket, code: CloseCode, reason: string): void;
   /** The client answered a probe. */

@@ -1,16 +1,13 @@
 import type { GameStore, Seat } from "../../persistence/gameStore.ts";
 import {
-  CloseCode,
-  GameLimits,
-  PROTOCOL_VERSION,
-  RoomLimits,
+  CloseCode, GameLimits, PROTOCOL_VERSION, RoomLimits,
   decodeClientGameMessage,
   encodeGameMessage,
   versionMismatch,
   type AnyGame,
   GameRole,
   roomPath,
-  type GameErrorCode,
+  type GameErrorCode, type ClientHello,
   type ServerGameMessage,
 } from "../../protocol/index.ts";
 import type { RoomPorts, RoomSocket } from "../engine/ports.ts";
@@ -149,7 +146,7 @@ export class GameEngine {
     this.#gates.delete(socket.id);
     this.#states.forget(socket.id);
     this.#occupancy.forget(socket.id);
-    this.#views.forget(socket.id);
+    this.#ticker.forget(socket.id);
     if (this.#loadError) return;
     this.#core.noteDirectoryChange();
     const state = GameConnectionState.safeParse(socket.attachment);
@@ -189,7 +186,7 @@ export class GameEngine {
     if (!decoded.ok) return this.#refuse(socket, gate, "bad_message", decoded.error);
     const msg = decoded.value;
 
-    if (msg.type === "hello") return this.#handleHello(socket, state, msg.protocol, msg.resume);
+    if (msg.type === "hello") return this.#handleHello(socket, state, msg);
     if (!state.isReady) return core.closeSocket(socket, CloseCode.BAD_MESSAGE, "say hello first");
     if (msg.type === "ping") return this.#send(socket, { type: "pong", t: msg.t });
     if (msg.type === "probe") return core.proofOfReading(socket);
@@ -234,7 +231,7 @@ export class GameEngine {
     return this.#states.get(socket)?.tokenExpiresAt ?? null;
   }
 
-  #handleHello(socket: RoomSocket, state: GameConnectionState, protocol: number, resume?: string): void {
+  #handleHello(socket: RoomSocket, state: GameConnectionState, { protocol, resume, wire }: ClientHello): void {
     if (state.isReady) return;
     const core = this.#core;
     const mismatch = versionMismatch(protocol);
@@ -249,7 +246,8 @@ export class GameEngine {
     } else if (this.#readyConnections().filter((c) => c.state.role === "spectator").length >= GameLimits.MAX_SPECTATORS) {
       return core.closeSocket(socket, CloseCode.ROOM_FULL, `room has its ${GameLimits.MAX_SPECTATORS} spectators`);
     }
-    this.#states.set(socket, { ...state, isReady: true });
+    // Binary frames (protocol/gameWire.ts) for those who ask; JSON stays the default, readable when debugging.
+    this.#states.set(socket, { ...state, isReady: true, wire: wire === "binary" ? "binary" : "json" });
     this.#occupancy.handshakeDone(socket.id);
     const view = this.#ticker.viewFor(state.role === "player" ? state.sub : null);
     const ack = this.#match.acks.get(state.sub) ?? 0;
@@ -261,6 +259,7 @@ export class GameEngine {
       seat: seat?.seat ?? null,
       resumeToken: seat?.resumeToken ?? null,
       tickRateHz: this.game.tickRateHz,
+      wire: this.#states.get(socket)!.wire,
       matchId: this.#match.matchId,
       tick: this.#match.engine?.tick ?? 0,
       ack,

@@ -6,6 +6,7 @@ import { enqueueMatchExports, matchEndedData, type ExportTargets } from "./match
 import type { MatchRunner } from "./matchRunner.ts";
 import type { SeatBook } from "./seatBook.ts";
 import type { ViewSync } from "./viewSync.ts";
+import { WireSync } from "./wireSync.ts";
 import { logEvent } from "../log.ts";
 
 /** A connection that said hello, with its state. */
@@ -37,9 +38,18 @@ export class GameTicker {
   /** Inputs since the last tick. Bounded by the input gate: each connection's rate, times the seats. */
   #inputs: { playerId: string; seq: number; input: unknown }[] = [];
   #stop: (() => void) | null = null;
+  /** The binary connections' views (protocol/gameWire.ts); `views` keeps the JSON ones'. */
+  readonly #wire: WireSync;
 
   constructor(parts: TickerParts) {
     this.#parts = parts;
+    this.#wire = new WireSync(parts.game.precision);
+  }
+
+  /** A connection closed: its baselines go. */
+  forget(connectionId: string): void {
+    this.#parts.views.forget(connectionId);
+    this.#wire.forget(connectionId);
   }
 
   get isTicking(): boolean {
@@ -125,12 +135,18 @@ export class GameTicker {
     const views = new Map<string | null, unknown>();
     const isShared = game.view.length < 2;
     sync.beginTick();
+    this.#wire.beginTick(tick, match.matchId);
+    // One encoding of the events for everyone, like the views.
+    const eventsText = events.length > 0 ? encodeGameMessage({ type: "events", tick, events }) : null;
     for (const { socket, state } of this.#parts.readyConnections()) {
       const key = state.role === "player" && !isShared ? state.sub : null;
       if (!views.has(key)) views.set(key, this.viewFor(key));
-      const frame = sync.next(socket.id, match.matchId, tick, match.acks.get(state.sub) ?? 0, views.get(key));
+      const ack = match.acks.get(state.sub) ?? 0;
+      const frame = state.wire === "binary"
+        ? this.#wire.next(socket.id, key, state.role === "player" ? ack : null, views.get(key))
+        : sync.next(socket.id, match.matchId, tick, ack, views.get(key));
       if (frame) core.send(socket, frame);
-      if (events.length > 0) core.send(socket, encodeGameMessage({ type: "events", tick, events }));
+      if (eventsText) core.send(socket, eventsText);
     }
   }
 

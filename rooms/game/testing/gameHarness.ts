@@ -49,10 +49,12 @@ export class TestSocket implements RoomSocket {
   static #next = 0;
   readonly id = `socket-${++TestSocket.#next}`;
   readonly sent: string[] = [];
+  /** Binary frames (the binary game wire), apart from the JSON ones in `sent`. */
+  readonly binary: Uint8Array[] = [];
   attachment: unknown = null;
   closed: { code: number; reason: string } | null = null;
   get isOpen(): boolean { return this.closed === null; }
-  send(data: string | Uint8Array): void { this.sent.push(typeof data === "string" ? data : new TextDecoder().decode(data)); }
+  send(data: string | Uint8Array): void { if (typeof data === "string") this.sent.push(data); else this.binary.push(data); }
   close(code: number, reason: string): void { this.closed ??= { code, reason }; }
   attach(value: unknown): void { this.attachment = structuredClone(value); }
   /** Messages received, parsed. */
@@ -134,9 +136,9 @@ export function gameHarness(game: AnyGame, roomId = "room-1", database = new Dat
       return socket;
     },
     /** A socket that said hello; `resume` is a seat's resume token. */
-    async join(sub: string, options: { role?: string; resume?: string } = {}): Promise<TestSocket> {
+    async join(sub: string, options: { role?: string; resume?: string; wire?: string } = {}): Promise<TestSocket> {
       const socket = await harness.open(sub, options.role);
-      harness.say(socket, { type: "hello", protocol: 1, resume: options.resume });
+      harness.say(socket, { type: "hello", protocol: 1, resume: options.resume, wire: options.wire });
       return socket;
     },
     say(socket: TestSocket, message: unknown): void { room.core.message(socket, JSON.stringify(message)); },
