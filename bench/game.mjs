@@ -2,7 +2,7 @@
 // Colyseus room with the same rules), and a join storm. Each player sends a move 20 times a second
 // with a seq; a state message whose ack covers the seq acknowledges it. Bounded in count and time.
 //
-// Standalone: node bench/game.mjs --system=edgeroom|colyseus --players=8 [--seconds=10] [--storm=500] [--port=9880]
+// Standalone: node bench/game.mjs --system=edgeroom|colyseus --players=8 [--seconds=10] [--storm=500] [--port=9880] [--wire=json,binary]
 import { loadavg } from "node:os";
 import { pathToFileURL } from "node:url";
 import { colyseusSystem } from "./colyseusClient.mjs";
@@ -45,7 +45,7 @@ function withTimeout(promise, ms, what) {
 }
 
 /** Starts `count` players joining one fresh room; each player's `first` resolves with its first state. */
-async function openPlayers(kind, system, port, count, label) {
+async function openPlayers(kind, system, port, count, label, wire) {
   const room = `${label}-${nonce()}`;
   if (kind === "colyseus") {
     const started = performance.now();
@@ -56,7 +56,7 @@ async function openPlayers(kind, system, port, count, label) {
   const game = count <= ARENA_SEATS ? "arena" : "crowd";
   const tokens = await Promise.all(Array.from({ length: count }, (_, i) => gameToken(port, `player-${i}`)));
   const started = performance.now();
-  const players = tokens.map((token) => new EdgeroomPlayer(`ws://127.0.0.1:${port}/v1/game/${game}/${room}?token=${token}`));
+  const players = tokens.map((token) => new EdgeroomPlayer(`ws://127.0.0.1:${port}/v1/game/${game}/${room}?token=${token}`, wire));
   return { started, players, game, room };
 }
 
@@ -66,10 +66,10 @@ async function openPlayers(kind, system, port, count, label) {
  * are measured from outside: server CPU over the window per tick elapsed (/proc, the whole process
  * tree), and the spacing of state messages as clients see it.
  */
-export async function gameTick(system, port, server, { players: count, seconds = 10 }) {
+export async function gameTick(system, port, server, { players: count, seconds = 10, wire = "json" }) {
   if (!(count >= 1 && count <= MAX_PLAYERS)) throw new Error(`players must be 1..${MAX_PLAYERS}`);
   const kind = kindOf(system);
-  const { started, players, game } = await openPlayers(kind, system, port, count, "tick");
+  const { started, players, game } = await openPlayers(kind, system, port, count, "tick", wire);
   try {
     return await playAndMeasure(players, started, server, { count, seconds, game });
   } finally {
@@ -190,7 +190,7 @@ async function playAndMeasure(players, started, server, { count, seconds, game }
  * (Edgeroom: POST /v1/match/crowd then the socket; Colyseus: joinOrCreate on a 100-client arena).
  * Tokens are fetched before the clock starts; every room ticks at 20 Hz while it fills.
  */
-export async function joinStorm(system, port, server, { clients = 500 }) {
+export async function joinStorm(system, port, server, { clients = 500, wire = "json" }) {
   const kind = kindOf(system);
   const key = `storm-${nonce()}`;
   const open = [];
@@ -203,7 +203,7 @@ export async function joinStorm(system, port, server, { clients = 500 }) {
   } else {
     const tokens = await Promise.all(Array.from({ length: clients }, (_, i) => gameToken(port, `${key}-${i}`)));
     started = performance.now();
-    players = tokens.map((token) => ({ first: matchAndJoin(port, token, (player) => (closing ? player.close() : open.push(player))) }));
+    players = tokens.map((token) => ({ first: matchAndJoin(port, token, wire, (player) => (closing ? player.close() : open.push(player))) }));
   }
   const cpuBefore = treeCpuSeconds(server.pid);
   const loadBefore = process.cpuUsage();
@@ -237,7 +237,7 @@ export async function joinStorm(system, port, server, { clients = 500 }) {
 }
 
 /** Edgeroom's quick join: the matchmaker picks a crowd room with a free seat, then the player connects. */
-async function matchAndJoin(port, token, onOpen) {
+async function matchAndJoin(port, token, wire, onOpen) {
   const response = await fetch(`http://127.0.0.1:${port}/v1/match/crowd`, {
     method: "POST",
     headers: { Authorization: `Bearer ${token}` },
@@ -245,7 +245,7 @@ async function matchAndJoin(port, token, onOpen) {
   });
   if (!response.ok) throw new Error(`match: ${response.status} ${await response.text()}`);
   const { roomId } = await response.json();
-  const player = new EdgeroomPlayer(`ws://127.0.0.1:${port}/v1/game/crowd/${roomId}?token=${token}`);
+  const player = new EdgeroomPlayer(`ws://127.0.0.1:${port}/v1/game/crowd/${roomId}?token=${token}`, wire);
   onOpen(player);
   const { at } = await player.first;
   return { at, roomId };
@@ -261,12 +261,15 @@ async function main() {
   const server = system.start(port);
   try {
     await waitReady(system, server, port);
-    for (const players of arg("players", "8").split(",").map(Number)) {
-      console.log(name, `game tick ${players}`, await gameTick(system, port, server, { players, seconds: Number(arg("seconds", "10")) }));
-      await sleep(1_000);
+    // --wire=json,binary: each Edgeroom wire in turn on the same server.
+    for (const wire of kindOf(system) === "edgeroom" ? arg("wire", "json").split(",") : ["-"]) {
+      for (const players of arg("players", "8").split(",").map(Number)) {
+        console.log(name, wire, `game tick ${players}`, await gameTick(system, port, server, { players, seconds: Number(arg("seconds", "10")), wire }));
+        await sleep(1_000);
+      }
+      const storm = Number(arg("storm", "0"));
+      if (storm > 0) console.log(name, wire, `join storm ${storm}`, await joinStorm(system, port, server, { clients: storm, wire }));
     }
-    const storm = Number(arg("storm", "0"));
-    if (storm > 0) console.log(name, `join storm ${storm}`, await joinStorm(system, port, server, { clients: storm }));
   } finally {
     await stop(server);
   }

@@ -33,11 +33,12 @@ export class EdgeroomPlayer {
   errors = 0;
   #socket;
 
-  constructor(url) {
+  /** `wire`: "json" (the default) or "binary" (protocol/gameWire.ts), asked for in hello. */
+  constructor(url, wire = "json") {
     // Uncompressed frames, as every bench client uses (see BenchWebSocket): the sizes measured are the payloads.
     this.#socket = new BenchWebSocket(url);
     this.first = new Promise((resolve, reject) => {
-      this.#socket.onopen = () => this.#socket.send(JSON.stringify({ type: "hello", protocol: EDGEROOM_PROTOCOL }));
+      this.#socket.onopen = () => this.#socket.send(JSON.stringify({ type: "hello", protocol: EDGEROOM_PROTOCOL, wire }));
       this.#socket.onerror = () => reject(new Error("connection failed"));
       this.#socket.onclose = (e) => {
         this.closedUnexpectedly += 1;
@@ -47,6 +48,11 @@ export class EdgeroomPlayer {
       this.#socket.onmessage = (event) => {
         const at = performance.now();
         const text = event.data;
+        if (typeof text !== "string") {
+          this.onFrame(at, text.length);
+          const head = readBinaryHead(text);
+          return this.onState(at, text.length, head.tick, head.ack, head.isFull);
+        }
         const bytes = Buffer.byteLength(text);
         this.onFrame(at, bytes);
         const head = STATE_HEAD.exec(text.slice(0, 160));
@@ -118,3 +124,18 @@ export class ColyseusPlayer {
 }
 
 const PROBE = JSON.stringify({ type: "probe" });
+
+/** Kind, ack and tick from the head of a binary game frame (protocol/gameWire.ts), without decoding the view. */
+function readBinaryHead(bytes) {
+  let offset = 1;
+  const uvarint = () => {
+    let n = 0;
+    for (let scale = 1; ; scale *= 128) {
+      const b = bytes[offset++];
+      n += (b & 0x7f) * scale;
+      if (b < 0x80) return n;
+    }
+  };
+  const ack = bytes[0] & 0x80 ? uvarint() : 0;
+  return { isFull: (bytes[0] & 0x7f) === 2, ack, tick: uvarint() };
+}

@@ -133,9 +133,10 @@ for (const name of stormOnly ? [] : config.systems) {
     }
     if (system.protocol === "colyseus" || system.needsToken) {
       for (const players of config.game.players) {
-        await measure(["game", players, name], () => gameTick(system, PORT, server, { players, seconds: config.game.seconds }));
+        // Edgeroom's players ask for the binary wire, as the SDK does (JSON: node bench/game.mjs --wire=json).
+        await measure(["game", players, name], () => gameTick(system, PORT, server, { players, seconds: config.game.seconds, wire: "binary" }));
       }
-      if (config.game.storm) await measure(["gameJoin", name], () => joinStorm(system, PORT, server, { clients: config.game.storm }));
+      if (config.game.storm) await measure(["gameJoin", name], () => joinStorm(system, PORT, server, { clients: config.game.storm, wire: "binary" }));
     }
   } finally {
     await stopAndClean(server);
