@@ -20,7 +20,7 @@ import type { GameRoomCore, GameServices } from "./gameCore.ts";
 import { gameRoomKind } from "./gameKind.ts";
 import { PROBE } from "./gameProbe.ts";
 import { GameTicker, type ReadyConnection } from "./gameTicker.ts";
-import { InputGate } from "./inputGate.ts";
+import { InputGate, utf8Length } from "./inputGate.ts";
 import { deliverMatchExport, type ExportTargets } from "./matchExports.ts";
 import { MatchRunner } from "./matchRunner.ts";
 import { SeatBook } from "./seatBook.ts";
@@ -167,7 +167,7 @@ export class GameEngine {
     const now = this.#clock.now();
     let gate = this.#gates.get(socket.id);
     if (!gate) this.#gates.set(socket.id, (gate = new InputGate(now)));
-    const bytes = typeof message === "string" ? new TextEncoder().encode(message).byteLength : message.byteLength;
+    const bytes = typeof message === "string" ? utf8Length(message) : message.byteLength;
     core.noteActivity();
     core.telemetry.received(socket.id, bytes);
     // The echo of the room's own probe passes the rate gate: a dropped echo would end in 4408.

@@ -31,3 +31,18 @@ export class InputGate {
     return this.#strikes > GameLimits.MAX_STRIKES;
   }
 }
+
+/** A text frame's size in UTF-8 bytes, as TextEncoder would make it, counted without encoding (2,000 inputs a second at 100 players). */
+export function utf8Length(text: string): number {
+  let bytes = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x80) bytes += 1;
+    else if (c < 0x800) bytes += 2;
+    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < text.length && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+      bytes += 4;
+      i += 1;
+    } else bytes += 3; // the rest of the BMP, and a lone surrogate (encoded as U+FFFD)
+  }
+  return bytes;
+}
