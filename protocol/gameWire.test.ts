@@ -110,3 +110,13 @@ describe("binary game wire", () => {
     expect(Object.hasOwn(second, "__proto__")).toBe(true);
   });
 });
+
+describe("a player's ack in front of a shared frame", () => {
+  it("reads back every ack size, up to the largest safe seq", () => {
+    const table = new KeyTable();
+    const shared = assembleFrame(WireKind.DELTA, 3, null, table, 0, new Uint8Array(0));
+    for (const ack of [0, 1, 127, 128, 16_383, 16_384, 2 ** 31, 2 ** 32 + 5, Number.MAX_SAFE_INTEGER]) {
+      expect(decodeWireFrame(withAck(shared, ack), {}, { names: [], steps: [] })).toMatchObject({ ack, tick: 3, isFull: false });
+    }
+  });
+});

@@ -190,9 +190,13 @@ export function assembleFrame(kind: number, tick: number, matchId: string | null
 
 /** A player's copy of a shared frame: the kind with ACK_FLAG, the ack, then the rest of the frame. */
 export function withAck(shared: Uint8Array, ack: number): Uint8Array {
-  const w = new ByteWriter();
-  w.byte(shared[0]! | ACK_FLAG);
-  w.uvarint(ack);
-  w.bytes(shared.subarray(1));
-  return w.copy();
+  // One exact allocation per player per tick: this runs 2,000 times a second at 100 players.
+  let ackBytes = 1;
+  for (let n = ack; n >= 128; n = Math.floor(n / 128)) ackBytes += 1;
+  const out = new Uint8Array(shared.length + ackBytes);
+  out[0] = shared[0]! | ACK_FLAG;
+  let n = ack;
+  for (let i = 1; i <= ackBytes; i++, n = Math.floor(n / 128)) out[i] = (n % 128) | (i < ackBytes ? 0x80 : 0);
+  out.set(shared.subarray(1), ackBytes + 1);
+  return out;
 }
