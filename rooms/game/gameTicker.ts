@@ -84,7 +84,9 @@ export class GameTicker {
     try {
       const now = ports.clock.now();
       const started = ports.clock.elapsedMs();
-      if (!this.hasConnectedPlayers()) return this.stopTicking();
+      // Read once per tick: every socket's open state is a call into the runtime.
+      const ready = this.#parts.readyConnections();
+      if (!ready.some((c) => c.state.role === "player")) return this.stopTicking();
       // The match's end and its exports commit together, or not at all.
       const ended = ports.db.transactionSync(() => {
         this.#applyInputs();
@@ -104,7 +106,7 @@ export class GameTicker {
       if (match.restartAt !== null && now >= match.restartAt && !core.outbox.isFull()) {
         match.start(seats.all().map((s) => s.playerId), now);
       }
-      this.#sendViews();
+      this.#sendViews(ready);
       // After an idle end nothing changes until a player acts (R7): the room may hibernate meanwhile.
       if (match.isAwaitingActivity && this.#inputs.length === 0) return this.stopTicking();
       // A tick that took longer than its interval delays the next: operators see these in metrics.
@@ -127,7 +129,7 @@ export class GameTicker {
     for (const { playerId, seq, input } of inputs) this.#parts.match.input(playerId, seq, input);
   }
 
-  #sendViews(): void {
+  #sendViews(ready: ReadyConnection[]): void {
     const { game, core, match, views: sync } = this.#parts;
     const engine = match.engine;
     const events = engine?.drainEvents() ?? [];
@@ -138,7 +140,7 @@ export class GameTicker {
     this.#wire.beginTick(tick, match.matchId);
     // One encoding of the events for everyone, like the views.
     const eventsText = events.length > 0 ? encodeGameMessage({ type: "events", tick, events }) : null;
-    for (const { socket, state } of this.#parts.readyConnections()) {
+    for (const { socket, state } of ready) {
       const key = state.role === "player" && !isShared ? state.sub : null;
       if (!views.has(key)) views.set(key, this.viewFor(key));
       const ack = match.acks.get(state.sub) ?? 0;

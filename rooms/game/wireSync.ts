@@ -77,7 +77,13 @@ export class WireSync {
     } else {
       shared = this.#full(key, line);
     }
-    this.#peers.set(connectionId, { key, version: line.version, keysKnown: shared.keysTo, ack });
+    if (peer) {
+      // Updated in place: 100 players make 2,000 of these a second.
+      peer.key = key;
+      peer.version = line.version;
+      peer.keysKnown = shared.keysTo;
+      peer.ack = ack;
+    } else this.#peers.set(connectionId, { key, version: line.version, keysKnown: shared.keysTo, ack });
     return ack === null ? shared.bytes : withAck(shared.bytes, ack);
   }
 
