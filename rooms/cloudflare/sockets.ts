@@ -21,10 +21,15 @@ export function connectionOf(socket: RoomSocket): Connection {
 }
 
 class ConnectionSocket implements RoomSocket {
+  #id: string | undefined;
   constructor(readonly connection: Connection) {}
 
+  /**
+   * Read once: partyserver's getter looks it up in the connection's attachment each time, and a game
+   * tick asks every connection's id several times (states, baselines, telemetry, read proof).
+   */
   get id(): string {
-    return this.connection.id;
+    return (this.#id ??= this.connection.id);
   }
 
   get isOpen(): boolean {
