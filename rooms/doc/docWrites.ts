@@ -15,11 +15,20 @@ export interface DocWriteOutput {
 }
 
 /**
- * A document room's write path. A connection's update is applied to the document at once, then
- * written, relayed and acknowledged with its group commit (groupCommit.ts): nothing is relayed or
- * acknowledged before the commit that holds it. The room's own writes (import, restore) are
- * written in the call that makes them. The log is folded into the snapshot once it passes
- * COMPACT_AFTER_UPDATES or COMPACT_AFTER_BYTES.
+ * A document room's write path. A connection's update is applied to the document and relayed to
+ * the room's other sockets at once, then written with its group commit (groupCommit.ts) and
+ * acknowledged (`saved`) only once that commit is durable. The room's own writes (import,
+ * restore) are written, then relayed, in the call that makes them. The log is folded into the
+ * snapshot once it passes COMPACT_AFTER_UPDATES or COMPACT_AFTER_BYTES.
+ *
+ * Why relaying before the disk loses no acknowledged edit: a sender hears `saved` for an update
+ * only through Durability.afterDurable, after the commit that holds it. Until then the SDK keeps
+ * the edit in its document and shows `synced`, not `saved`; if the room dies first, the next
+ * connection's sync (the room's step 1, the client's step 2 with everything the room lacks)
+ * carries the edit again. A peer that saw the lost update keeps it in its own document and sends
+ * it back the same way when it re-syncs, so every replica converges (Yjs updates are idempotent
+ * and commutative). What relaying early gives up is only this: a peer may briefly show an edit
+ * that the room has not stored yet, exactly as it shows one still on its way from the sender.
  */
 export class DocWrites {
   readonly #doc: Y.Doc;
@@ -53,8 +62,9 @@ export class DocWrites {
   }
 
   /**
-   * Applies a connection's update; it is written, relayed and acknowledged (`ackSeq`, if any)
-   * now or with the next group commit. An update that changes nothing is still acknowledged.
+   * Applies a connection's update and relays it to the other sockets now; it is written now or
+   * with the next group commit, and acknowledged (`ackSeq`, if any) once that commit is durable.
+   * An update that changes nothing is relayed to no one and still acknowledged.
    * Returns false for an update Yjs could not apply (nothing is acknowledged then).
    */
   apply(socket: RoomSocket, update: Uint8Array, ackSeq: number | null): boolean {
@@ -70,6 +80,9 @@ export class DocWrites {
     // Yjs checks an update only as it applies it: one that fails part-way has still changed the
     // document. What it changed is written and relayed like any update, so the document in
     // memory, in storage and at the clients stays one.
+    // Relayed before it is written: in a Durable Object a message sent after a write waits for the
+    // output gate (the commit); one sent before it does not wait for this write.
+    if (applied) this.#out.relay(encodeUpdate(applied), socket.id);
     if (applied || (isApplied && ackSeq !== null)) this.#commits.push({ update: applied, origin: socket, ackSeq: isApplied ? ackSeq : null });
     return isApplied;
   }
@@ -95,10 +108,10 @@ export class DocWrites {
   }
 
   /**
-   * Appends a batch to SQLite, then relays it and acknowledges it once durable. The relay need not
-   * wait (a peer that misses an edit re-syncs; the sender keeps what is unsaved); a `saved` must,
-   * so it goes only through durability.afterDurable: in a Durable Object the output gate holds it
-   * until this event's writes are on disk; on Node it leaves after SQLite's commit returned.
+   * Appends a batch to SQLite and acknowledges it once durable. Connections' updates were relayed
+   * when applied (see the class comment); the room's own writes are relayed here. A `saved` goes
+   * only through durability.afterDurable: in a Durable Object the output gate holds it until this
+   * event's writes are on disk; on Node it leaves after the fsync that covers SQLite's commit.
    */
   #writeBatch(batch: PendingUpdate[]): void {
     const updates = batch.filter((p): p is PendingUpdate & { update: Uint8Array } => p.update !== null);
@@ -106,12 +119,8 @@ export class DocWrites {
       this.#store.appendUpdate(update);
       this.#history.noteUpdate(editorOf(origin));
     }
-    if (updates.length > 0) {
-      // One frame per batch. An origin that gets its own edit back applies nothing (Yjs is idempotent).
-      const origins = new Set(updates.map((p) => (isConnection(p.origin) ? p.origin.id : undefined)));
-      const only = origins.size === 1 ? [...origins][0] : undefined;
-      this.#out.relay(encodeUpdate(updates.length === 1 ? updates[0]!.update : Y.mergeUpdates(updates.map((p) => p.update))), only);
-    }
+    const own = updates.filter((p) => !isConnection(p.origin));
+    if (own.length > 0) this.#out.relay(encodeUpdate(own.length === 1 ? own[0]!.update : Y.mergeUpdates(own.map((p) => p.update))));
     for (const { origin, ackSeq } of batch) {
       if (ackSeq === null || !isConnection(origin)) continue;
       this.#durability.afterDurable(() => {

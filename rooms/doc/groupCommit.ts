@@ -5,10 +5,11 @@
  * the machine the benchmarks ran on, whatever the CPU had left.
  *
  * With this, the first item is written at once, as before. While its commit is in flight, later
- * items wait in memory (applied to the document, but neither relayed nor acknowledged); when the
- * commit lands, all of them are written in one event, so one commit carries many updates.
- * Nothing is acknowledged before the commit that holds it: `write` relays at once and hands each
- * acknowledgement to Durability.afterDurable (docWrites.ts), which in a Durable Object is the output gate.
+ * items wait in memory (applied to the document and already relayed to the other sockets, but not
+ * yet written nor acknowledged); when the commit lands, all of them are written in one event, so
+ * one commit carries many updates. Nothing is acknowledged before the commit that holds it: `write`
+ * hands each acknowledgement to Durability.afterDurable (docWrites.ts), which in a Durable Object
+ * is the output gate.
  */
 export class GroupCommit<T> {
   readonly #write: (batch: T[]) => void;
@@ -18,7 +19,7 @@ export class GroupCommit<T> {
   #inFlight = false;
 
   /**
-   * @param write writes a batch (and relays/acknowledges it) synchronously.
+   * @param write writes a batch (and queues its acknowledgements) synchronously.
    * @param durable resolves when everything written so far is durable (`ctx.storage.sync()`).
    */
   constructor(write: (batch: T[]) => void, durable: () => Promise<void>, onError: (error: unknown) => void) {

@@ -1,0 +1,117 @@
+// Relay before durable, acknowledge after (issue 17, item 2), on memory ports: an update reaches the
+// other sockets as soon as the room applied it, while its sender's `saved` waits for the commit. If
+// the room dies before the commit, the update is gone from the room but not from its sender, whose
+// next sync carries it again (the SDK answers the room's sync step 1 with every edit the room lacks).
+import * as decoding from "lib0/decoding";
+import * as encoding from "lib0/encoding";
+import { describe, expect, it } from "vitest";
+import * as syncProtocol from "y-protocols/sync";
+import * as Y from "yjs";
+import { PROTOCOL_VERSION } from "../../protocol/index.ts";
+import { RecordingServices, openSocket, testPorts, type TestPorts } from "../engine/testing/testRoom.ts";
+import type { MemorySocket } from "../engine/testing/memorySocket.ts";
+import { DocEngine } from "./docEngine.ts";
+import { decodeFrame, encodeUpdate } from "./frames.ts";
+
+const ROOM = "relay";
+
+function newRoom(ports: TestPorts = testPorts(ROOM)) {
+  const engine = new DocEngine(ports.ports, new RecordingServices(), ROOM);
+  engine.start();
+  return { engine, ports };
+}
+type Room = ReturnType<typeof newRoom>;
+
+const join = (room: Room, sub: string) => openSocket(room.engine, room.ports, { sub, role: "editor", room: `doc/${ROOM}` });
+
+async function joinSdk(room: Room, sub: string): Promise<MemorySocket> {
+  const socket = await join(room, sub);
+  room.engine.message(socket, JSON.stringify({ type: "hello", protocol: PROTOCOL_VERSION }));
+  return socket;
+}
+
+function editFrame(doc: Y.Doc, edit: (doc: Y.Doc) => void): Uint8Array {
+  let captured: Uint8Array | null = null;
+  const keep = (update: Uint8Array) => (captured = update);
+  doc.on("update", keep);
+  edit(doc);
+  doc.off("update", keep);
+  if (!captured) throw new Error("the edit produced no update");
+  return encodeUpdate(captured);
+}
+
+function receivedText(socket: MemorySocket): string {
+  const doc = new Y.Doc();
+  for (const frame of socket.binaries()) {
+    const decoded = decodeFrame(frame);
+    if (decoded.type === "update") Y.applyUpdate(doc, decoded.update);
+  }
+  return doc.getText("t").toString();
+}
+
+/** What the SDK does with the room's sync frames (DocProvider#handleFrame): answers a step 1 with what the room lacks. */
+function answerSync(room: Room, socket: MemorySocket, doc: Y.Doc, from = 0): void {
+  for (const frame of socket.binaries().slice(from)) {
+    const decoder = decoding.createDecoder(frame);
+    if (decoding.readVarUint(decoder) !== 0) continue;
+    const reply = encoding.createEncoder();
+    encoding.writeVarUint(reply, 0);
+    syncProtocol.readSyncMessage(decoder, reply, doc, "room");
+    if (encoding.length(reply) > 1) room.engine.message(socket, encoding.toUint8Array(reply));
+  }
+}
+
+const savedSeqs = (socket: MemorySocket) => socket.controls().filter((c) => c.type === "saved").map((c) => c.seq);
+
+describe("relay before durable, acknowledge after", () => {
+  it("relays every update as it is applied, even while a commit is in flight, and acknowledges each only with its commit", async () => {
+    const room = newRoom();
+    const writer = await joinSdk(room, "writer");
+    const reader = await join(room, "reader");
+    const doc = new Y.Doc();
+    room.engine.message(writer, editFrame(doc, (d) => d.getText("t").insert(0, "hello")));
+    expect(receivedText(reader)).toBe("hello");
+    // A commit is in flight: the next updates still reach the reader at once, before any disk.
+    room.engine.message(writer, editFrame(doc, (d) => d.getText("t").insert(5, " wor")));
+    room.engine.message(writer, editFrame(doc, (d) => d.getText("t").insert(9, "ld")));
+    expect(receivedText(reader)).toBe("hello world");
+    expect(savedSeqs(writer)).toEqual([]);
+    // The writer never hears its own edit back.
+    expect(receivedText(writer)).toBe("");
+    await room.ports.durability.land();
+    expect(savedSeqs(writer)).toEqual([1]);
+    await room.ports.durability.land();
+    expect(savedSeqs(writer)).toEqual([1, 2, 3]);
+  });
+
+  it("loses an update the room relayed but never made durable only until its sender's next sync re-sends it", async () => {
+    const first = newRoom();
+    const writer = await joinSdk(first, "writer");
+    const reader = await join(first, "reader");
+    const writerDoc = new Y.Doc();
+    const readerDoc = new Y.Doc();
+    first.engine.message(writer, editFrame(writerDoc, (d) => d.getText("t").insert(0, "unsaved")));
+    // The reader saw it; the writer was never told `saved`, so it keeps the edit as unsaved.
+    for (const frame of reader.binaries()) {
+      const decoded = decodeFrame(frame);
+      if (decoded.type === "update") Y.applyUpdate(readerDoc, decoded.update);
+    }
+    expect(readerDoc.getText("t").toString()).toBe("unsaved");
+    expect(savedSeqs(writer)).toEqual([]);
+
+    // The process dies before the commit: the disk holds nothing of the room.
+    const second = newRoom(testPorts(ROOM));
+    expect(second.engine.doc.getText("t").toString()).toBe("");
+    // Both clients reconnect. The room opens with its sync step 1; each answers with what the room lacks.
+    const writerAgain = await joinSdk(second, "writer");
+    answerSync(second, writerAgain, writerDoc);
+    expect(second.engine.doc.getText("t").toString()).toBe("unsaved");
+    const readerAgain = await join(second, "reader");
+    answerSync(second, readerAgain, readerDoc);
+    expect(second.engine.doc.getText("t").toString()).toBe("unsaved");
+    // The re-sent update is acknowledged once the new room's commit lands.
+    expect(savedSeqs(writerAgain)).toEqual([]);
+    await second.ports.durability.land();
+    expect(savedSeqs(writerAgain)).toEqual([1]);
+  });
+});
