@@ -42,8 +42,8 @@ export class ReadProof {
   sent(connectionId: string, bytes: number): SendVerdict {
     const budget = this.#budget(connectionId);
     budget.sent += bytes;
-    const probeAt = budget.outstanding.find((at) => at !== null);
-    if (probeAt === undefined || probeAt === null) {
+    const probeAt = firstProbe(budget.outstanding);
+    if (probeAt === null) {
       return budget.sent - budget.provenAt >= this.limits.probeAfterBytes ? "probe" : "ok";
     }
     return budget.sent - probeAt > this.limits.maxUnreadBytes ? "close" : "ok";
@@ -73,4 +73,10 @@ export class ReadProof {
     if (!budget) this.#budgets.set(connectionId, (budget = new Budget()));
     return budget;
   }
+}
+
+/** The oldest outstanding probe that proves something, or null: a loop, since this runs at every send. */
+function firstProbe(outstanding: (number | null)[]): number | null {
+  for (const at of outstanding) if (at !== null) return at;
+  return null;
 }

@@ -31,10 +31,21 @@ export class RoomTelemetry {
   }
 
   sent(connectionId: string, bytes: number): void {
+    this.sentTo(connectionId, bytes);
+    this.sentToRoom(1, bytes);
+  }
+
+  /** A frame sent, for the connection's own counts only: a fan-out adds the room's once, with sentToRoom. */
+  sentTo(connectionId: string, bytes: number): void {
     const stats = this.#stats(connectionId);
     stats.messagesOut += 1;
     stats.bytesOut += bytes;
-    this.#add("messages_out", 1);
+  }
+
+  /** `messages` frames of `bytes` in all, for the room's counts. */
+  sentToRoom(messages: number, bytes: number): void {
+    if (messages === 0) return;
+    this.#add("messages_out", messages);
     this.#add("bytes_out", bytes);
   }
 
