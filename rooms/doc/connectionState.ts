@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { DocRole } from "../../protocol/index.ts";
+import type { RoomSocket } from "../engine/ports.ts";
 
 /**
  * What a room keeps per connection. It lives in the socket attachment, so it survives
@@ -33,3 +34,41 @@ export const DocConnectionState = z.object({
   tokenExpiresAt: z.number(),
 });
 export type DocConnectionState = z.infer<typeof DocConnectionState>;
+
+/** The last attachment parsed per socket, and what it parsed to (null: not a document connection's). */
+interface ParsedState {
+  attachment: unknown;
+  state: DocConnectionState | null;
+}
+const parsed = new WeakMap<RoomSocket, ParsedState>();
+
+/**
+ * A socket's state, parsed once per attachment rather than at every frame: a room with a few
+ * hundred sockets reads states on its hot paths (every frame a socket sends, every custom message
+ * sent past the others), and a zod parse each time was per-connection work on every turn. The
+ * cache holds while the socket's attachment is the same value; any write through setDocState, or
+ * a new socket object after a wake, parses again.
+ */
+export function docStateOf(socket: RoomSocket): DocConnectionState | null {
+  const attachment = socket.attachment;
+  const entry = parsed.get(socket);
+  if (entry && entry.attachment === attachment) return entry.state;
+  const result = DocConnectionState.safeParse(attachment);
+  const state = result.success ? result.data : null;
+  if (entry) {
+    entry.attachment = attachment;
+    entry.state = state;
+  } else parsed.set(socket, { attachment, state });
+  return state;
+}
+
+/** Stores a socket's new state, and keeps it as parsed: the room wrote it, so it needs no parse. */
+export function setDocState(socket: RoomSocket, state: DocConnectionState): void {
+  socket.attach(state);
+  const attachment = socket.attachment;
+  const entry = parsed.get(socket);
+  if (entry) {
+    entry.attachment = attachment;
+    entry.state = state;
+  } else parsed.set(socket, { attachment, state });
+}

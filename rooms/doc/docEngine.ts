@@ -8,11 +8,12 @@ import { RoomCore, type ConnectionIdentity, type RoomKind } from "../engine/room
 import type { RoomServices } from "../engine/services.ts";
 import { logEvent } from "../log.ts";
 import { Occupancy, type AdmissionPolicy } from "../occupancy.ts";
-import { DocConnectionState } from "./connectionState.ts";
+import { docStateOf, setDocState, type DocConnectionState } from "./connectionState.ts";
 import { DocHistory } from "./docHistory.ts";
 import { DocMessages } from "./docMessages.ts";
 import { DocWrites } from "./docWrites.ts";
-import { encodeQueryAwareness, encodeSyncStep1 } from "./frames.ts";
+import { encodeQueryAwareness } from "./frames.ts";
+import { SyncFrames } from "./syncFrames.ts";
 
 /** The path PartyKit clients connect under (server/routes/partiesSocket.ts). */
 const PARTIES_PATH_PREFIX = "/parties/";
@@ -35,11 +36,12 @@ export class DocEngine {
   readonly store: SqliteDocStore;
   readonly history: DocHistory;
   readonly writes: DocWrites;
+  readonly sync = new SyncFrames(this.doc);
   readonly #messages: DocMessages;
   readonly #occupancy = new Occupancy<RoomSocket>((socket) => {
-    const state = DocConnectionState.safeParse(socket.attachment);
-    if (!state.success) return null;
-    return { sub: state.data.sub, role: state.data.role, waitingSince: state.data.isReady ? null : state.data.connectedAt };
+    const state = docStateOf(socket);
+    if (!state) return null;
+    return { sub: state.sub, role: state.role, waitingSince: state.isReady ? null : state.connectedAt };
   });
   /** Every connection counts against the room's cap; its last slots are kept for editors. */
   readonly #admission: AdmissionPolicy;
@@ -63,6 +65,8 @@ export class DocEngine {
         if (snapshot) Y.applyUpdate(this.doc, snapshot);
         for (const update of updates) Y.applyUpdate(this.doc, update);
       });
+      // Served as it is to fresh clients (syncFrames.ts): the document is exactly the snapshot.
+      if (snapshot && updates.length === 0) this.sync.seed(snapshot);
     } catch (error) {
       this.loadError = error;
       logEvent("load_failed", { room: name, error });
@@ -86,7 +90,7 @@ export class DocEngine {
       saved: (socket, seq) => this.#messages.sendControl(socket, { type: "saved", seq }),
       commitFailed: (error) => logEvent("commit_failed", { room: name, error }),
     });
-    this.#messages = new DocMessages({ core: this.core, doc: this.doc, store: this.store, writes: this.writes, occupancy: this.#occupancy, name });
+    this.#messages = new DocMessages({ core: this.core, doc: this.doc, sync: this.sync, store: this.store, writes: this.writes, occupancy: this.#occupancy, name });
   }
 
   // ---- entry points ----
@@ -126,7 +130,6 @@ export class DocEngine {
   // ---- the document kind, as the core sees it ----
 
   #kind(): RoomKind {
-    const stateOf = (socket: RoomSocket) => DocConnectionState.safeParse(socket.attachment);
     return {
       kind: "doc",
       roomPath: roomPath("doc", this.name),
@@ -135,13 +138,13 @@ export class DocEngine {
       archivePrefix: docObjectsPrefix(this.name),
       readLimits: { probeAfterBytes: DocLimits.PROBE_AFTER_BYTES, maxUnreadBytes: DocLimits.MAX_UNREAD_BYTES },
       // Every y-protocols client answers a sync step 1 with a step 2.
-      probeFrame: () => encodeSyncStep1(this.doc),
+      probeFrame: () => this.sync.step1(),
       identityOf: (socket): ConnectionIdentity | null => {
-        const state = stateOf(socket);
-        return state.success ? { sub: state.data.sub, role: state.data.role, connectedAt: state.data.connectedAt } : null;
+        const state = docStateOf(socket);
+        return state ? { sub: state.sub, role: state.role, connectedAt: state.connectedAt } : null;
       },
-      tokenExpiryOf: (socket) => stateOf(socket).data?.tokenExpiresAt ?? null,
-      readsControl: (socket) => stateOf(socket).data?.isSdk ?? false,
+      tokenExpiryOf: (socket) => docStateOf(socket)?.tokenExpiresAt ?? null,
+      readsControl: (socket) => docStateOf(socket)?.isSdk ?? false,
       encodeSystemMessage: (message) => encodeServerControl({ type: "system", message }),
       deliver: (entry: RoomExportEntry) => this.history.deliver(entry),
       alarmWork: (now) => this.#alarmWork(now),
@@ -186,10 +189,10 @@ export class DocEngine {
       connectedAt: this.ports.clock.now(),
       tokenExpiresAt: identity.exp * 1000,
     };
-    socket.attach(state);
+    setDocState(socket, state);
     this.#occupancy.admitted(socket.id, { sub: state.sub, role, waitingSince: state.connectedAt });
     core.watchTokenExpiry(socket, state.tokenExpiresAt);
-    core.send(socket, encodeSyncStep1(this.doc));
+    core.send(socket, this.sync.step1());
     core.expectAnswer(socket);
     if (this.#messages.presence.states().length > 0) for (const frame of this.#messages.presence.frames()) core.send(socket, frame);
     core.noteDirectoryChange();

@@ -6,9 +6,10 @@ import type { RoomCore } from "../engine/roomCore.ts";
 import { logEvent } from "../log.ts";
 import type { Occupancy } from "../occupancy.ts";
 import { AwarenessOwners, AwarenessRelay } from "./awarenessRelay.ts";
-import { DocConnectionState } from "./connectionState.ts";
+import { docStateOf, setDocState, type DocConnectionState } from "./connectionState.ts";
 import type { DocWrites } from "./docWrites.ts";
-import { FrameError, decodeFrame, encodeAwareness, encodeAwarenessFrames, encodeSyncStep2, isEmptyUpdate, type ReceivedAwarenessEntry } from "./frames.ts";
+import { FrameError, decodeFrame, encodeAwareness, encodeAwarenessFrames, isEmptyUpdate, type ReceivedAwarenessEntry } from "./frames.ts";
+import type { SyncFrames } from "./syncFrames.ts";
 import { TokenBucket } from "./tokenBucket.ts";
 
 /** y-partyserver marks its custom messages, text frames, with this prefix. */
@@ -18,6 +19,7 @@ const CUSTOM_MESSAGE_PREFIX = "__YPS:";
 export interface DocMessageRoom {
   core: RoomCore;
   doc: Y.Doc;
+  sync: SyncFrames;
   store: SqliteDocStore;
   writes: DocWrites;
   occupancy: Occupancy<RoomSocket>;
@@ -51,10 +53,10 @@ export class DocMessages {
       core.telemetry.refused("rate_limited");
       return core.closeSocket(socket, CloseCode.RATE_LIMITED, `over ${DocLimits.MESSAGES_PER_SECOND} messages per second`);
     }
-    const parsedState = DocConnectionState.safeParse(socket.attachment);
-    if (!parsedState.success) return core.closeSocket(socket, CloseCode.UNAUTHENTICATED, "connection has no identity");
+    const current = docStateOf(socket);
+    if (!current) return core.closeSocket(socket, CloseCode.UNAUTHENTICATED, "connection has no identity");
     if (typeof message === "string" && message.startsWith(CUSTOM_MESSAGE_PREFIX)) return this.#relayCustomMessage(socket, message);
-    if (typeof message === "string") return this.#handleControl(socket, parsedState.data, message);
+    if (typeof message === "string") return this.#handleControl(socket, current, message);
 
     let frame;
     try {
@@ -63,10 +65,10 @@ export class DocMessages {
       if (!(error instanceof FrameError)) throw error;
       return core.closeSocket(socket, CloseCode.BAD_MESSAGE, error.message);
     }
-    const state = parsedState.data.isReady ? parsedState.data : this.#handshakeDone(socket, parsedState.data);
+    const state = current.isReady ? current : this.#handshakeDone(socket, current);
     switch (frame.type) {
       case "sync_step1":
-        return core.send(socket, encodeSyncStep2(this.room.doc, frame.stateVector));
+        return core.send(socket, this.room.sync.step2(frame.stateVector));
       case "update":
         if (frame.isSyncReply) core.proofOfReading(socket);
         return this.#handleUpdate(socket, state, frame.update);
@@ -81,10 +83,10 @@ export class DocMessages {
   /** A socket closed: its presence leaves, and the others hear so. */
   closed(socket: RoomSocket): void {
     this.#buckets.delete(socket.id);
-    const state = DocConnectionState.safeParse(socket.attachment);
-    if (!state.success) return;
-    this.#owners?.release(socket.id, Object.keys(state.data.awareness).map(Number));
-    const clocks = new Map(Object.entries(state.data.awareness).map(([id, clock]) => [Number(id), clock]));
+    const state = docStateOf(socket);
+    if (!state) return;
+    this.#owners?.release(socket.id, Object.keys(state.awareness).map(Number));
+    const clocks = new Map(Object.entries(state.awareness).map(([id, clock]) => [Number(id), clock]));
     const removals = this.presence.removalsFor(clocks);
     if (removals.length > 0) this.room.core.sendToAll(encodeAwareness(removals), socket.id);
   }
@@ -104,7 +106,7 @@ export class DocMessages {
   #relayCustomMessage(sender: RoomSocket, message: string): void {
     for (const socket of this.room.core.openSockets()) {
       if (socket.id === sender.id) continue;
-      if (DocConnectionState.safeParse(socket.attachment).data?.isParty) this.room.core.send(socket, message);
+      if (docStateOf(socket)?.isParty) this.room.core.send(socket, message);
     }
   }
 
@@ -120,7 +122,7 @@ export class DocMessages {
   /** Stores that the socket completed its handshake (its first valid frame); returns its new state. */
   #handshakeDone(socket: RoomSocket, state: DocConnectionState): DocConnectionState {
     const ready = { ...state, isReady: true };
-    socket.attach(ready);
+    setDocState(socket, ready);
     this.room.occupancy.handshakeDone(socket.id);
     return ready;
   }
@@ -128,7 +130,7 @@ export class DocMessages {
   #handleUpdate(socket: RoomSocket, state: DocConnectionState, update: Uint8Array): void {
     const { core, store, writes } = this.room;
     const seq = state.updateSeq + 1;
-    socket.attach({ ...state, updateSeq: seq });
+    setDocState(socket, { ...state, updateSeq: seq });
     const refusal = state.role === "viewer" ? "read_only" : core.isLocked ? "locked" : null;
     if (refusal && !isEmptyUpdate(update)) {
       logEvent("write_refused", { room: this.room.name, connection: socket.id, sub: state.sub, reason: refusal });
@@ -165,7 +167,7 @@ export class DocMessages {
     if (Object.keys(clocks).length > DocLimits.MAX_AWARENESS_CLIENTS_PER_CONNECTION) {
       return core.closeSocket(socket, CloseCode.BAD_MESSAGE, `one connection may speak for at most ${DocLimits.MAX_AWARENESS_CLIENTS_PER_CONNECTION} awareness clients`);
     }
-    socket.attach({ ...state, awareness: clocks });
+    setDocState(socket, { ...state, awareness: clocks });
     // The name peers show comes from the token, never from the state the client wrote.
     const { accepted, overRoomBound } = this.presence.apply(entries, { id: state.sub, name: state.name ?? state.sub });
     if (overRoomBound > 0) {
@@ -179,9 +181,9 @@ export class DocMessages {
   #awarenessOwners(): AwarenessOwners {
     this.#owners ??= new AwarenessOwners(
       this.room.core.openSockets().flatMap((socket) => {
-        const state = DocConnectionState.safeParse(socket.attachment);
-        if (!state.success) return [];
-        return [{ speaker: { connectionId: socket.id, sub: state.data.sub }, clientIds: Object.keys(state.data.awareness).map(Number) }];
+        const state = docStateOf(socket);
+        if (!state) return [];
+        return [{ speaker: { connectionId: socket.id, sub: state.sub }, clientIds: Object.keys(state.awareness).map(Number) }];
       }),
     );
     return this.#owners;

@@ -2,7 +2,7 @@ import * as Y from "yjs";
 import type { DocStore } from "../../persistence/docStore.ts";
 import { DocLimits } from "../../protocol/index.ts";
 import type { Durability, RoomSocket } from "../engine/ports.ts";
-import { DocConnectionState } from "./connectionState.ts";
+import { docStateOf } from "./connectionState.ts";
 import { RestoreOrigin, type DocHistory } from "./docHistory.ts";
 import { encodeUpdate } from "./frames.ts";
 import { GroupCommit } from "./groupCommit.ts";
@@ -146,8 +146,7 @@ function editorOf(origin: unknown): string {
   if (origin instanceof RestoreOrigin) return `restore:${origin.versionId}`;
   if (origin === "import") return "import";
   if (!isConnection(origin)) return "room";
-  const state = DocConnectionState.safeParse(origin.attachment);
-  return state.success ? state.data.sub : "unknown";
+  return docStateOf(origin)?.sub ?? "unknown";
 }
 
 function isConnection(origin: unknown): origin is RoomSocket {

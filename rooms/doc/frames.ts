@@ -118,9 +118,14 @@ export function encodeSyncStep1(doc: Y.Doc): Uint8Array {
 }
 
 export function encodeSyncStep2(doc: Y.Doc, stateVector: Uint8Array): Uint8Array {
+  return frameOfSyncStep2(Y.encodeStateAsUpdate(doc, stateVector));
+}
+
+/** A sync step 2 carrying an update already encoded (a stored snapshot). */
+export function frameOfSyncStep2(update: Uint8Array): Uint8Array {
   return frame(YjsMessageType.SYNC, (e) => {
     encoding.writeVarUint(e, YjsSyncStep.STEP2);
-    encoding.writeVarUint8Array(e, Y.encodeStateAsUpdate(doc, stateVector));
+    encoding.writeVarUint8Array(e, update);
   });
 }
 
