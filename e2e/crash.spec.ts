@@ -49,7 +49,7 @@ test("edits reported saved survive SIGKILL of the whole wrangler dev tree, also 
     writer.doc.getText("t").insert(0, "written just before the crash");
     await writer.whenStatus("saved");
     // Three writers at once, an edit per millisecond each: updates arrive while a commit is in
-    // flight, so the room writes, relays and acknowledges them in groups.
+    // flight, so the room writes and acknowledges them in groups.
     const writers = ["a", "b", "c"].map((name) => sdkClient(BASE, `writer-${name}`).doc(room));
     const watching = watcher(room);
     await Promise.all([...writers.map((w) => w.whenStatus("saved")), watching.provider.whenStatus("synced")]);
@@ -63,14 +63,13 @@ test("edits reported saved survive SIGKILL of the whole wrangler dev tree, also 
         await w.whenStatus("saved");
       }),
     );
-    // The room relays each group as one frame: a frame holding edits of two writers is a group
-    // commit of more than one update (each writer's SDK sends only its own edits).
+    // The room relays each update as it applies it, before the group commit that writes it, so a
+    // relayed frame no longer shows the groups; every writer's edits reach the watcher, and the
+    // restart below shows that each one reported saved was on disk.
     const listsAt = (provider: DocProvider) => [0, 1, 2].map((i) => provider.doc.getArray<number>(`list-${i}`).length);
     await eventually(() => listsAt(watching.provider).every((n) => n === 200), 10_000, "the watcher to receive every edit");
     const ids = new Set(writers.map((w) => w.doc.clientID));
-    const groups = watching.relayed.filter((editors) => [...editors].filter((id) => ids.has(id)).length > 1);
-    console.log(`${watching.relayed.length} update frames relayed, ${groups.length} of them with edits of more than one writer`);
-    expect(groups.length, "relayed frames with edits of more than one writer (a group commit)").toBeGreaterThan(0);
+    console.log(`${watching.relayed.filter((editors) => [...editors].some((id) => ids.has(id))).length} update frames relayed with the writers' edits`);
     await killTree(service);
     service = null;
     writer.destroy();
