@@ -22,6 +22,7 @@ export function cloudflarePorts(ctx: DurableObjectState, env: Env, connections: 
     durability: {
       sync: () => ctx.storage.sync(),
       afterDurable: (send) => send(),
+      holdsOutput: true,
     },
     scheduler: {
       setAlarm: (at) => ctx.storage.setAlarm(at),

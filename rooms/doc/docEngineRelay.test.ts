@@ -84,6 +84,28 @@ describe("relay before durable, acknowledge after", () => {
     expect(savedSeqs(writer)).toEqual([1, 2, 3]);
   });
 
+  it("under an output gate, merges what it relays while a commit is in flight into one frame, sent as that commit lands", async () => {
+    const room = newRoom();
+    // A Durable Object holds every send while a commit is in flight: relaying each update then
+    // would cost a send per socket per update for no earlier arrival.
+    room.ports.durability.holdsOutput = true;
+    const writer = await joinSdk(room, "writer");
+    const reader = await join(room, "reader");
+    const doc = new Y.Doc();
+    room.engine.message(writer, editFrame(doc, (d) => d.getText("t").insert(0, "hello")));
+    expect(receivedText(reader)).toBe("hello");
+    const framesBefore = reader.binaries().length;
+    room.engine.message(writer, editFrame(doc, (d) => d.getText("t").insert(5, " wor")));
+    room.engine.message(writer, editFrame(doc, (d) => d.getText("t").insert(9, "ld")));
+    expect(reader.binaries().length).toBe(framesBefore);
+    await room.ports.durability.land();
+    expect(reader.binaries().length).toBe(framesBefore + 1);
+    expect(receivedText(reader)).toBe("hello world");
+    expect(savedSeqs(writer)).toEqual([1]);
+    await room.ports.durability.land();
+    expect(savedSeqs(writer)).toEqual([1, 2, 3]);
+  });
+
   it("loses an update the room relayed but never made durable only until its sender's next sync re-sends it", async () => {
     const first = newRoom();
     const writer = await joinSdk(first, "writer");

@@ -37,6 +37,8 @@ export class DocWrites {
   readonly #out: DocWriteOutput;
   readonly #durability: Durability;
   readonly #commits: GroupCommit<PendingUpdate>;
+  /** Updates applied while a commit is in flight under an output gate, relayed when it lands (Durability.holdsOutput). */
+  #heldRelays: { update: Uint8Array; from: string }[] = [];
   /** The update the document emitted while applying a connection's frame (null: nothing new). */
   #applied: Uint8Array | null = null;
 
@@ -82,7 +84,8 @@ export class DocWrites {
     // memory, in storage and at the clients stays one.
     // Relayed before it is written: in a Durable Object a message sent after a write waits for the
     // output gate (the commit); one sent before it does not wait for this write.
-    if (applied) this.#out.relay(encodeUpdate(applied), socket.id);
+    if (applied && this.#durability.holdsOutput && this.#commits.isInFlight) this.#heldRelays.push({ update: applied, from: socket.id });
+    else if (applied) this.#out.relay(encodeUpdate(applied), socket.id);
     if (applied || (isApplied && ackSeq !== null)) this.#commits.push({ update: applied, origin: socket, ackSeq: isApplied ? ackSeq : null });
     return isApplied;
   }
@@ -114,6 +117,7 @@ export class DocWrites {
    * event's writes are on disk; on Node it leaves after the fsync that covers SQLite's commit.
    */
   #writeBatch(batch: PendingUpdate[]): void {
+    this.#relayHeld();
     const updates = batch.filter((p): p is PendingUpdate & { update: Uint8Array } => p.update !== null);
     for (const { update, origin } of updates) {
       this.#store.appendUpdate(update);
@@ -131,6 +135,19 @@ export class DocWrites {
     if (stats.logUpdates >= DocLimits.COMPACT_AFTER_UPDATES || stats.logBytes >= DocLimits.COMPACT_AFTER_BYTES) {
       this.compact();
     }
+  }
+
+  /**
+   * Relays, as one frame, the updates held while the commit in flight held every send anyway; before
+   * the batch that holds them is written, so its own commit does not hold the frame too. An origin
+   * that gets its own edit back in a merged frame applies nothing (Yjs is idempotent).
+   */
+  #relayHeld(): void {
+    const held = this.#heldRelays;
+    if (held.length === 0) return;
+    this.#heldRelays = [];
+    const only = held.every((h) => h.from === held[0]!.from) ? held[0]!.from : undefined;
+    this.#out.relay(encodeUpdate(held.length === 1 ? held[0]!.update : Y.mergeUpdates(held.map((h) => h.update))), only);
   }
 }
 

@@ -28,6 +28,11 @@ export class GroupCommit<T> {
     this.#onError = onError;
   }
 
+  /** Whether a commit is in flight (what is pushed now waits for it to land). */
+  get isInFlight(): boolean {
+    return this.#inFlight;
+  }
+
   /** Items waiting for the commit in flight. */
   get pending(): readonly T[] {
     return this.#pending;

@@ -60,6 +60,13 @@ export interface Durability {
    * through here, never straight after a write.
    */
   afterDurable(send: () => void): void;
+  /**
+   * True where the runtime itself holds every outgoing message while a commit is in flight (a
+   * Durable Object's output gate). A message sent then leaves only when the commit lands anyway,
+   * so the document room merges the updates it would relay meanwhile into one frame for that
+   * moment: the same latency, one send per socket instead of one per update.
+   */
+  readonly holdsOutput?: boolean;
 }
 
 /**

@@ -65,6 +65,8 @@ export class ManualScheduler implements Scheduler {
 export class ManualDurability implements Durability {
   #waiting: (() => void)[] = [];
   #syncs: (() => void)[] = [];
+  /** A runtime with an output gate (a Durable Object) when set; see Durability.holdsOutput. */
+  holdsOutput = false;
   /** When true, every sync and afterDurable resolves at once (a disk that is always caught up). */
   constructor(public isImmediate = false) {}
 
