@@ -17,7 +17,9 @@ export interface DocWriteOutput {
 /**
  * A document room's write path. A connection's update is applied to the document and relayed to
  * the room's other sockets at once, then written with its group commit (groupCommit.ts) and
- * acknowledged (`saved`) only once that commit is durable. The room's own writes (import,
+ * acknowledged (`saved`) only once that commit is durable. Under an output gate (a Durable Object,
+ * Durability.holdsOutput), what is applied while a commit is in flight could not leave before it
+ * lands anyway: it is relayed as one merged frame at that moment, before the next write. The room's own writes (import,
  * restore) are written, then relayed, in the call that makes them. The log is folded into the
  * snapshot once it passes COMPACT_AFTER_UPDATES or COMPACT_AFTER_BYTES.
  *
