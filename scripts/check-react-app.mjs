@@ -12,13 +12,14 @@
 // <StrictMode> mounts every effect twice: every tab must open one socket per room and matchmake once.
 // Everything it started is stopped by process group; the folder is removed.
 import { execFileSync, spawn, spawnSync } from "node:child_process";
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, relative } from "node:path";
+import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { chromium } from "@playwright/test";
 import { chromiumLaunchOptions } from "../playwright.config.ts";
 import { applyLocalMigrations, offlineEnv, projectRoot, raisedLimitVars, spawnWranglerDev } from "./wrangler.mjs";
+import { assert, installableCopy, killGroup } from "./exampleProject.mjs";
 
 /** The whole check, in ms: past it everything started is stopped and the check fails. */
 const DEADLINE_MS = 5 * 60_000;
@@ -36,8 +37,6 @@ const started = Date.now();
 const elapsed = () => `${((Date.now() - started) / 1000).toFixed(1)} s`;
 const log = (message) => console.log(`check-react-app [${elapsed()}]: ${message}`);
 const env = { ...process.env, ...offlineEnv };
-const root = JSON.parse(readFileSync(join(projectRoot, "package.json"), "utf8"));
-const exampleDir = join(projectRoot, "examples/react");
 const work = mkdtempSync(join(tmpdir(), "edgeroom-react-app-"));
 const app = join(work, "app");
 const state = join(work, "state");
@@ -59,14 +58,6 @@ const deadline = setTimeout(() => {
   void cleanUp().finally(() => process.exit(1));
 }, DEADLINE_MS);
 
-function killGroup(pgid, signal) {
-  try {
-    process.kill(-pgid, signal);
-  } catch {
-    // already gone
-  }
-}
-
 async function eventually(check, ms, what) {
   const until = Date.now() + ms;
   for (;;) {
@@ -75,10 +66,6 @@ async function eventually(check, ms, what) {
     if (Date.now() > until) throw new Error(`timed out after ${ms / 1000} s waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
-}
-
-function assert(condition, message) {
-  if (!condition) throw new Error(message);
 }
 
 /** Runs a command in the installed project and returns its stdout; throws with its output on a non-zero exit. */
@@ -237,30 +224,12 @@ async function main() {
   }
   log(`packing the packages, then the React example in ${app}`);
   execFileSync(process.execPath, [join(projectRoot, "scripts/pack.mjs")], { cwd: projectRoot, env, stdio: ["ignore", "ignore", "inherit"] });
-  const packages = join(projectRoot, "dist/packages");
-  const tarball = (prefix) => {
-    const file = readdirSync(packages).find((name) => name.startsWith(prefix) && name.endsWith(".tgz"));
-    assert(file, `npm run pack wrote no ${prefix}*.tgz to dist/packages`);
-    return join(packages, file);
-  };
-
   // What a user copies: the example's own files, without anything a local run of it left behind.
-  const leftovers = /(^|\/)(node_modules|dist|package-lock\.json)$/;
-  cpSync(exampleDir, app, { recursive: true, filter: (path) => !leftovers.test(relative(exampleDir, path)) });
+  installableCopy("react", app, {
+    leftovers: /(^|\/)(node_modules|dist|package-lock\.json)$/,
+    tarballPrefixes: { "@edgeroom/client": "edgeroom-client-", "@edgeroom/react": "edgeroom-react-" },
+  });
   cpSync(join(projectRoot, "scripts/react-app-measure.mjs"), join(app, "measure.mjs"));
-
-  // The example depends on the packages by the version they are packed at, and on what this repo pins.
-  const manifest = JSON.parse(readFileSync(join(app, "package.json"), "utf8"));
-  for (const name of ["@edgeroom/client", "@edgeroom/react"]) {
-    assert(manifest.dependencies[name] === root.version, `examples/react depends on ${name}@${manifest.dependencies[name]}, but the packages are packed at ${root.version}`);
-  }
-  for (const [name, version] of Object.entries({ ...manifest.dependencies, ...manifest.devDependencies })) {
-    const pinned = root.dependencies[name] ?? root.devDependencies[name];
-    assert(pinned === undefined || pinned === version, `examples/react pins ${name}@${version}, this repo ${pinned}: keep them together`);
-  }
-  manifest.dependencies["@edgeroom/client"] = `file:${tarball("edgeroom-client-")}`;
-  manifest.dependencies["@edgeroom/react"] = `file:${tarball("edgeroom-react-")}`;
-  writeFileSync(join(app, "package.json"), `${JSON.stringify(manifest, null, 2)}\n`);
 
   log("npm install");
   runIn("npm", ["install", "--no-audit", "--no-fund", "--prefer-offline", "--loglevel=error"]);

@@ -11,13 +11,14 @@
 // command that fixes it, the preflight must pass once the id is real, and `wrangler deploy --dry-run`
 // must bundle the Worker. Everything it started is stopped by process group; the folder is removed.
 import { execFileSync, spawn, spawnSync } from "node:child_process";
-import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
-import { join, relative } from "node:path";
+import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { offlineEnv, projectRoot } from "./wrangler.mjs";
+import { assert, installableCopy, killGroup } from "./exampleProject.mjs";
 
 /** The whole check, in ms: past it everything started is stopped and the check fails. */
 const DEADLINE_MS = 4 * 60_000;
@@ -31,7 +32,6 @@ const elapsed = () => `${((Date.now() - started) / 1000).toFixed(1)} s`;
 const log = (message) => console.log(`check-starter [${elapsed()}]: ${message}`);
 const env = { ...process.env, ...offlineEnv };
 const root = JSON.parse(readFileSync(join(projectRoot, "package.json"), "utf8"));
-const starterDir = join(projectRoot, "examples/starter");
 const app = mkdtempSync(join(tmpdir(), "edgeroom-starter-"));
 /** Process groups this check started and has not stopped yet. */
 const groups = new Set();
@@ -49,14 +49,6 @@ const deadline = setTimeout(() => {
   cleanUp();
   process.exit(1);
 }, DEADLINE_MS);
-
-function killGroup(pgid, signal) {
-  try {
-    process.kill(-pgid, signal);
-  } catch {
-    // already gone
-  }
-}
 
 const isAlive = (pgid) => {
   try {
@@ -85,10 +77,6 @@ function runIn(command, args, { expectFailure = false } = {}) {
     throw new Error(`\`${command} ${args.join(" ")}\` ${expectFailure ? "succeeded but should have failed" : `exited ${result.status}`}:\n${output}`);
   }
   return { stdout: result.stdout, stderr: result.stderr, output };
-}
-
-function assert(condition, message) {
-  if (!condition) throw new Error(message);
 }
 
 /** A free port on 127.0.0.1, from the system. */
@@ -155,28 +143,14 @@ async function drive(args) {
 async function main() {
   log(`packing the packages, then a new project in ${app}`);
   execFileSync(process.execPath, [join(projectRoot, "scripts/pack.mjs")], { cwd: projectRoot, env, stdio: ["ignore", "ignore", "inherit"] });
-  const packages = join(projectRoot, "dist/packages");
-  const tarball = (prefix) => join(packages, readdirSync(packages).find((file) => file.startsWith(prefix) && file.endsWith(".tgz")));
-
   // What a user copies: the starter's own files, without anything a local run of it left behind.
-  const leftovers = /(^|\/)(node_modules|\.wrangler|\.dev\.vars|package-lock\.json|public\/app\.js(\.map)?)$/;
-  cpSync(starterDir, app, { recursive: true, filter: (path) => !leftovers.test(relative(starterDir, path)) });
+  installableCopy("starter", app, {
+    leftovers: /(^|\/)(node_modules|\.wrangler|\.dev\.vars|package-lock\.json|public\/app\.js(\.map)?)$/,
+    tarballPrefixes: { edgeroom: "edgeroom-0", "@edgeroom/client": "edgeroom-client-" },
+    // The stock client the check edits a document with, at the version this repo tests it with.
+    amend: (manifest) => (manifest.devDependencies["y-websocket"] = root.devDependencies["y-websocket"]),
+  });
   cpSync(join(projectRoot, "scripts/starter-drive.mjs"), join(app, "drive.mjs"));
-
-  // The starter depends on the packages by the version they are packed at, and on the toolchain this repo pins.
-  const manifest = JSON.parse(readFileSync(join(app, "package.json"), "utf8"));
-  for (const name of ["edgeroom", "@edgeroom/client"]) {
-    assert(manifest.dependencies[name] === root.version, `examples/starter depends on ${name}@${manifest.dependencies[name]}, but the packages are packed at ${root.version}`);
-  }
-  for (const [name, version] of Object.entries({ ...manifest.dependencies, ...manifest.devDependencies })) {
-    const pinned = root.dependencies[name] ?? root.devDependencies[name];
-    assert(pinned === undefined || pinned === version, `examples/starter pins ${name}@${version}, this repo ${pinned}: keep them together`);
-  }
-  manifest.dependencies.edgeroom = `file:${tarball("edgeroom-0")}`;
-  manifest.dependencies["@edgeroom/client"] = `file:${tarball("edgeroom-client-")}`;
-  // The stock client the check edits a document with, at the version this repo tests it with.
-  manifest.devDependencies["y-websocket"] = root.devDependencies["y-websocket"];
-  writeFileSync(join(app, "package.json"), `${JSON.stringify(manifest, null, 2)}\n`);
 
   log("npm install");
   runIn("npm", ["install", "--no-audit", "--no-fund", "--prefer-offline", "--loglevel=error"]);
