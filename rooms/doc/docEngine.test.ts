@@ -8,10 +8,11 @@ import * as syncProtocol from "y-protocols/sync";
 import * as Y from "yjs";
 import { CloseCode, DocLimits, PROTOCOL_VERSION, RoomLimits } from "../../protocol/index.ts";
 import { RecordingServices, deliverCloses, hangUp, openSocket, testPorts, type TestPorts } from "../engine/testing/testRoom.ts";
+import { editFrame, receivedText } from "../engine/testing/yjsFrames.ts";
 import type { MemorySocket } from "../engine/testing/memorySocket.ts";
 import { DocEngine } from "./docEngine.ts";
 import { DocAdmin } from "./docAdmin.ts";
-import { decodeFrame, encodeAwareness, encodeUpdate } from "./frames.ts";
+import { decodeFrame, encodeAwareness } from "./frames.ts";
 
 const ROOM = "notes";
 
@@ -31,27 +32,6 @@ async function joinSdk(room: Room, sub: string, role = "editor", extra: { name?:
   room.engine.message(socket, JSON.stringify({ type: "hello", protocol: PROTOCOL_VERSION }));
   expect(socket.controls().map((c) => c.type)).toContain("welcome");
   return socket;
-}
-
-/** An edit on a client's doc, as the update frame a y-protocols client sends. */
-function editFrame(doc: Y.Doc, edit: (doc: Y.Doc) => void): Uint8Array {
-  let captured: Uint8Array | null = null;
-  const keep = (update: Uint8Array) => (captured = update);
-  doc.on("update", keep);
-  edit(doc);
-  doc.off("update", keep);
-  if (!captured) throw new Error("the edit produced no update");
-  return encodeUpdate(captured);
-}
-
-/** The document as a socket's received sync and update frames make it. */
-function receivedText(socket: MemorySocket): string {
-  const doc = new Y.Doc();
-  for (const frame of socket.binaries()) {
-    const decoded = decodeFrame(frame);
-    if (decoded.type === "update") Y.applyUpdate(doc, decoded.update);
-  }
-  return doc.getText("t").toString();
 }
 
 const savedSeqs = (socket: MemorySocket) => socket.controls().filter((c) => c.type === "saved").map((c) => c.seq);

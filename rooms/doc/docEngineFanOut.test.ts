@@ -10,10 +10,11 @@ vi.mock("yjs", async (importOriginal) => {
 });
 import { PROTOCOL_VERSION } from "../../protocol/index.ts";
 import { RecordingServices, hangUp, openSocket, testPorts, type TestPorts } from "../engine/testing/testRoom.ts";
+import { editFrame } from "../engine/testing/yjsFrames.ts";
 import { DocConnectionState } from "./connectionState.ts";
 import { DocEngine } from "./docEngine.ts";
 import { DocAdmin } from "./docAdmin.ts";
-import { decodeFrame, encodeUpdate } from "./frames.ts";
+import { decodeFrame } from "./frames.ts";
 
 const ROOM = "fanout";
 
@@ -25,16 +26,6 @@ function newRoom(ports: TestPorts = testPorts(ROOM)) {
 type Room = ReturnType<typeof newRoom>;
 
 const join = (room: Room, sub: string, path?: string) => openSocket(room.engine, room.ports, { sub, role: "editor", room: `doc/${ROOM}` }, path ? { path } : {});
-
-function editFrame(doc: Y.Doc, edit: (doc: Y.Doc) => void): Uint8Array {
-  let captured: Uint8Array | null = null;
-  const keep = (update: Uint8Array) => (captured = update);
-  doc.on("update", keep);
-  edit(doc);
-  doc.off("update", keep);
-  if (!captured) throw new Error("the edit produced no update");
-  return encodeUpdate(captured);
-}
 
 /** A fresh client's sync step 1: an empty state vector. */
 const freshStep1 = () => new Uint8Array([0, 0, 1, 0]);

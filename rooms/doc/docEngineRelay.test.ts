@@ -9,9 +9,10 @@ import * as syncProtocol from "y-protocols/sync";
 import * as Y from "yjs";
 import { PROTOCOL_VERSION } from "../../protocol/index.ts";
 import { RecordingServices, openSocket, testPorts, type TestPorts } from "../engine/testing/testRoom.ts";
+import { editFrame, receivedText } from "../engine/testing/yjsFrames.ts";
 import type { MemorySocket } from "../engine/testing/memorySocket.ts";
 import { DocEngine } from "./docEngine.ts";
-import { decodeFrame, encodeUpdate } from "./frames.ts";
+import { decodeFrame } from "./frames.ts";
 
 const ROOM = "relay";
 
@@ -28,25 +29,6 @@ async function joinSdk(room: Room, sub: string): Promise<MemorySocket> {
   const socket = await join(room, sub);
   room.engine.message(socket, JSON.stringify({ type: "hello", protocol: PROTOCOL_VERSION }));
   return socket;
-}
-
-function editFrame(doc: Y.Doc, edit: (doc: Y.Doc) => void): Uint8Array {
-  let captured: Uint8Array | null = null;
-  const keep = (update: Uint8Array) => (captured = update);
-  doc.on("update", keep);
-  edit(doc);
-  doc.off("update", keep);
-  if (!captured) throw new Error("the edit produced no update");
-  return encodeUpdate(captured);
-}
-
-function receivedText(socket: MemorySocket): string {
-  const doc = new Y.Doc();
-  for (const frame of socket.binaries()) {
-    const decoded = decodeFrame(frame);
-    if (decoded.type === "update") Y.applyUpdate(doc, decoded.update);
-  }
-  return doc.getText("t").toString();
 }
 
 /** What the SDK does with the room's sync frames (DocProvider#handleFrame): answers a step 1 with what the room lacks. */
