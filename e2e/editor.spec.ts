@@ -1,16 +1,8 @@
-import { expect, test, type Page } from "@playwright/test";
-
-/** The document's text, without the cursor labels CodeMirror draws inside it. */
-const docText = (page: Page) =>
-  page.evaluate(() => (window as unknown as { edgeroomDemo: { text(): string } }).edgeroomDemo.text());
+import { expect, test } from "@playwright/test";
+import { docText, expectUndoSkipsOthers, openPair } from "./support/editorPages.ts";
 
 test("two browsers type into one document, converge, and a reload keeps the text", async ({ browser }) => {
-  const room = `pw-${Date.now()}`;
-  const alice = await (await browser.newContext()).newPage();
-  const bob = await (await browser.newContext()).newPage();
-  await alice.goto(`/editor.html?room=${room}&name=Alice`);
-  await bob.goto(`/editor.html?room=${room}&name=Bob`);
-  for (const page of [alice, bob]) await expect(page.locator("#status")).toHaveText("saved");
+  const [alice, bob] = await openPair(browser, "/editor.html", `pw-${Date.now()}`);
 
   await alice.locator(".cm-content").click();
   await alice.keyboard.type("Hello from Alice. ");
@@ -68,33 +60,6 @@ test("a viewer's page shows the document and refuses to change it", async ({ bro
 });
 
 test("undo in one browser takes back only that person's typing, and redo brings it back", async ({ browser }) => {
-  const room = `pw-undo-${Date.now()}`;
-  const alice = await (await browser.newContext()).newPage();
-  const bob = await (await browser.newContext()).newPage();
-  await alice.goto(`/editor.html?room=${room}&name=Alice`);
-  await bob.goto(`/editor.html?room=${room}&name=Bob`);
-  for (const page of [alice, bob]) await expect(page.locator("#status")).toHaveText("saved");
-
-  await alice.locator(".cm-content").click();
-  // One input event, so one undo step however slow the machine (Y.UndoManager merges only the
-  // changes made within 500 ms of each other).
-  await alice.keyboard.insertText("Alice was here. ");
-  await expect.poll(() => docText(bob)).toBe("Alice was here. ");
-  await bob.locator(".cm-content").click();
-  await bob.keyboard.press("ControlOrMeta+End");
-  await bob.keyboard.type("Bob too.");
-  await expect.poll(() => docText(alice)).toBe("Alice was here. Bob too.");
-
-  // Bob's sentence is the newest change on Alice's page, yet her undo must skip it.
-  await alice.keyboard.press("ControlOrMeta+z");
-  for (const page of [alice, bob]) await expect.poll(() => docText(page)).toBe("Bob too.");
-
-  // Both redo keys bring her text back; each is checked by undoing again first. A real keyboard
-  // sends key "Z" (capital) while Shift is down, so the test presses that, not "z".
-  await alice.keyboard.press("ControlOrMeta+Shift+Z");
-  for (const page of [alice, bob]) await expect.poll(() => docText(page)).toBe("Alice was here. Bob too.");
-  await alice.keyboard.press("ControlOrMeta+z");
-  await expect.poll(() => docText(bob)).toBe("Bob too.");
-  await alice.keyboard.press("ControlOrMeta+y");
-  for (const page of [alice, bob]) await expect.poll(() => docText(page)).toBe("Alice was here. Bob too.");
+  const [alice, bob] = await openPair(browser, "/editor.html", `pw-undo-${Date.now()}`);
+  await expectUndoSkipsOthers(alice, bob, ".cm-content");
 });

@@ -1,6 +1,5 @@
 import { expect, test, type Page } from "@playwright/test";
-
-const docText = (page: Page) => page.evaluate(() => (window as unknown as { edgeroomDemo: { text(): string } }).edgeroomDemo.text());
+import { docText } from "./support/editorPages.ts";
 const playerId = (page: Page) =>
   page.evaluate(() => (window as unknown as { edgeroomDemo: { game: { playerId: string } } }).edgeroomDemo.game.playerId);
 

@@ -15,67 +15,22 @@ import {
 import { yCollab, yUndoManagerKeymap } from "y-codemirror.next";
 import { IndexeddbPersistence } from "y-indexeddb";
 import * as Y from "yjs";
-import { createClient } from "@edgeroom/client";
-import { fetchDevToken } from "./devToken.ts";
+import { $, openDocPage } from "./docPage.ts";
 import { showPresence } from "./presenceList.ts";
 import { showVersions } from "./versions.ts";
 
-const COLORS = ["#e6194b", "#3cb44b", "#4363d8", "#f58231", "#911eb4", "#008080", "#9a6324", "#800000"];
-
-const params = new URLSearchParams(location.search);
-let roomId = params.get("room");
-if (!roomId || !/^[A-Za-z0-9_-]{1,64}$/.test(roomId)) {
-  roomId = `notes-${Math.random().toString(36).slice(2, 8)}`;
-  params.set("room", roomId);
-  history.replaceState(null, "", `?${params}`);
-}
-const userId = sessionStorage.getItem("edgeroom-user") ?? crypto.randomUUID();
-sessionStorage.setItem("edgeroom-user", userId);
-// The name others see is the one in this page's token (a token name is 1 to 64 characters).
-const name = (params.get("name") ?? localStorage.getItem("edgeroom-name") ?? "").trim().slice(0, 64) || `guest-${userId.slice(0, 4)}`;
-const color = COLORS[Math.floor(Math.random() * COLORS.length)]!;
-
-const $ = (id: string) => document.getElementById(id)!;
-$("room-name").textContent = roomId;
-const nameInput = $("user-name") as HTMLInputElement;
-nameInput.value = name;
-
-const room = roomId;
-const role = params.get("role") === "viewer" ? "viewer" : "editor";
+const { params, room, role, name, color, getToken, doc, showError, connect } = openDocPage("notes");
 $("role").textContent = role === "viewer" ? "viewer (read-only)" : "editor";
-const getToken = () => fetchDevToken({ sub: userId, name, room: `doc/${room}`, role });
-const client = createClient({ baseUrl: location.origin, getToken });
-const doc = new Y.Doc();
 // `?offline=1`: keep a copy of the document in this browser's IndexedDB, so edits made without a
 // connection survive a reload and reach the room on the next connect (the SDK's first sync sends
 // whatever the room lacks). Loaded before connecting, so the first sync already carries them.
 // Opt-in, not always: the copy outlives the session on a shared computer, and it would hand a
 // room's old content back to the room after an admin deleted it.
 if (params.get("offline") === "1") await new IndexeddbPersistence(`edgeroom-doc-${room}`, doc).whenSynced;
-const provider = client.doc(room, { doc });
+const provider = connect();
 // The room replaces user.id and user.name with the token's; the colour is ours to pick (#rrggbb only).
 provider.awareness.setLocalStateField("user", { name, color });
-
-const status = $("status");
-provider.on("status", (next) => {
-  status.textContent = next;
-  status.dataset.status = next;
-});
 provider.on("refused", () => showError("The room refused an edit: this document is read-only for you."));
-provider.on("close", ({ code, reason }) => showError(`Disconnected for good (${code}): ${reason}`));
-
-function showError(message: string): void {
-  const error = $("error");
-  error.hidden = false;
-  error.textContent = message;
-}
-
-// Peers see the name in the token, so a new name needs a new token: reload with it.
-nameInput.addEventListener("change", () => {
-  localStorage.setItem("edgeroom-name", nameInput.value);
-  params.set("name", nameInput.value);
-  location.search = `?${params}`;
-});
 
 const ytext = doc.getText("codemirror");
 showVersions(room, "codemirror", getToken);
