@@ -31,3 +31,23 @@ test("the index page links the TipTap demo", async ({ page }) => {
   await expect(page).toHaveURL(/tiptap(\.html)?\?room=rich-/);
   await expect(page.locator("#status")).toHaveText("saved");
 });
+
+test("TipTap: a viewer's page shows the document and offers no way to change it", async ({ browser }) => {
+  const room = `pw-tiptap-view-${Date.now()}`;
+  const editor = await (await browser.newContext()).newPage();
+  await editor.goto(`/tiptap.html?room=${room}&name=Ed`);
+  await editor.locator(".tiptap").click();
+  await editor.keyboard.type("Only editors write here.");
+  await expect(editor.locator("#status")).toHaveText("saved");
+
+  const viewer = await (await browser.newContext()).newPage();
+  await viewer.goto(`/tiptap.html?room=${room}&name=Vi&role=viewer`);
+  await expect.poll(() => docText(viewer)).toBe("Only editors write here.");
+  await expect(viewer.locator(".tiptap")).toHaveAttribute("contenteditable", "false");
+  await viewer.locator(".tiptap").click();
+  await viewer.keyboard.type("XYZ");
+  expect(await docText(viewer)).toBe("Only editors write here.");
+  await editor.reload();
+  await expect(editor.locator("#status")).toHaveText("saved");
+  expect(await docText(editor)).toBe("Only editors write here.");
+});
