@@ -88,7 +88,7 @@ function typingSection(results, dir) {
     "",
     "## Typing at fixed rates",
     "",
-    `One writer replays automerge-paper one transaction per edit at a fixed rate for ${results.config.typing.seconds} s; read-only observers receive it. Latency runs from the edit to its arrival at each observer, matched by Yjs item ids (the first inserted or deleted item of each edit), so batching or splitting by a server cannot fool it. Edgeroom's writer is its SDK, which coalesces updates past 60 frames/s (the room allows 100/s); the peers' writers send a frame per transaction, as their stock providers do. Client CPU is the load generator's: when it nears the run's length, the clients bound the latency, not the server.`,
+    `One writer replays automerge-paper one transaction per edit at a fixed rate for ${results.config.typing.seconds} s; read-only observers receive it. Latency runs from the edit to its arrival at each observer, matched by Yjs item ids (the first inserted or deleted item of each edit), so batching or splitting by a server cannot fool it. Edgeroom's writer is its SDK, which sends each update in its own frame up to 540 frames/s and coalesces only past it (the room allows 600/s); the peers' writers send a frame per transaction, as their stock providers do. Client CPU is the load generator's: when it nears the run's length, the clients bound the latency, not the server.`,
     "",
     "| rate, observers | system | p50 ms | p99 ms | lost | server CPU s | client CPU s | p99 vs best peer |",
     "| --- | --- | --- | --- | --- | --- | --- | --- |",

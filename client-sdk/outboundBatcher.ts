@@ -1,11 +1,15 @@
 import * as Y from "yjs";
+import { DocLimits } from "../protocol/limits.ts";
 
 /**
- * A document connection's own frame budget, kept under the room's limit (100 frames/s, burst 300,
- * close 4429) with room left for control messages and sync replies.
+ * A document connection's own frame budget: a mirror of the room's token bucket
+ * (DocLimits.MESSAGES_PER_SECOND and MESSAGE_BURST, close 4429) at 90% of its rate, the rest left
+ * for the frames the batcher does not send (hello, sync replies, answers to the room's probes).
+ * A writer at 500 edits/s stays inside it and sends every edit at once, in its own frame.
  */
-export const CLIENT_FRAMES_PER_SECOND = 60;
-export const CLIENT_FRAME_BURST = 20;
+export const CLIENT_FRAMES_PER_SECOND = Math.floor(DocLimits.MESSAGES_PER_SECOND * 0.9);
+/** Frames sent at once before the rate applies: a sixth of the room's burst, so held frames never spend the room's. */
+export const CLIENT_FRAME_BURST = Math.floor(DocLimits.MESSAGE_BURST / 6);
 
 export interface BatcherClock {
   now(): number;

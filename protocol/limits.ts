@@ -26,10 +26,17 @@ export const DocLimits = {
   MAX_MESSAGE_BYTES: 1024 * 1024,
   /** Stored size of one document (snapshot + update log), in bytes (close 4507). Keeps a wake-up load well inside a Durable Object's 128 MB. */
   MAX_DOCUMENT_BYTES: 8 * 1024 * 1024,
-  /** Sustained frames per second per connection (close 4429). Fast typing with cursor moves stays under 40/s. */
-  MESSAGES_PER_SECOND: 100,
-  /** Burst of frames a connection may send at once before the per-second rate applies. */
-  MESSAGE_BURST: 300,
+  /**
+   * Sustained frames per second per connection (close 4429). A person typing with cursor moves
+   * stays under 40/s, but a client streaming generated text, a fast paste loop or a replayed trace
+   * edits 500 times a second, and the SDK sends each edit in its own frame while it is under this
+   * bound (client-sdk/outboundBatcher.ts keeps 90% of it): at 100/s it had to merge about 8 edits a
+   * frame, 10 ms of latency per edit. The bound still stops a client that sends frames in a tight
+   * loop; what one connection at the bound costs the room is in BENCHMARKS.md (issue 17).
+   */
+  MESSAGES_PER_SECOND: 600,
+  /** Frames a connection may send at once before the per-second rate applies: one second's worth at MESSAGES_PER_SECOND. */
+  MESSAGE_BURST: 600,
   /** Open connections per room (close 4409). A Durable Object holds thousands of hibernated sockets; 1,000 keeps one room's fan-out per update bounded. */
   MAX_CONNECTIONS: 1000,
   /**

@@ -113,6 +113,31 @@ describe("document engine on memory ports", () => {
     expect(socket.closed?.code).toBe(CloseCode.RATE_LIMITED);
   });
 
+  it("serves a writer sending 500 edit frames per second and closes one past MESSAGES_PER_SECOND with 4429", async () => {
+    const room = newRoom();
+    const typist = await joinSdk(room, "typist");
+    const reader = await join(room, "reader");
+    const doc = new Y.Doc();
+    // 500 edits a second for 5 s, each in its own frame, as the SDK sends a fast typist's or a stream's edits.
+    for (let i = 0; i < 2_500; i++) {
+      room.engine.message(typist, editFrame(doc, (d) => d.getText("t").insert(i, "x")));
+      room.ports.clock.advance(2);
+      if (i % 50 === 0) await room.ports.durability.land();
+    }
+    expect(typist.closed).toBeNull();
+    expect(receivedText(reader)).toBe("x".repeat(2_500));
+    // Past the bound: the sustained rate plus 20%, after the burst is spent.
+    const flooder = await joinSdk(room, "flooder");
+    const query = new Uint8Array([3]);
+    const stepMs = 1000 / (DocLimits.MESSAGES_PER_SECOND * 1.2);
+    for (let i = 0; i < DocLimits.MESSAGE_BURST * 10 && flooder.isOpen; i++) {
+      room.engine.message(flooder, query);
+      room.ports.clock.advance(stepMs);
+    }
+    expect(flooder.closed?.code).toBe(CloseCode.RATE_LIMITED);
+    expect(typist.closed).toBeNull();
+  });
+
   it("relays presence with the name from the token, not the one the client wrote", async () => {
     const room = newRoom();
     const speaker = await join(room, "ed-1", "editor", { name: "Ed" });
