@@ -89,7 +89,7 @@ export class DocEngine {
       relay: (frame, without) => this.core.sendToAll(frame, without),
       saved: (socket, seq) => this.#messages.sendControl(socket, { type: "saved", seq }),
       commitFailed: (error) => logEvent("commit_failed", { room: name, error }),
-    });
+    }, ports.durability.holdsOutput ? (run) => ports.scheduler.afterTurn(run) : undefined);
     this.#messages = new DocMessages({ core: this.core, doc: this.doc, sync: this.sync, store: this.store, writes: this.writes, occupancy: this.#occupancy, name });
   }
 

@@ -88,6 +88,27 @@ describe("relay before durable, acknowledge after", () => {
     expect(savedSeqs(writer)).toEqual([1, 2, 3]);
   });
 
+  it("under an output gate, writes a connection's update in the turn after the one that relayed it", async () => {
+    // A Durable Object sends a turn's frames only when the turn ends: the SQLite insert, the version
+    // bookkeeping and a compaction would each delay the relay if they ran in the relaying turn.
+    const ports = testPorts(ROOM);
+    ports.durability.holdsOutput = true;
+    const room = newRoom(ports);
+    const writer = await joinSdk(room, "writer");
+    const reader = await join(room, "reader");
+    const doc = new Y.Doc();
+    room.engine.message(writer, editFrame(doc, (d) => d.getText("t").insert(0, "hello")));
+    room.engine.message(writer, editFrame(doc, (d) => d.getText("t").insert(5, "!")));
+    expect(receivedText(reader)).toBe("hello!");
+    expect(room.engine.store.stats().logUpdates).toBe(0);
+    ports.scheduler.endTurn();
+    // Both waited for the same write, one commit.
+    expect(room.engine.store.stats().logUpdates).toBe(2);
+    expect(savedSeqs(writer)).toEqual([]);
+    await ports.durability.land();
+    expect(savedSeqs(writer)).toEqual([1, 2]);
+  });
+
   it("loses an update the room relayed but never made durable only until its sender's next sync re-sends it", async () => {
     const first = newRoom();
     const writer = await joinSdk(first, "writer");

@@ -44,7 +44,12 @@ export class DocWrites {
   /** The update the document emitted while applying a connection's frame (null: nothing new). */
   #applied: Uint8Array | null = null;
 
-  constructor(doc: Y.Doc, store: DocStore, history: DocHistory, durability: Durability, out: DocWriteOutput) {
+  /**
+   * @param afterTurn given where frames leave only when the turn that sent them ends (a Durable
+   *   Object): a connection's update is then written in the next turn, so its relay does not wait
+   *   for the SQLite insert, the version bookkeeping or a compaction (GroupCommit's `defer`).
+   */
+  constructor(doc: Y.Doc, store: DocStore, history: DocHistory, durability: Durability, out: DocWriteOutput, afterTurn?: (run: () => void) => void) {
     this.#doc = doc;
     this.#store = store;
     this.#history = history;
@@ -54,6 +59,7 @@ export class DocWrites {
       (batch) => this.#writeBatch(batch),
       () => durability.sync(),
       (error) => out.commitFailed(error),
+      afterTurn,
     );
     doc.on("update", (update: Uint8Array, origin: unknown) => {
       if (isConnection(origin)) this.#applied = update;

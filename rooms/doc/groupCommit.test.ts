@@ -70,4 +70,30 @@ describe("GroupCommit", () => {
     commit.push(4);
     expect(writes).toEqual([[1], [4]]);
   });
+
+  it("with a deferral, writes the first item after the caller's turn, and what comes before it in the same write", async () => {
+    const d = disk();
+    const writes: number[][] = [];
+    const afterTurn: (() => void)[] = [];
+    const commit = new GroupCommit<number>((batch) => writes.push(batch), d.durable, (e) => { throw e; }, (run) => afterTurn.push(run));
+    commit.push(1);
+    commit.push(2);
+    expect(writes).toEqual([]);
+    expect(commit.pending).toEqual([1, 2]);
+    expect(afterTurn).toHaveLength(1);
+    afterTurn.shift()!();
+    expect(writes).toEqual([[1, 2]]);
+    expect(d.inFlight).toBe(1);
+    // During the commit, items wait for it as before; a flush still writes at once.
+    commit.push(3);
+    expect(afterTurn).toHaveLength(0);
+    await d.land();
+    expect(writes).toEqual([[1, 2], [3]]);
+    await d.land();
+    commit.push(4);
+    commit.flush();
+    expect(writes).toEqual([[1, 2], [3], [4]]);
+    afterTurn.shift()!();
+    expect(writes).toHaveLength(3);
+  });
 });

@@ -15,17 +15,25 @@ export class GroupCommit<T> {
   readonly #write: (batch: T[]) => void;
   readonly #durable: () => Promise<void>;
   readonly #onError: (error: unknown) => void;
+  readonly #defer: ((run: () => void) => void) | null;
   #pending: T[] = [];
   #inFlight = false;
+  /** A deferred write of what waits is scheduled (see `defer`). */
+  #isDeferred = false;
 
   /**
    * @param write writes a batch (and queues its acknowledgements) synchronously.
    * @param durable resolves when everything written so far is durable (`ctx.storage.sync()`).
+   * @param defer when given, an item pushed while no commit is in flight is written in the turn
+   *   `defer` runs it in (after the caller's), not in the caller's: where the runtime sends frames
+   *   only once a turn ends (workerd), the relay the caller made leaves without waiting for the
+   *   write, its log bookkeeping and a compaction. Items pushed before it runs go in the same write.
    */
-  constructor(write: (batch: T[]) => void, durable: () => Promise<void>, onError: (error: unknown) => void) {
+  constructor(write: (batch: T[]) => void, durable: () => Promise<void>, onError: (error: unknown) => void, defer?: (run: () => void) => void) {
     this.#write = write;
     this.#durable = durable;
     this.#onError = onError;
+    this.#defer = defer ?? null;
   }
 
   /** Whether a commit is in flight (what is pushed now waits for it to land). */
@@ -40,7 +48,18 @@ export class GroupCommit<T> {
 
   push(item: T): void {
     this.#pending.push(item);
-    if (!this.#inFlight) this.#writePending();
+    if (this.#inFlight || this.#isDeferred) return;
+    if (!this.#defer) return this.#writePending();
+    this.#isDeferred = true;
+    this.#defer(() => {
+      this.#isDeferred = false;
+      try {
+        // A flush may have written them already, or a commit started since takes them when it lands.
+        if (!this.#inFlight && this.#pending.length > 0) this.#writePending();
+      } catch (error) {
+        this.#onError(error);
+      }
+    });
   }
 
   /** Writes whatever waits now, in the caller's event (before compaction, on close, for an operator). */
