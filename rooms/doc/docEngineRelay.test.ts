@@ -107,6 +107,18 @@ describe("relay before durable, acknowledge after", () => {
     expect(savedSeqs(writer)).toEqual([]);
     await ports.durability.land();
     expect(savedSeqs(writer)).toEqual([1, 2]);
+    // An edit during a commit waits for it, goes out as it lands, and is written in the turn after.
+    ports.scheduler.endTurn();
+    room.engine.message(writer, editFrame(doc, (d) => d.getText("t").insert(6, "?")));
+    ports.scheduler.endTurn();
+    expect(room.engine.store.stats().logUpdates).toBe(3);
+    room.engine.message(writer, editFrame(doc, (d) => d.getText("t").insert(7, "!")));
+    expect(receivedText(reader)).toBe("hello!?");
+    await ports.durability.land();
+    expect(receivedText(reader)).toBe("hello!?!");
+    expect(room.engine.store.stats().logUpdates).toBe(3);
+    ports.scheduler.endTurn();
+    expect(room.engine.store.stats().logUpdates).toBe(4);
   });
 
   it("loses an update the room relayed but never made durable only until its sender's next sync re-sends it", async () => {

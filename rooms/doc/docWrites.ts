@@ -57,7 +57,8 @@ export class DocWrites {
     this.#durability = durability;
     this.#commits = new GroupCommit<PendingUpdate>(
       (batch) => this.#writeBatch(batch),
-      () => durability.sync(),
+      // What was held for the commit goes out as it lands, before the next write (deferred or not).
+      () => durability.sync().finally(() => this.#relayHeld()),
       (error) => out.commitFailed(error),
       afterTurn,
     );
@@ -146,8 +147,8 @@ export class DocWrites {
   }
 
   /**
-   * Relays, as one frame, the updates held while the commit in flight held every send anyway; before
-   * the batch that holds them is written, so its own commit does not hold the frame too. An origin
+   * Relays, as one frame, the updates held while the commit in flight held every send anyway: as that
+   * commit lands, before the batch that holds them is written, so its own commit does not hold the frame too. An origin
    * that gets its own edit back in a merged frame applies nothing (Yjs is idempotent).
    */
   #relayHeld(): void {

@@ -71,7 +71,7 @@ describe("GroupCommit", () => {
     expect(writes).toEqual([[1], [4]]);
   });
 
-  it("with a deferral, writes the first item after the caller's turn, and what comes before it in the same write", async () => {
+  it("with a deferral, writes after the caller's turn (or the landing's) what waits, in one write", async () => {
     const d = disk();
     const writes: number[][] = [];
     const afterTurn: (() => void)[] = [];
@@ -84,12 +84,15 @@ describe("GroupCommit", () => {
     afterTurn.shift()!();
     expect(writes).toEqual([[1, 2]]);
     expect(d.inFlight).toBe(1);
-    // During the commit, items wait for it as before; a flush still writes at once.
+    // During the commit, items wait for it as before; when it lands they are written in the deferred turn.
     commit.push(3);
     expect(afterTurn).toHaveLength(0);
     await d.land();
+    expect(writes).toEqual([[1, 2]]);
+    afterTurn.shift()!();
     expect(writes).toEqual([[1, 2], [3]]);
     await d.land();
+    // A flush still writes at once.
     commit.push(4);
     commit.flush();
     expect(writes).toEqual([[1, 2], [3], [4]]);

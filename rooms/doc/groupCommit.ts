@@ -48,7 +48,12 @@ export class GroupCommit<T> {
 
   push(item: T): void {
     this.#pending.push(item);
-    if (this.#inFlight || this.#isDeferred) return;
+    if (!this.#inFlight) this.#writeSoon();
+  }
+
+  /** Writes what waits now, or in the deferred turn if there is a `defer`. */
+  #writeSoon(): void {
+    if (this.#isDeferred) return;
     if (!this.#defer) return this.#writePending();
     this.#isDeferred = true;
     this.#defer(() => {
@@ -85,7 +90,7 @@ export class GroupCommit<T> {
   #landed(): void {
     this.#inFlight = false;
     try {
-      if (this.#pending.length > 0) this.#writePending();
+      if (this.#pending.length > 0) this.#writeSoon();
     } catch (error) {
       this.#onError(error);
     }
