@@ -25,7 +25,7 @@ export const DocConnectionState = z.object({
    * before the field existed.
    */
   isParty: z.boolean().default(false),
-  /** Update frames received from this connection, so `saved` can name the last durable one. */
+  /** Update frames received from this connection since its `hello`, so `saved` can name the last durable one (SDK connections only). */
   updateSeq: z.number().int().nonnegative(),
   /** Awareness client ids this connection speaks for, with the last clock seen. */
   awareness: z.record(z.string().regex(/^\d+$/), z.number().int().nonnegative()),

@@ -130,7 +130,9 @@ export class DocMessages {
   #handleUpdate(socket: RoomSocket, state: DocConnectionState, update: Uint8Array): void {
     const { core, store, writes } = this.room;
     const seq = state.updateSeq + 1;
-    setDocState(socket, { ...state, updateSeq: seq });
+    // Only an SDK connection hears of its seq (`saved`, `refused`); it says hello before any update.
+    // A stock client's count is not kept: a write to the socket's attachment on every frame, for nothing.
+    if (state.isSdk) setDocState(socket, { ...state, updateSeq: seq });
     const refusal = state.role === "viewer" ? "read_only" : core.isLocked ? "locked" : null;
     if (refusal && !isEmptyUpdate(update)) {
       logEvent("write_refused", { room: this.room.name, connection: socket.id, sub: state.sub, reason: refusal });
