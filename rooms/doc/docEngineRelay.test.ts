@@ -101,9 +101,13 @@ describe("relay before durable, acknowledge after", () => {
     room.engine.message(writer, editFrame(doc, (d) => d.getText("t").insert(5, "!")));
     expect(receivedText(reader)).toBe("hello!");
     expect(room.engine.store.stats().logUpdates).toBe(0);
+    const waiting = room.engine.writes.pendingBytes;
+    expect(waiting).toBeGreaterThan(0);
     ports.scheduler.endTurn();
     // Both waited for the same write, one commit.
     expect(room.engine.store.stats().logUpdates).toBe(2);
+    expect(room.engine.store.stats().logBytes).toBe(waiting);
+    expect(room.engine.writes.pendingBytes).toBe(0);
     expect(savedSeqs(writer)).toEqual([]);
     await ports.durability.land();
     expect(savedSeqs(writer)).toEqual([1, 2]);

@@ -41,6 +41,8 @@ export class DocWrites {
   readonly #commits: GroupCommit<PendingUpdate>;
   /** Updates applied while a commit is in flight under an output gate, relayed when it lands (Durability.holdsOutput). */
   #heldRelays: { update: Uint8Array; from: string }[] = [];
+  /** Bytes of connections' updates applied and not yet written, kept as they come and go: summed at each frame, a long wait for a commit made every frame cost O(waiting). */
+  #pendingBytes = 0;
   /** The update the document emitted while applying a connection's frame (null: nothing new). */
   #applied: Uint8Array | null = null;
 
@@ -95,13 +97,14 @@ export class DocWrites {
     // output gate (the commit); one sent before it does not wait for this write.
     if (applied && this.#durability.holdsOutput && this.#commits.isInFlight) this.#heldRelays.push({ update: applied, from: socket.id });
     else if (applied) this.#out.relay(encodeUpdate(applied), socket.id);
+    if (applied) this.#pendingBytes += applied.byteLength;
     if (applied || (isApplied && ackSeq !== null)) this.#commits.push({ update: applied, origin: socket, ackSeq: isApplied ? ackSeq : null });
     return isApplied;
   }
 
   /** Bytes applied but waiting for the commit in flight. */
   get pendingBytes(): number {
-    return this.#commits.pending.reduce((sum, p) => sum + (p.update?.byteLength ?? 0), 0);
+    return this.#pendingBytes;
   }
 
   /** Writes whatever waits now, in the caller's event. */
@@ -128,6 +131,7 @@ export class DocWrites {
   #writeBatch(batch: PendingUpdate[]): void {
     this.#relayHeld();
     const updates = batch.filter((p): p is PendingUpdate & { update: Uint8Array } => p.update !== null);
+    for (const { update, origin } of updates) if (isConnection(origin)) this.#pendingBytes -= update.byteLength;
     for (const { update, origin } of updates) {
       this.#store.appendUpdate(update);
       this.#history.noteUpdate(editorOf(origin));
