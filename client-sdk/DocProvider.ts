@@ -9,7 +9,7 @@ import { PROTOCOL_VERSION } from "../protocol/version.ts";
 import { YjsMessageType, YjsSyncStep } from "../protocol/yjsMessages.ts";
 import { Emitter } from "./emitter.ts";
 import { whenStatus } from "./whenStatus.ts";
-import { OutboundBatcher } from "./outboundBatcher.ts";
+import { CLIENT_FRAME_BURST, CLIENT_FRAMES_PER_SECOND, CLIENT_VIEWER_FRAME_BURST, CLIENT_VIEWER_FRAMES_PER_SECOND, OutboundBatcher } from "./outboundBatcher.ts";
 import { withSafeColors } from "./presence.ts";
 import { SocketSession, type CloseReason, type SessionContext } from "./socketSession.ts";
 import { Presence, type PresenceDecoder } from "./typedPresence.ts";
@@ -186,6 +186,9 @@ export class DocProvider extends Emitter<DocProviderEvents> {
     switch (message.type) {
       case "welcome":
         this.#role = message.role;
+        // A viewer only sends presence, and the room holds it to a lower rate than an editor.
+        if (message.role === "viewer") this.#outbound.limitTo(CLIENT_VIEWER_FRAMES_PER_SECOND, CLIENT_VIEWER_FRAME_BURST);
+        else this.#outbound.limitTo(CLIENT_FRAMES_PER_SECOND, CLIENT_FRAME_BURST);
         return;
       case "saved":
         this.#savedSeq = Math.max(this.#savedSeq, message.seq);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import * as Y from "yjs";
 import { DocLimits } from "../protocol/limits.ts";
-import { CLIENT_FRAMES_PER_SECOND, CLIENT_FRAME_BURST, OutboundBatcher, type BatcherClock } from "./outboundBatcher.ts";
+import { CLIENT_FRAMES_PER_SECOND, CLIENT_FRAME_BURST, CLIENT_VIEWER_FRAMES_PER_SECOND, CLIENT_VIEWER_FRAME_BURST, OutboundBatcher, type BatcherClock } from "./outboundBatcher.ts";
 
 /** A clock the test moves by hand, running due timers in order. */
 function manualClock() {
@@ -101,6 +101,32 @@ describe("OutboundBatcher", () => {
     for (const { update } of sent) Y.applyUpdate(remote, update);
     expect(remote.getText("t").toString()).toBe(text.toString());
     expect(text.length).toBe(10_000);
+  });
+
+  it("keeps a viewer's presence at 240 moves a second under the room's viewer bound once limited to the viewer budget", () => {
+    const { clock, advance } = manualClock();
+    const sent: number[] = [];
+    const batcher = new OutboundBatcher({ sendUpdate: () => {}, sendAwareness: () => sent.push(clock.now()) }, { clock });
+    batcher.limitTo(CLIENT_VIEWER_FRAMES_PER_SECOND, CLIENT_VIEWER_FRAME_BURST);
+    // A cursor on a 240 Hz display for 20 s: far past the burst at the room's viewer rate.
+    for (let ms = 0; ms < 20_000; ms += 4) {
+      batcher.awareness([7]);
+      advance(4);
+    }
+    advance(1000);
+    expect(batcher.hasPending).toBe(false);
+    let tokens: number = DocLimits.VIEWER_MESSAGE_BURST;
+    let last = 0;
+    const refused = sent.filter((at) => {
+      tokens = Math.min(DocLimits.VIEWER_MESSAGE_BURST, tokens + ((at - last) * DocLimits.VIEWER_MESSAGES_PER_SECOND) / 1000);
+      last = at;
+      if (tokens < 1) return true;
+      tokens -= 1;
+      return false;
+    });
+    expect(refused).toEqual([]);
+    // Presence still moves: about the budget's rate, not one frame at the end.
+    expect(sent.length).toBeGreaterThan(CLIENT_VIEWER_FRAMES_PER_SECOND * 15);
   });
 
   it("holds presence behind held updates and merges it per client", () => {

@@ -10,6 +10,9 @@ import { DocLimits } from "../protocol/limits.ts";
 export const CLIENT_FRAMES_PER_SECOND = Math.floor(DocLimits.MESSAGES_PER_SECOND * 0.9);
 /** Frames sent at once before the rate applies: a sixth of the room's burst, so held frames never spend the room's. */
 export const CLIENT_FRAME_BURST = Math.floor(DocLimits.MESSAGE_BURST / 6);
+/** A viewer's budget, the same mirror of the room's viewer bucket (VIEWER_MESSAGES_PER_SECOND, close 4429). */
+export const CLIENT_VIEWER_FRAMES_PER_SECOND = Math.floor(DocLimits.VIEWER_MESSAGES_PER_SECOND * 0.9);
+export const CLIENT_VIEWER_FRAME_BURST = Math.floor(DocLimits.VIEWER_MESSAGE_BURST / 6);
 
 export interface BatcherClock {
   now(): number;
@@ -37,8 +40,8 @@ export interface BatcherSink {
 export class OutboundBatcher {
   readonly #sink: BatcherSink;
   readonly #clock: BatcherClock;
-  readonly #ratePerSecond: number;
-  readonly #burst: number;
+  #ratePerSecond: number;
+  #burst: number;
   #tokens: number;
   #updatedAt: number;
   #updates: Uint8Array[] = [];
@@ -52,6 +55,14 @@ export class OutboundBatcher {
     this.#burst = options.burst ?? CLIENT_FRAME_BURST;
     this.#tokens = this.#burst;
     this.#updatedAt = this.#clock.now();
+  }
+
+  /** Sets a new budget (the room said which role, and so which bound, the connection has). */
+  limitTo(ratePerSecond: number, burst: number): void {
+    this.#refill();
+    this.#ratePerSecond = ratePerSecond;
+    this.#burst = burst;
+    this.#tokens = Math.min(this.#tokens, burst);
   }
 
   /** Whether updates or presence are held back, waiting for budget. */

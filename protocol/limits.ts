@@ -37,6 +37,14 @@ export const DocLimits = {
   MESSAGES_PER_SECOND: 600,
   /** Frames a connection may send at once before the per-second rate applies: one second's worth at MESSAGES_PER_SECOND. */
   MESSAGE_BURST: 600,
+  /**
+   * Sustained frames per second of a viewer's connection (close 4429). A viewer sends only presence
+   * and sync requests, which a person's cursor keeps under 40/s, yet its presence is relayed to every
+   * connection: the editors' streaming bound would let a read-only token cost the room six times more.
+   */
+  VIEWER_MESSAGES_PER_SECOND: 100,
+  /** Frames a viewer's connection may send at once before VIEWER_MESSAGES_PER_SECOND applies. */
+  VIEWER_MESSAGE_BURST: 300,
   /** Open connections per room (close 4409). A Durable Object holds thousands of hibernated sockets; 1,000 keeps one room's fan-out per update bounded. */
   MAX_CONNECTIONS: 1000,
   /**

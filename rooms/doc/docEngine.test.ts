@@ -138,6 +138,34 @@ describe("document engine on memory ports", () => {
     expect(typist.closed).toBeNull();
   });
 
+  it("holds a viewer's connection to VIEWER_MESSAGES_PER_SECOND: presence at 80% of it is relayed, at 120% closed with 4429", async () => {
+    const room = newRoom();
+    const listener = await join(room, "listener");
+    const presenceAt = async (sub: string, rate: number) => {
+      const viewer = await join(room, sub, "viewer");
+      const stepMs = 1000 / rate;
+      let clock = 0;
+      // Ten bursts' worth of frames at `rate` (at 120% the burst is spent after five), each a cursor move.
+      for (let i = 0; i < DocLimits.VIEWER_MESSAGE_BURST * 10 && viewer.isOpen; i++) {
+        room.engine.message(viewer, encodeAwareness([{ clientId: sub.length * 1000, clock: ++clock, stateJson: JSON.stringify({ cursor: i }) }]));
+        room.ports.clock.advance(stepMs);
+      }
+      return viewer;
+    };
+    const calm = await presenceAt("calm-viewer", DocLimits.VIEWER_MESSAGES_PER_SECOND * 0.8);
+    expect(calm.closed).toBeNull();
+    const flooder = await presenceAt("flooding-viewer", DocLimits.VIEWER_MESSAGES_PER_SECOND * 1.2);
+    expect(flooder.closed).toEqual({ code: CloseCode.RATE_LIMITED, reason: `over ${DocLimits.VIEWER_MESSAGES_PER_SECOND} messages per second` });
+    expect(listener.closed).toBeNull();
+    // An editor at the viewer's 120% is well inside its own bound.
+    const editor = await join(room, "editor-at-viewer-rate", "editor");
+    for (let i = 0; i < DocLimits.VIEWER_MESSAGE_BURST * 10; i++) {
+      room.engine.message(editor, encodeAwareness([{ clientId: 4242, clock: i + 1, stateJson: JSON.stringify({ cursor: i }) }]));
+      room.ports.clock.advance(1000 / (DocLimits.VIEWER_MESSAGES_PER_SECOND * 1.2));
+    }
+    expect(editor.closed).toBeNull();
+  });
+
   it("relays presence with the name from the token, not the one the client wrote", async () => {
     const room = newRoom();
     const speaker = await join(room, "ed-1", "editor", { name: "Ed" });

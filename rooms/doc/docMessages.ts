@@ -49,12 +49,13 @@ export class DocMessages {
       return core.closeSocket(socket, CloseCode.MESSAGE_TOO_LARGE, `frame of ${bytes} bytes is over ${DocLimits.MAX_MESSAGE_BYTES}`);
     }
     core.telemetry.received(socket.id, bytes);
-    if (!this.#bucketFor(socket).take(core.ports.clock.now())) {
-      core.telemetry.refused("rate_limited");
-      return core.closeSocket(socket, CloseCode.RATE_LIMITED, `over ${DocLimits.MESSAGES_PER_SECOND} messages per second`);
-    }
     const current = docStateOf(socket);
     if (!current) return core.closeSocket(socket, CloseCode.UNAUTHENTICATED, "connection has no identity");
+    const bucket = this.#bucketFor(socket, current.role);
+    if (!bucket.take(core.ports.clock.now())) {
+      core.telemetry.refused("rate_limited");
+      return core.closeSocket(socket, CloseCode.RATE_LIMITED, `over ${bucket.ratePerSecond} messages per second`);
+    }
     if (typeof message === "string" && message.startsWith(CUSTOM_MESSAGE_PREFIX)) return this.#relayCustomMessage(socket, message);
     if (typeof message === "string") return this.#handleControl(socket, current, message);
 
@@ -191,9 +192,13 @@ export class DocMessages {
     return this.#owners;
   }
 
-  #bucketFor(socket: RoomSocket): TokenBucket {
+  #bucketFor(socket: RoomSocket, role: DocConnectionState["role"]): TokenBucket {
     let bucket = this.#buckets.get(socket.id);
-    if (!bucket) this.#buckets.set(socket.id, (bucket = new TokenBucket(DocLimits.MESSAGE_BURST, DocLimits.MESSAGES_PER_SECOND, this.room.core.ports.clock.now())));
+    if (!bucket) {
+      const [burst, perSecond] =
+        role === "viewer" ? [DocLimits.VIEWER_MESSAGE_BURST, DocLimits.VIEWER_MESSAGES_PER_SECOND] : [DocLimits.MESSAGE_BURST, DocLimits.MESSAGES_PER_SECOND];
+      this.#buckets.set(socket.id, (bucket = new TokenBucket(burst, perSecond, this.room.core.ports.clock.now())));
+    }
     return bucket;
   }
 }

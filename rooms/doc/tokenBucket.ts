@@ -8,7 +8,7 @@ export class TokenBucket {
 
   constructor(
     private readonly capacity: number,
-    private readonly ratePerSecond: number,
+    readonly ratePerSecond: number,
     now: number,
   ) {
     if (capacity <= 0 || ratePerSecond <= 0) throw new RangeError("capacity and ratePerSecond must be > 0");
