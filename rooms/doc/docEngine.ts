@@ -170,27 +170,29 @@ export class DocEngine {
   async #onConnect(socket: RoomSocket, request: Request): Promise<void> {
     const { core } = this;
     if (this.loadError) return core.refuseUnloaded(socket, "the document");
-    const admitted = await core.admit(socket, request, {
+    const state = await core.admit(socket, request, {
       roles: DocRole,
       others: () => this.#occupancy.others(core.openSockets(), socket.id),
       policy: this.#admission,
+      store: (identity, role) => {
+        const admitted: DocConnectionState = {
+          sub: identity.sub,
+          name: identity.name,
+          role,
+          isReady: false,
+          isSdk: false,
+          isParty: new URL(request.url).pathname.startsWith(PARTIES_PATH_PREFIX),
+          updateSeq: 0,
+          awareness: {},
+          connectedAt: this.ports.clock.now(),
+          tokenExpiresAt: identity.exp * 1000,
+        };
+        setDocState(socket, admitted);
+        this.#occupancy.admitted(socket.id, { sub: admitted.sub, role, waitingSince: admitted.connectedAt });
+        return admitted;
+      },
     });
-    if (!admitted) return;
-    const { identity, role } = admitted;
-    const state: DocConnectionState = {
-      sub: identity.sub,
-      name: identity.name,
-      role,
-      isReady: false,
-      isSdk: false,
-      isParty: new URL(request.url).pathname.startsWith(PARTIES_PATH_PREFIX),
-      updateSeq: 0,
-      awareness: {},
-      connectedAt: this.ports.clock.now(),
-      tokenExpiresAt: identity.exp * 1000,
-    };
-    setDocState(socket, state);
-    this.#occupancy.admitted(socket.id, { sub: state.sub, role, waitingSince: state.connectedAt });
+    if (!state) return;
     core.watchTokenExpiry(socket, state.tokenExpiresAt);
     core.send(socket, this.sync.step1());
     core.expectAnswer(socket);

@@ -7,7 +7,7 @@ import { CloseCode, DirectoryReport, truncateCloseReason, type DirectoryEntry, t
 import { logEvent } from "../log.ts";
 import { ReadProof, type ReadProofLimits } from "../readProof.ts";
 import { RoomTelemetry } from "../telemetry.ts";
-import { admitSocket, TOKEN_EXPIRED_REASON, type AdmissionRules } from "./admission.ts";
+import { admitSocket, CreationGate, TOKEN_EXPIRED_REASON, type AdmissionRules } from "./admission.ts";
 import { SocketList, TokenDeadlines } from "./connections.ts";
 import { DirectoryReporter } from "./directoryReporter.ts";
 import type { RoomPorts, RoomSocket } from "./ports.ts";
@@ -71,6 +71,7 @@ export class RoomCore implements RoomAdmin {
   readonly #deadlines: TokenDeadlines;
   readonly #readProof: ReadProof;
   readonly #admin: RoomAdmin;
+  readonly #creation = new CreationGate();
   #lastActiveAt: number;
   #isDropping = false;
   /** Set by purge(): the storage is gone, and the instance is about to be dropped. */
@@ -145,8 +146,8 @@ export class RoomCore implements RoomAdmin {
   // ---- what a room kind's engine uses ----
 
   /** Checks a new socket's identity, quota and share-out (admission.ts); null after closing it. */
-  admit<Role extends string>(socket: RoomSocket, request: Request, rules: AdmissionRules<Role>) {
-    return admitSocket(socket, request, rules, { roomPath: this.room.roomPath, meta: this.meta, services: this.services, clock: this.ports.clock, close: (s, code, reason) => this.closeSocket(s, code, reason) });
+  admit<Role extends string, State>(socket: RoomSocket, request: Request, rules: AdmissionRules<Role, State>) {
+    return admitSocket(socket, request, rules, { roomPath: this.room.roomPath, meta: this.meta, services: this.services, clock: this.ports.clock, creation: this.#creation, close: (s, code, reason) => this.closeSocket(s, code, reason) });
   }
 
   /**

@@ -38,12 +38,12 @@ export interface GameRoomCore {
   readonly telemetry: GameTelemetry;
   /** Room meta: where the room was placed (a region), or null. */
   readonly meta: { get(key: "location_hint"): string | null };
-  /** Checks a new socket's identity, quota and share-out; closes it and returns null when refused. */
-  admit<Role extends string>(
+  /** Checks a new socket's identity, quota and share-out, and stores its state in the check's step; closes it and returns null when refused. */
+  admit<Role extends string, State>(
     socket: RoomSocket,
     request: Request,
-    rules: { roles: z.ZodType<Role>; others: () => readonly Occupant[]; policy: AdmissionPolicy },
-  ): Promise<{ identity: RoomIdentity; role: Role } | null>;
+    rules: { roles: z.ZodType<Role>; others: () => readonly Occupant[]; policy: AdmissionPolicy; store: (identity: RoomIdentity, role: Role) => State },
+  ): Promise<State | null>;
   /** The room's open sockets (ready or not). */
   openSockets(): RoomSocket[];
   /** Sends within the socket's read-proof budget (probing, or closing a slow consumer with 4408). */

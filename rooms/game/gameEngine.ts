@@ -125,19 +125,13 @@ export class GameEngine {
   async handleConnect(socket: RoomSocket, request: Request): Promise<void> {
     if (this.#loadError) return this.#core.refuseUnloaded(socket, "the room's match");
     const others = () => this.#occupancy.others(this.#core.openSockets(), socket.id);
-    const admitted = await this.#core.admit(socket, request, { roles: GameRole, others, policy: this.#admission });
-    if (!admitted) return;
-    const { identity, role } = admitted;
-    const state: GameConnectionState = {
-      sub: identity.sub,
-      name: identity.name,
-      role,
-      isReady: false,
-      connectedAt: this.#clock.now(),
-      tokenExpiresAt: identity.exp * 1000,
-    };
-    this.#states.set(socket, state);
-    this.#occupancy.admitted(socket.id, { sub: state.sub, role, waitingSince: state.connectedAt });
+    const state = await this.#core.admit(socket, request, { roles: GameRole, others, policy: this.#admission, store: (identity, role) => {
+      const admitted: GameConnectionState = { sub: identity.sub, name: identity.name, role, isReady: false, connectedAt: this.#clock.now(), tokenExpiresAt: identity.exp * 1000 };
+      this.#states.set(socket, admitted);
+      this.#occupancy.admitted(socket.id, { sub: admitted.sub, role, waitingSince: admitted.connectedAt });
+      return admitted;
+    } });
+    if (!state) return;
     this.#core.watchTokenExpiry(socket, state.tokenExpiresAt);
     this.#core.noteDirectoryChange();
   }
