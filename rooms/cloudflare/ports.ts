@@ -25,8 +25,7 @@ export function cloudflarePorts(ctx: DurableObjectState, env: Env, connections: 
       holdsOutput: true,
     },
     scheduler: {
-      setAlarm: (at) => ctx.storage.setAlarm(at),
-      deleteAlarm: () => ctx.storage.deleteAlarm(),
+      ...alarmOf(ctx),
       every: (intervalMs, tick) => {
         const timer = setInterval(tick, intervalMs);
         return () => clearInterval(timer);
@@ -36,5 +35,22 @@ export function cloudflarePorts(ctx: DurableObjectState, env: Env, connections: 
     clock: { now: () => Date.now(), elapsedMs: () => performance.now() },
     random: { uuid: () => crypto.randomUUID() },
     archive: env.ARCHIVE,
+  };
+}
+
+/**
+ * The room's one alarm, not written again for the time it is already at: every join and leave asks
+ * for it (directory report, handshake deadlines), mostly for the time already set, and a setAlarm
+ * is a storage write whose commit the turn's messages wait for (the output gate). Reading the alarm
+ * is not: the runtime answers it from memory. Asked of storage, not remembered here, so an alarm
+ * that ran (or that a test ran early) is set again.
+ */
+function alarmOf(ctx: DurableObjectState): Pick<RoomPorts["scheduler"], "setAlarm" | "deleteAlarm"> {
+  return {
+    setAlarm: async (at) => {
+      if ((await ctx.storage.getAlarm()) === at) return;
+      await ctx.storage.setAlarm(at);
+    },
+    deleteAlarm: () => ctx.storage.deleteAlarm(),
   };
 }

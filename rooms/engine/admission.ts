@@ -101,7 +101,8 @@ export async function admitSocket<Role extends string, State>(
     room.close(socket, CloseCode.TOKEN_EXPIRED, TOKEN_EXPIRED_REASON);
     return null;
   }
-  if (room.meta.get("created_at") === null) {
+  const isNew = room.meta.get("created_at") === null;
+  if (isNew) {
     const verdict = await room.creation.admit(identity.sub, (sub) => room.services.takeRoomCreationToken(sub));
     if (verdict && !verdict.isAllowed) {
       const reason = `room creation limit: ${verdict.perMinute} new rooms a minute per user; retry in ${verdict.retryAfterSeconds} s`;
@@ -114,8 +115,10 @@ export async function admitSocket<Role extends string, State>(
     room.close(socket, refusal.code, refusal.reason);
     return null;
   }
+  // Written only when absent, not re-inserted at every join: a join to an existing room writes
+  // nothing here, so its turn has no commit to wait for.
   const hint = Region.safeParse(request.headers.get(LOCATION_HINT_HEADER));
-  room.meta.setIfAbsent("created_at", String(room.clock.now()));
-  if (hint.success) room.meta.setIfAbsent("location_hint", hint.data);
+  if (isNew) room.meta.setIfAbsent("created_at", String(room.clock.now()));
+  if (hint.success && room.meta.get("location_hint") === null) room.meta.setIfAbsent("location_hint", hint.data);
   return rules.store(identity, role.data);
 }

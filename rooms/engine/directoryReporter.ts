@@ -27,7 +27,9 @@ export class DirectoryReporter {
 
   /** Something the directory shows changed. Returns when the room's alarm must run to report it, or null. */
   changed(now: number): number | null {
-    this.#state.markDirty();
+    // Marked once per report, not at every change: each join and leave calls this, and a write
+    // at each would give every one of their turns a commit to wait for.
+    if (!this.#state.read().isDirty) this.#state.markDirty();
     return this.due(now);
   }
 
