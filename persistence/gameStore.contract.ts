@@ -64,6 +64,20 @@ export const gameStoreContract: Record<string, (store: GameStore) => void> = {
     expect(store.entryCount("m1")).toBe(3);
     expect(store.entryCount("m2")).toBe(1);
   },
+  "appends a batch in one call as if one by one: ids rising in its order, the last returned, the stored text the same": (store) => {
+    store.startMatch(start("m1", 100));
+    const first = store.appendEntry("m1", join(0, "ann"));
+    expect(store.appendEntries("m1", [])).toBe(0);
+    // More entries than a Durable Object statement may bind parameters (100), with text that needs escaping.
+    const batch = Array.from({ length: 150 }, (_, i) => input(1 + (i % 3), "ann", i + 1, { say: `"q\\${i}\u2028é`, n: i / 3 }));
+    const last = store.appendEntries("m1", batch);
+    const stored = store.entries("m1", first);
+    expect(stored.map((e) => e.entry)).toEqual(batch);
+    expect(stored.at(-1)!.id).toBe(last);
+    expect(stored.every((e, i) => i === 0 || e.id > stored[i - 1]!.id)).toBe(true);
+    expect(store.appendEntries("m1", [join(4, "bob")])).toBeGreaterThan(last);
+    expect(store.entryCount("m1")).toBe(152);
+  },
   "prunes an ended match's entries and says when; a running match keeps its entries": (store) => {
     store.startMatch(start("m1", 100));
     store.appendEntry("m1", join(0, "ann"));

@@ -42,6 +42,11 @@ export interface GameStore {
   startMatch(match: Pick<MatchRow, "id" | "seed" | "version" | "players" | "startedAt">): void;
   /** Appends an entry; returns its id (above every id before, in any match), so a snapshot can say how far it reaches. */
   appendEntry(matchId: string, entry: MatchEntry): number;
+  /**
+   * Appends entries in their order, as one statement (a tick's inputs: one write per tick, not per
+   * input); returns the last one's id, or 0 for none. Ids and order are as if each were appended in turn.
+   */
+  appendEntries(matchId: string, entries: readonly MatchEntry[]): number;
   /** Records the end. The caller snapshots the final state: the pause after a match shows it without the entries. */
   endMatch(matchId: string, finalTick: number, result: MatchResult, finalHash: string, endedAt: number, reason: MatchEndReason): void;
   /** How many entries a match has logged. */

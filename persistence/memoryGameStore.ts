@@ -39,6 +39,12 @@ export class MemoryGameStore implements GameStore {
     return this.#lastEntryId;
   }
 
+  appendEntries(matchId: string, entries: readonly MatchEntry[]): number {
+    let last = 0;
+    for (const entry of entries) last = this.appendEntry(matchId, entry);
+    return last;
+  }
+
   endMatch(matchId: string, finalTick: number, result: MatchResult, finalHash: string, endedAt: number, reason: MatchEndReason): void {
     const match = this.#matches.get(matchId);
     if (match) Object.assign(match, { endedAt, finalTick, result: copy(result), finalHash, reason });

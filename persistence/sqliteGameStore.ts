@@ -89,6 +89,27 @@ export class SqliteGameStore implements GameStore {
       .one().id;
   }
 
+  /**
+   * One INSERT for all of them, whatever their number: the entries go in as one bound JSON array of
+   * [tick, entry text] pairs (a statement's bound parameters are capped, 100 in a Durable Object),
+   * inserted in the array's order, so their ids rise in it as single appends' would. The text stored
+   * is JSON.stringify(entry), as appendEntry stores it.
+   */
+  appendEntries(matchId: string, entries: readonly MatchEntry[]): number {
+    if (entries.length === 0) return 0;
+    if (entries.length === 1) return this.appendEntry(matchId, entries[0]!);
+    const rows = JSON.stringify(entries.map((entry) => [entry.tick, JSON.stringify(entry)]));
+    return this.sql
+      .exec<{ id: number }>(
+        `INSERT INTO game_match_entry (match_id, tick, entry)
+          SELECT ?, json_extract(value, '$[0]'), json_extract(value, '$[1]') FROM json_each(?) ORDER BY key
+          RETURNING id`,
+        matchId, rows,
+      )
+      .toArray()
+      .reduce((last, row) => Math.max(last, row.id), 0);
+  }
+
   /** Records the end. The caller snapshots the final state: the pause after a match shows it without the entries. */
   endMatch(matchId: string, finalTick: number, result: MatchResult, finalHash: string, endedAt: number, reason: MatchEndReason): void {
     this.sql.exec(

@@ -122,11 +122,11 @@ export class GameTicker {
     return engine ? this.#parts.game.view(engine.state, playerId) : null;
   }
 
-  /** Applies the inputs received since the last tick, in arrival order. */
+  /** Applies the inputs received since the last tick, in arrival order, logged in one write. */
   #applyInputs(): void {
     const inputs = this.#inputs;
     this.#inputs = [];
-    for (const { playerId, seq, input } of inputs) this.#parts.match.input(playerId, seq, input);
+    if (inputs.length > 0) this.#parts.match.inputs(inputs);
   }
 
   #sendViews(ready: ReadyConnection[]): void {

@@ -89,11 +89,30 @@ export class MatchRunner {
 
   /** Applies a validated input unless its seq is stale (G3) or the match is at its entry bound (R6); returns whether it was applied. */
   input(playerId: string, seq: number, input: unknown): boolean {
-    if ((this.acks.get(playerId) ?? 0) >= seq) return false;
-    if (this.isRunning && this.#entryCount >= GameLimits.MAX_MATCH_ENTRIES) return false;
-    this.acks.set(playerId, seq);
-    if (this.isRunning) this.#record({ tick: this.engine!.tick, kind: "input", playerId, seq, input });
-    return true;
+    return this.inputs([{ playerId, seq, input }]) === 1;
+  }
+
+  /**
+   * Applies validated inputs in their order, each as `input` would, and appends the applied ones to
+   * the log in one write (a tick's inputs: one statement per tick, not one per input); the caller's
+   * transaction makes them durable together with the tick. Returns how many were applied.
+   */
+  inputs(batch: readonly { playerId: string; seq: number; input: unknown }[]): number {
+    const logged: MatchEntry[] = [];
+    let applied = 0;
+    for (const { playerId, seq, input } of batch) {
+      if ((this.acks.get(playerId) ?? 0) >= seq) continue;
+      if (this.isRunning && this.#entryCount >= GameLimits.MAX_MATCH_ENTRIES) continue;
+      this.acks.set(playerId, seq);
+      applied += 1;
+      if (!this.isRunning) continue;
+      const entry: MatchEntry = { tick: this.engine!.tick, kind: "input", playerId, seq, input };
+      this.engine!.apply(entry);
+      logged.push(entry);
+      this.#entryCount += 1;
+    }
+    if (logged.length > 0) this.#lastEntryId = this.store.appendEntries(this.matchId!, logged);
+    return applied;
   }
 
   /** Advances one tick; returns how the match ended if it just did. */
