@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { MatchEngine, hashState, replayMatch, type MatchEntry } from "../protocol/game.ts";
-import { arena } from "./arena.ts";
+import { arena, isArenaInput } from "./arena.ts";
 
 function started(players = ["a"]) {
   const engine = new MatchEngine(arena, 42, players);
@@ -118,5 +118,29 @@ describe("arena determinism", () => {
     }
     while (resumed.tick < 1200) resumed.step();
     expect(hashState(resumed.state)).toBe(hashState(whole.state));
+  });
+});
+
+describe("arena input check by hand", () => {
+  it("accepts exactly what the input schema accepts unchanged, and sends the rest to it", () => {
+    const values: unknown[] = [null, 0, "move", [], [1, 0], {}, { type: "move" }];
+    const parts: unknown[] = [-1, 0, 1, 2, 0.5, -0, "1", null, undefined, true];
+    for (const dx of parts) {
+      for (const dy of parts) {
+        values.push({ type: "move", dx, dy }, { dy, dx, type: "move" }, { type: "jump", dx, dy }, { type: "move", dx, dy, extra: 1 }, { type: "move", dx });
+      }
+    }
+    let accepted = 0;
+    for (const value of values) {
+      const parsed = arena.input.safeParse(value);
+      if (isArenaInput(value)) {
+        accepted += 1;
+        expect(parsed.success, JSON.stringify(value)).toBe(true);
+        expect(parsed.data).toEqual(value);
+      }
+      // What the check leaves, the schema decides: an extra key is stripped there, not refused.
+      else if (parsed.success) expect(Object.keys(value as object)).toContain("extra");
+    }
+    expect(accepted).toBe(32); // 4 values (-1, 0, -0, 1) squared, in two key orders
   });
 });

@@ -37,6 +37,11 @@ export function parseJsonMessage<T>(schema: z.ZodType<T>, text: string): ParseRe
   } catch {
     return { ok: false, error: "not JSON" };
   }
+  return checkJsonMessage(schema, raw);
+}
+
+/** parseJsonMessage's check of a message already parsed from JSON: the same verdict and error. */
+export function checkJsonMessage<T>(schema: z.ZodType<T>, raw: unknown): ParseResult<T> {
   const parsed = schema.safeParse(raw);
   if (!parsed.success) return { ok: false, error: z.prettifyError(parsed.error) };
   return { ok: true, value: parsed.data };

@@ -33,6 +33,12 @@ export interface GameDefinition<State = unknown, Input = unknown, View = unknown
   version: string;
   /** Checks each input a player sends before `onInput` sees it; an input it refuses never reaches the rules. */
   input: z.ZodType<Input>;
+  /**
+   * Optional, for speed on the room's hot path: a hand-written check run before `input`. True only
+   * where `input` accepts the value and outputs it unchanged (deep-equal); false sends the value to
+   * `input`, which decides and words the error. A test should hold the two to the same verdicts.
+   */
+  isInput?(value: unknown): value is Input;
   /** Seats in one room. */
   maxPlayers: number;
   /** Ticks per second while players are connected; `onTick` runs on each. */

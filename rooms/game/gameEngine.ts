@@ -186,10 +186,11 @@ export class GameEngine {
     if (msg.type === "probe") return core.proofOfReading(socket);
 
     if (state.role !== "player") return this.#refuse(socket, gate, "spectator", "spectators cannot send inputs", msg.seq);
-    const input = this.game.input.safeParse(msg.input);
-    if (!input.success) return this.#refuse(socket, gate, "invalid_input", "input does not match the game's schema", msg.seq);
+    // The game's hand-written check first, if it has one; its schema decides the rest and words the refusal.
+    const parsed = this.game.isInput?.(msg.input) ? { success: true as const, data: msg.input } : this.game.input.safeParse(msg.input);
+    if (!parsed.success) return this.#refuse(socket, gate, "invalid_input", "input does not match the game's schema", msg.seq);
     // Applied and recorded at the next tick, with every other input since the last one; the ack goes out in that tick's views.
-    this.#ticker.queue(state.sub, msg.seq, input.data);
+    this.#ticker.queue(state.sub, msg.seq, parsed.data);
     // After an idle end, an input is the act that starts the next match (R7), and the ticks with it.
     this.#match.wake(now);
     this.#ticker.ensureTicking();
