@@ -20,8 +20,30 @@ export function connectionOf(socket: RoomSocket): Connection {
   return socket.connection;
 }
 
+/**
+ * The turn sockets' open states were last read in: bumped by a microtask once the synchronous run
+ * that read them ends. A socket's state changes between turns (its close event), or in a turn only by
+ * the room's own close (see ConnectionSocket.close), so an open state read once holds for the turn:
+ * a tick asks each socket's open state for its list and again per send (a call into the runtime).
+ */
+let turn = 0;
+let isTurnEnding = false;
+function currentTurn(): number {
+  if (!isTurnEnding) {
+    isTurnEnding = true;
+    queueMicrotask(() => {
+      turn += 1;
+      isTurnEnding = false;
+    });
+  }
+  return turn;
+}
+
 class ConnectionSocket implements RoomSocket {
   #id: string | undefined;
+  /** The turn this socket was last seen open in, or -1. */
+  #openInTurn = -1;
+  #isClosedByRoom = false;
   constructor(readonly connection: Connection) {}
 
   /**
@@ -33,7 +55,12 @@ class ConnectionSocket implements RoomSocket {
   }
 
   get isOpen(): boolean {
-    return this.connection.readyState === WebSocket.OPEN;
+    if (this.#isClosedByRoom) return false;
+    const now = currentTurn();
+    if (this.#openInTurn === now) return true;
+    const isOpen = this.connection.readyState === WebSocket.OPEN;
+    if (isOpen) this.#openInTurn = now;
+    return isOpen;
   }
 
   send(data: string | Uint8Array): void {
@@ -41,6 +68,7 @@ class ConnectionSocket implements RoomSocket {
   }
 
   close(code: number, reason: string): void {
+    this.#isClosedByRoom = true;
     this.connection.close(code, reason);
   }
 

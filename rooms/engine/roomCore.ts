@@ -104,7 +104,7 @@ export class RoomCore implements RoomAdmin {
 
   message(socket: RoomSocket, data: string | Uint8Array): void {
     // The alarm closes it at exp; a frame that arrives before the alarm runs is not served either.
-    if (socket.isOpen && this.#deadlines.isExpired(socket.id, this.ports.clock.now())) return this.closeSocket(socket, CloseCode.TOKEN_EXPIRED, TOKEN_EXPIRED_REASON);
+    if (this.#deadlines.isExpired(socket.id, this.ports.clock.now()) && socket.isOpen) return this.closeSocket(socket, CloseCode.TOKEN_EXPIRED, TOKEN_EXPIRED_REASON);
     try {
       this.room.onMessage(socket, data);
     } catch (error) {
