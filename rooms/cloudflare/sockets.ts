@@ -21,28 +21,20 @@ export function connectionOf(socket: RoomSocket): Connection {
 }
 
 /**
- * The turn sockets' open states were last read in: bumped by a microtask once the synchronous run
- * that read them ends. A socket's state changes between turns (its close event), or in a turn only by
- * the room's own close (see ConnectionSocket.close), so an open state read once holds for the turn:
- * a tick asks each socket's open state for its list and again per send (a call into the runtime).
+ * How long, in ms, an open state read from the runtime is trusted. A tick asked every socket's state
+ * for its list and again per send, and every input asked once: at 100 players that was a fifth of the
+ * room's JavaScript time (each read is a call into the runtime). Trusting it for a while is safe: the
+ * room's own close counts at once (close below), a peer's close reaches the room as its close event,
+ * which drops the socket from the room's list (SocketList.remove), and a send that finds the socket
+ * closed meanwhile is dropped, not thrown (send below). This read only catches a socket that closed
+ * without its event reaching the room yet.
  */
-let turn = 0;
-let isTurnEnding = false;
-function currentTurn(): number {
-  if (!isTurnEnding) {
-    isTurnEnding = true;
-    queueMicrotask(() => {
-      turn += 1;
-      isTurnEnding = false;
-    });
-  }
-  return turn;
-}
+export const OPEN_STATE_TRUSTED_MS = 1_000;
 
 class ConnectionSocket implements RoomSocket {
   #id: string | undefined;
-  /** The turn this socket was last seen open in, or -1. */
-  #openInTurn = -1;
+  /** Until when (epoch ms) the open state last read from the runtime is trusted. */
+  #openUntil = 0;
   #isClosedByRoom = false;
   constructor(readonly connection: Connection) {}
 
@@ -56,15 +48,22 @@ class ConnectionSocket implements RoomSocket {
 
   get isOpen(): boolean {
     if (this.#isClosedByRoom) return false;
-    const now = currentTurn();
-    if (this.#openInTurn === now) return true;
+    const now = Date.now();
+    if (now < this.#openUntil) return true;
     const isOpen = this.connection.readyState === WebSocket.OPEN;
-    if (isOpen) this.#openInTurn = now;
+    this.#openUntil = isOpen ? now + OPEN_STATE_TRUSTED_MS : 0;
     return isOpen;
   }
 
   send(data: string | Uint8Array): void {
-    this.connection.send(data);
+    try {
+      this.connection.send(data);
+    } catch (error) {
+      // Closed since its open state was read (the runtime answered the peer's close): dropped, as
+      // for any socket that closes with frames in flight; its close event follows.
+      if (this.connection.readyState === WebSocket.OPEN) throw error;
+      this.#openUntil = 0;
+    }
   }
 
   close(code: number, reason: string): void {
