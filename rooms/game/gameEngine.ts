@@ -199,7 +199,7 @@ export class GameEngine {
   /** The alarm's game work: held seats past their hold, and sockets past the handshake deadline (4408). */
   alarmWork(now: number): void {
     if (this.#loadError) return;
-    this.#seating.expire(now);
+    this.#seating.expireByAlarm(now);
     for (const socket of this.#occupancy.overdue(this.#core.openSockets(), now)) {
       this.#core.closeSocket(socket, CloseCode.HANDSHAKE_TIMEOUT, `no hello within ${RoomLimits.HANDSHAKE_TIMEOUT_MS / 1000} s`);
     }
@@ -260,7 +260,7 @@ export class GameEngine {
       ack,
       view,
     });
-    this.#views.sent(socket.id, this.#match.matchId, ack, view);
+    if (this.#states.get(socket)!.wire === "json") this.#views.sent(socket.id, this.#match.matchId, ack, view); // binary baselines: WireSync's
     this.#ticker.ensureTicking();
   }
 

@@ -18,6 +18,12 @@ export class SeatBook {
   readonly #store: GameStore;
   readonly #maxPlayers: number;
   readonly #random: Randomness;
+  /**
+   * The store's seats, read once and then written through: the store stays the record (a new
+   * instance reads it again), and only this book writes seats. A join read every seat row three
+   * or four times, which made a 500-player join storm's largest cost in its room.
+   */
+  #seats: Seat[] | null = null;
 
   constructor(store: GameStore, maxPlayers: number, random: Randomness) {
     this.#store = store;
@@ -26,12 +32,12 @@ export class SeatBook {
   }
 
   claim(player: { sub: string; name?: string }, resume: string | undefined, isLiveElsewhere: boolean, isLocked: boolean): SeatClaim {
-    const seats = this.#store.seats();
+    const seats = this.all();
     const held = seats.find((s) => s.playerId === player.sub);
     if (held) {
       if (isLiveElsewhere && resume !== held.resumeToken) return { outcome: "taken" };
       const seat = { ...held, droppedAt: null, name: player.name ?? held.name };
-      this.#store.putSeat(seat);
+      this.#put(seat);
       return { outcome: "held", seat };
     }
     if (seats.length >= this.#maxPlayers) return { outcome: "full" };
@@ -40,30 +46,45 @@ export class SeatBook {
     let number = 0;
     while (taken.has(number)) number++;
     const seat: Seat = { playerId: player.sub, seat: number, name: player.name ?? null, resumeToken: resumeToken(this.#random), droppedAt: null };
-    this.#store.putSeat(seat);
+    this.#put(seat);
     return { outcome: "new", seat };
   }
 
   drop(playerId: string, now: number): void {
-    const seat = this.#store.seats().find((s) => s.playerId === playerId);
-    if (seat) this.#store.putSeat({ ...seat, droppedAt: now });
+    const seat = this.all().find((s) => s.playerId === playerId);
+    if (seat) this.#put({ ...seat, droppedAt: now });
   }
 
   /** Gives back seats held past SEAT_HOLD_MS; returns their players. */
   expire(now: number): string[] {
-    const expired = this.#store.seats().filter((s) => s.droppedAt !== null && now - s.droppedAt >= GameLimits.SEAT_HOLD_MS);
+    const expired = this.all().filter((s) => s.droppedAt !== null && now - s.droppedAt >= GameLimits.SEAT_HOLD_MS);
     for (const seat of expired) this.#store.deleteSeat(seat.playerId);
+    if (expired.length > 0) this.#seats = this.all().filter((s) => !expired.includes(s));
     return expired.map((s) => s.playerId);
   }
 
   /** When the next held seat expires, or null. */
   nextExpiry(): number | null {
-    const expiries = this.#store.seats().flatMap((s) => (s.droppedAt === null ? [] : [s.droppedAt + GameLimits.SEAT_HOLD_MS]));
+    const expiries = this.all().flatMap((s) => (s.droppedAt === null ? [] : [s.droppedAt + GameLimits.SEAT_HOLD_MS]));
     return expiries.length > 0 ? Math.min(...expiries) : null;
   }
 
-  all(): Seat[] {
-    return this.#store.seats();
+  /** Reads the seats from the store again at their next use (the alarm does: it is rare, and the store is the record). */
+  refresh(): void {
+    this.#seats = null;
+  }
+
+  /** Every seat, by seat number. Read-only: changes go through claim, drop and expire. */
+  all(): readonly Seat[] {
+    return (this.#seats ??= this.#store.seats());
+  }
+
+  /** Writes the seat to the store, then to the book: a write that throws leaves both as they were. */
+  #put(seat: Seat): void {
+    this.#store.putSeat(seat);
+    const seats = this.all().filter((s) => s.playerId !== seat.playerId);
+    seats.push(seat);
+    this.#seats = seats.sort((a, b) => a.seat - b.seat);
   }
 }
 

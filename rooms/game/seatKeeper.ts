@@ -34,6 +34,12 @@ export class SeatKeeper {
     return claim.seat;
   }
 
+  /** The alarm's expiry: the seats as the store has them, then expire. */
+  expireByAlarm(now: number): void {
+    this.parts.seats.refresh();
+    this.expire(now);
+  }
+
   /** Gives back seats held past SEAT_HOLD_MS; their players leave the match. */
   expire(now: number): void {
     const expired = this.parts.seats.expire(now);
