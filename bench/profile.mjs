@@ -1,12 +1,12 @@
 // Profiles the room: Edgeroom on plain workerd with its inspector open, one fan-out run under
 // V8's sampling profiler, the top functions by self time printed and the profile written to
 // bench/results/room.cpuprofile (open it in Chrome DevTools).
-// Usage: npm run bench:profile [-- fanout|writers|game] (game: EDGEROOM_WIRE=json for the JSON wire)
+// Usage: npm run bench:profile [-- fanout|writers|game|storm] (game, storm: EDGEROOM_WIRE=json for the JSON wire)
 import { writeFileSync } from "node:fs";
 import { fanOut } from "./scenarios.mjs";
 import { SYSTEMS, stop, waitReady } from "./systems.mjs";
 import { manyWriters } from "./typing.mjs";
-import { gameTick } from "./game.mjs";
+import { gameTick, joinStorm } from "./game.mjs";
 
 const PORT = 9876;
 const INSPECTOR_PORT = 9877;
@@ -14,6 +14,7 @@ const SCENARIOS = {
   fanout: (system, server, scale) => fanOut(system, PORT, server, { receivers: 100, messages: 50 * scale }),
   writers: (system, server, scale) => manyWriters(system, PORT, server, { writers: 50, perSecond: 5, seconds: 3 * scale }),
   game: (system, server, scale) => gameTick(system, PORT, server, { players: 100, seconds: 5 * scale, wire: process.env.EDGEROOM_WIRE ?? "binary" }),
+  storm: (system, server, scale) => joinStorm(system, PORT, server, { clients: Math.round(500 * scale), wire: process.env.EDGEROOM_WIRE ?? "binary" }),
 };
 const scenario = SCENARIOS[process.argv[2] ?? "fanout"];
 if (!scenario) throw new Error(`scenarios: ${Object.keys(SCENARIOS).join(", ")}`);
