@@ -9,7 +9,7 @@ import { burst, burstFloor, fanOut, isYjs } from "./scenarios.mjs";
 import { manyWriters, typing } from "./typing.mjs";
 import { pinLoadGenerator } from "./pinning.mjs";
 import { SYSTEMS, hasTaskset, stop, waitReady } from "./systems.mjs";
-import { median } from "./stats.mjs";
+import { summarize } from "./stats.mjs";
 import { writeReport } from "./report.mjs";
 import { writeFloorsReport } from "./floorsReport.mjs";
 
@@ -66,18 +66,6 @@ if (runsArg) config.runs = Math.max(3, Number(runsArg));
 let portIndex = 0;
 const nextPort = () => 9870 + (portIndex++ % 10);
 const stormOnly = process.argv.includes("--storm-only");
-
-/** Median of each numeric field over runs; booleans must hold in every run. */
-function summarize(results) {
-  const out = {};
-  for (const key of Object.keys(results[0])) {
-    const values = results.map((r) => r[key]);
-    if (typeof values[0] === "boolean") out[key] = values.every(Boolean);
-    else if (typeof values[0] !== "number") out[key] = values.find((v) => v !== null && v !== undefined) ?? null;
-    else out[key] = values.some((v) => v === null) ? null : median(values);
-  }
-  return out;
-}
 
 /** One warm-up run per system and scenario (JIT, rooms, connections), not per configuration. */
 const warmed = new Set();
