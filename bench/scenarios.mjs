@@ -153,6 +153,10 @@ export async function burst(system, port, server, { edits, batch }) {
   const txns = loadTrace().txns.slice(0, edits);
   const room = `burst-${Math.random().toString(36).slice(2, 8)}`;
   const [writer, observer] = await openPeers(system, port, room, 2);
+  const closes = [];
+  const noteClose = (who) => (event) => closes.push(`${who} ${event.code} ${event.reason}`);
+  writer.onClose = noteClose("writer");
+  observer.onClose = noteClose("observer");
   const cpuBefore = treeCpuSeconds(server.pid);
   const started = performance.now();
   replayTrace(writer.doc, txns, batch, (before) => writer.sendSince(before));
@@ -167,9 +171,15 @@ export async function burst(system, port, server, { edits, batch }) {
   const url = await urlFor(system, port, room);
   const syncStarted = performance.now();
   const fresh = new (system.Peer ?? Peer)(url, system.protocol, room);
+  fresh.onClose = noteClose("fresh");
   await fresh.synced();
   const freshSyncMs = performance.now() - syncStarted;
   const freshOk = fresh.doc.getText("t").toString() === expected;
+  // A failed check shows as a null figure in the summary; what failed is said here, per run.
+  if (!converged || !freshOk) {
+    const lengths = { expected: expected.length, observer: observer.doc.getText("t").length, fresh: fresh.doc.getText("t").length };
+    console.error(`burst ${room}: converged ${converged}, fresh sync ${freshOk ? "whole" : "NOT whole"}`, JSON.stringify({ lengths, closes }));
+  }
   for (const peer of [writer, observer, fresh]) peer.close();
   return { converged, convergeMs: converged ? convergeMs : null, serverCpuSeconds: cpuSeconds, freshSyncMs: freshOk ? freshSyncMs : null };
 }
