@@ -34,13 +34,31 @@ export class RateLimiter extends DurableObject<Env> {
   #bucket: { perMinute: number; bucket: TokenBucket } | null = null;
 
   take(perMinute: number): RateVerdict {
+    const { granted, retryAfterSeconds } = this.lease(perMinute, 1);
+    return { isAllowed: granted === 1, retryAfterSeconds, perMinute };
+  }
+
+  /**
+   * Takes up to `want` tokens at once for a caller that spends them itself (server/rateLease.ts):
+   * every token granted is gone from the bucket, so the bound holds in count; only when they are
+   * spent moves. Retry-After is set when none was granted.
+   */
+  lease(perMinute: number, want: number): RateLease {
     const now = Date.now();
     // A changed limit (a deploy with a new setting) starts a new, full bucket.
     if (this.#bucket?.perMinute !== perMinute) this.#bucket = { perMinute, bucket: new TokenBucket(perMinute, perMinute / 60, now) };
-    const isAllowed = this.#bucket.bucket.take(now);
-    const retryAfterSeconds = isAllowed ? 0 : Math.max(1, Math.ceil(this.#bucket.bucket.msUntilToken(now) / 1000));
-    return { isAllowed, retryAfterSeconds, perMinute };
+    const granted = this.#bucket.bucket.takeUpTo(Math.max(1, want), now);
+    const retryAfterSeconds = granted > 0 ? 0 : Math.max(1, Math.ceil(this.#bucket.bucket.msUntilToken(now) / 1000));
+    return { granted, retryAfterSeconds, perMinute };
   }
+}
+
+export interface RateLease {
+  /** Tokens taken from the bucket for the caller to spend (0 when refused). */
+  granted: number;
+  /** When none was granted: whole seconds until one would be. */
+  retryAfterSeconds: number;
+  perMinute: number;
 }
 
 /** The configured bound of a rule: createEdgeroom's `limits`, else an optional env var holding a positive integer, else its default. */

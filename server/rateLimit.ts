@@ -1,7 +1,7 @@
 import type { MiddlewareHandler } from "hono";
-import { takeToken } from "../rooms/RateLimiter.ts";
 import type { AppEnv } from "./app.ts";
 import { jsonError } from "./errors.ts";
+import { takePublicToken } from "./rateLease.ts";
 
 /** Hextets of an IPv6 address that name its network: one subscriber usually holds a whole /64. */
 const IPV6_PREFIX_HEXTETS = 4;
@@ -9,12 +9,13 @@ const IPV6_PREFIX_HEXTETS = 4;
 /**
  * Limits requests per client address (PUBLIC_RATE_LIMIT_PER_MINUTE, default 120 a minute, in
  * bursts of as many): past it, 429 with Retry-After and the JSON error body. CORS preflights
- * pass uncounted, so a browser's call costs one token, not two.
+ * pass uncounted, so a browser's call costs one token, not two. Tokens are leased to the isolate
+ * in small batches (server/rateLease.ts says how that moves the bound).
  */
 export function rateLimitByAddress(): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     if (c.req.method === "OPTIONS") return next();
-    const verdict = await takeToken(c.env, "public", clientAddress(c.req.raw));
+    const verdict = await takePublicToken(c.env, clientAddress(c.req.raw));
     if (verdict.isAllowed) return next();
     c.header("Retry-After", String(verdict.retryAfterSeconds));
     return jsonError(c, 429, "rate_limited", `too many requests from this address (at most ${verdict.perMinute} a minute); retry in ${verdict.retryAfterSeconds} s`);

@@ -26,6 +26,16 @@ export class TokenBucket {
     return true;
   }
 
+  /** Takes up to `want` whole tokens at once; answers how many it took (0 if none is there). */
+  takeUpTo(want: number, now: number): number {
+    const elapsedMs = Math.max(0, now - this.#updatedAt);
+    this.#tokens = Math.min(this.capacity, this.#tokens + (elapsedMs * this.ratePerSecond) / 1000);
+    this.#updatedAt = now;
+    const taken = Math.max(0, Math.min(Math.floor(want), Math.floor(this.#tokens)));
+    this.#tokens -= taken;
+    return taken;
+  }
+
   /** Milliseconds from `now` until a token is there (0 if one is). For a Retry-After. */
   msUntilToken(now: number): number {
     const elapsedMs = Math.max(0, now - this.#updatedAt);
