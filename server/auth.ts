@@ -1,5 +1,6 @@
 import { errors, jwtVerify, type JWTPayload } from "jose";
 import { roomClaimCovers, ROLES_BY_KIND, VerifiedTokenClaims, type RoomKind, type TokenClaims } from "../protocol/index.ts";
+import { hmacKey } from "./hmacKey.ts";
 import type { ConfigRefusal } from "./secretLength.ts";
 import { signToken } from "./signToken.ts";
 import { resolveTokenPolicy, tokenLifetimeSeconds, type TokenSettings } from "./tokenPolicy.ts";
@@ -72,7 +73,7 @@ export async function authorize(
   let failure: AuthResult | null = null;
   for (const { key, isDevelopment } of keys) {
     try {
-      const { payload } = await jwtVerify(token, key, {
+      const { payload } = await jwtVerify(token, await hmacKey(key), {
         algorithms: ["HS256"],
         requiredClaims: ["exp"],
         audience: policy.audience,

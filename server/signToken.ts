@@ -1,5 +1,6 @@
 import { SignJWT } from "jose";
 import type { TokenClaims } from "../protocol/identity.ts";
+import { hmacKey } from "./hmacKey.ts";
 
 export interface SignTokenOptions {
   /** The token's `iat`, in seconds since the epoch. */
@@ -15,7 +16,7 @@ export interface SignTokenOptions {
 /**
  * Signs claims the caller has already checked as an HS256 JWT with `iat` and `exp`: the one signing
  * path for development tokens (server/auth.ts) and backends' tokens (server/token.ts), so both carry
- * the same header and claims. Imports only jose, so it runs in Workers, Node, Bun and Deno alike.
+ * the same header and claims. Imports only jose and WebCrypto, so it runs in Workers, Node, Bun and Deno alike.
  */
 export async function signToken(
   claims: TokenClaims,
@@ -29,5 +30,5 @@ export async function signToken(
     .setExpirationTime(expiresAt);
   if (audience) jwt.setAudience(audience);
   if (issuer) jwt.setIssuer(issuer);
-  return { token: await jwt.sign(key), expiresAt };
+  return { token: await jwt.sign(await hmacKey(key)), expiresAt };
 }
