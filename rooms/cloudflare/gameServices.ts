@@ -1,13 +1,14 @@
 import { D1LeaderboardStore, R2ReplayArchive, bumpBoardGeneration } from "../../persistence/index.ts";
 import type { GameServices } from "../game/gameCore.ts";
-import { reportSeats } from "../game/seatReports.ts";
+import { SeatReporter, reportSeats } from "../game/seatReports.ts";
 
 /** A game room's services in Cloudflare, all from `env`: D1 leaderboards, R2 replays, the edge cache, the Matchmaker DO. */
 export function cloudflareGameServices(env: Env, gameName: string, roomId: string): GameServices {
+  const seatReports = new SeatReporter((region, seated, maxPlayers) => reportSeats(env, gameName, region, roomId, seated, maxPlayers));
   return {
     leaderboards: new D1LeaderboardStore(env.DB),
     replays: new R2ReplayArchive(env.ARCHIVE),
     boardChanged: bumpBoardGeneration,
-    reportSeats: (region, seated, maxPlayers) => reportSeats(env, gameName, region, roomId, seated, maxPlayers),
+    reportSeats: (region, seated, maxPlayers) => seatReports.report(region, seated, maxPlayers),
   };
 }
