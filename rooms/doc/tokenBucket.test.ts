@@ -24,6 +24,15 @@ describe("TokenBucket", () => {
     expect(bucket.msUntilToken(900)).toBe(0);
   });
 
+  it("takes up to a batch of whole tokens, never more than it holds", () => {
+    const bucket = new TokenBucket(10, 1, 0);
+    expect(bucket.takeUpTo(4, 0)).toBe(4);
+    expect(bucket.takeUpTo(100, 0)).toBe(6);
+    expect(bucket.takeUpTo(1, 0)).toBe(0);
+    expect(bucket.takeUpTo(5, 2_500)).toBe(2); // 2.5 refilled: whole tokens only
+    expect(bucket.take(3_000)).toBe(true); // the half left plus half a second
+  });
+
   it("refuses nonsense bounds", () => {
     expect(() => new TokenBucket(0, 1, 0)).toThrow(RangeError);
   });
