@@ -2,7 +2,7 @@
 // Colyseus room with the same rules), and a join storm. Each player sends a move 20 times a second
 // with a seq; a state message whose ack covers the seq acknowledges it. Bounded in count and time.
 //
-// Standalone: node bench/game.mjs --system=edgeroom|colyseus --players=8 [--seconds=10] [--storm=500] [--port=9880] [--wire=json,binary]
+// Standalone: node bench/game.mjs --system=edgeroom|colyseus --players=8 [--seconds=10] [--storm=500] [--port=9880] [--wire=json,binary,binary2]
 import { loadavg } from "node:os";
 import { pathToFileURL } from "node:url";
 import { colyseusSystem } from "./colyseusClient.mjs";

@@ -33,7 +33,7 @@ export class EdgeroomPlayer {
   errors = 0;
   #socket;
 
-  /** `wire`: "json" (the default) or "binary" (protocol/gameWire.ts), asked for in hello. */
+  /** `wire`: "json" (the default), "binary" or "binary2" (protocol/gameWire.ts), asked for in hello. */
   constructor(url, wire = "json") {
     // Uncompressed frames, as every bench client uses (see BenchWebSocket): the sizes measured are the payloads.
     this.#socket = new BenchWebSocket(url);
@@ -137,5 +137,7 @@ function readBinaryHead(bytes) {
     }
   };
   const ack = bytes[0] & 0x80 ? uvarint() : 0;
-  return { isFull: (bytes[0] & 0x7f) === 2, ack, tick: uvarint() };
+  // binary2: the tick's events (a length-prefixed JSON string) come before the tick.
+  if (bytes[0] & 0x40) offset += uvarint();
+  return { isFull: (bytes[0] & 0x3f) === 2, ack, tick: uvarint() };
 }

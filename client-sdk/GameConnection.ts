@@ -90,7 +90,7 @@ export class GameConnection<G extends AnyGame = AnyGame> extends Emitter<GameCon
     this.#session = new SocketSession(context, {
       onConnecting: () => this.#setStatus("connecting"),
       // Binary views when the room offers them (an older room answers JSON); the `view` objects are the same.
-      onOpen: () => this.#sendMessage({ type: "hello", protocol: PROTOCOL_VERSION, resume: this.#resumeToken ?? undefined, wire: "binary" }),
+      onOpen: () => this.#sendMessage({ type: "hello", protocol: PROTOCOL_VERSION, resume: this.#resumeToken ?? undefined, wire: "binary2" }),
       onMessage: (data) => (typeof data === "string" ? this.#handleMessage(data) : this.#handleFrame(new Uint8Array(data))),
       // A token handover is not an outage: the connection says `connecting`, not `offline`.
       onOffline: (why) => this.#handleDrop(why === "token_expired" ? "connecting" : "offline"),
@@ -208,6 +208,8 @@ export class GameConnection<G extends AnyGame = AnyGame> extends Emitter<GameCon
     }
     const matchId = frame.matchId === undefined ? this.#info.matchId : frame.matchId;
     this.#setView(frame.view, { tick: frame.tick, ack: frame.ack ?? this.#info.ack, matchId });
+    // binary2: the tick's events ride in its frame, after the view, as the JSON `events` message came after it.
+    for (const event of frame.events ?? []) this.emit("event", { type: "game", tick: frame.tick, event });
   }
 
   #setView(view: unknown, info: StateInfo): void {

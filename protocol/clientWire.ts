@@ -106,7 +106,7 @@ const ServerGameMessageCheck = byType({
     seat: nullable(int),
     resumeToken: nullable(string),
     tickRateHz: number,
-    wire: optional(oneOf("json", "binary")),
+    wire: optional(oneOf("json", "binary", "binary2")),
     matchId: nullable(string),
     tick: int,
     ack: int,

@@ -6,8 +6,12 @@ import { MatchEndReason, MatchResultSchema } from "./matchResult.ts";
 export const GameRole = z.enum(["player", "spectator"]);
 export type GameRole = z.infer<typeof GameRole>;
 
-/** The wire a client asks for in hello: `binary` (protocol/gameWire.ts) or `json`, the default; the welcome says which it got. */
-export const GameWire = z.enum(["json", "binary"]);
+/**
+ * The wire a client asks for in hello: `binary` (protocol/gameWire.ts), `binary2` (the same frames,
+ * with the tick's events inside them instead of a separate `events` message: one frame per tick)
+ * or `json`, the default; the welcome says which it got.
+ */
+export const GameWire = z.enum(["json", "binary", "binary2"]);
 export type GameWire = z.infer<typeof GameWire>;
 
 const ClientHello = z.object({

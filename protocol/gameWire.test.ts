@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { decodeWireFrame, WireKind, type WireKeys } from "./gameWire.ts";
-import { KeyTable, assembleFrame, withAck, writeChange, writeSet } from "./gameWireEncode.ts";
+import { KeyTable, assembleFrame, encodeFrameEvents, withAck, withPlayerPart, writeChange, writeSet } from "./gameWireEncode.ts";
 import { ByteWriter, WireError } from "./wireBytes.ts";
 
 /** A seeded generator, so a failure names a case that can be run again. */
@@ -118,5 +118,34 @@ describe("a player's ack in front of a shared frame", () => {
     for (const ack of [0, 1, 127, 128, 16_383, 16_384, 2 ** 31, 2 ** 32 + 5, Number.MAX_SAFE_INTEGER]) {
       expect(decodeWireFrame(withAck(shared, ack), {}, { names: [], steps: [] })).toMatchObject({ ack, tick: 3, isFull: false });
     }
+  });
+});
+
+describe("a tick's events inside a binary2 frame", () => {
+  const table = new KeyTable();
+  const full = (() => {
+    const w = new ByteWriter();
+    writeSet(w, table, -1, { x: 1, name: "é" });
+    return assembleFrame(WireKind.FULL, 7, "m1", table, 0, w.copy());
+  })();
+  const events = [{ type: "gem", playerId: "p1", score: 3 }, "é", null];
+
+  it("reads back the events, the ack and the view, for a player and a spectator, at every ack size", () => {
+    for (const ack of [null, 0, 127, 128, 2 ** 32 + 5, Number.MAX_SAFE_INTEGER]) {
+      const decoded = decodeWireFrame(withPlayerPart(full, ack, encodeFrameEvents(events)), null, { names: [], steps: [] });
+      expect(decoded).toEqual({ isFull: true, tick: 7, ack, matchId: "m1", view: { x: 1, name: "é" }, events });
+    }
+  });
+
+  it("leaves a frame without events as withAck made it, and refuses events that are not a JSON list", () => {
+    expect(withPlayerPart(full, 5, null)).toEqual(withAck(full, 5));
+    expect(withPlayerPart(full, null, null)).toBe(full);
+    expect(decodeWireFrame(full, null, { names: [], steps: [] })).not.toHaveProperty("events");
+    const w = new ByteWriter();
+    w.string('{"not":"a list"}');
+    expect(() => decodeWireFrame(withPlayerPart(full, 1, w.copy()), null, { names: [], steps: [] })).toThrow(WireError);
+    w.length = 0;
+    w.string("{oops");
+    expect(() => decodeWireFrame(withPlayerPart(full, 1, w.copy()), null, { names: [], steps: [] })).toThrow(WireError);
   });
 });

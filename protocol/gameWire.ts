@@ -5,9 +5,10 @@
  * per-player part (its ack) in front, a spectator gets the shared frame as it is.
  *
  * ```
- * frame   := kind [ack] tick [matchId] keysFrom keyCount key* [root]
- * kind    := byte: DELTA (1) or FULL (2), | ACK_FLAG (0x80) when an ack follows
+ * frame   := kind [ack] [events] tick [matchId] keysFrom keyCount key* [root]
+ * kind    := byte: DELTA (1) or FULL (2), | ACK_FLAG (0x80) when an ack follows, | EVENTS_FLAG (0x40) when events do
  * ack     := uvarint: the last input seq the room applied for this player
+ * events  := string: the tick's game events as a JSON array (only on the `binary2` wire)
  * tick    := uvarint
  * matchId := value (FULL only): null or a string
  * key     := string, then f64 step if the key's numbers are quantised (length varint's low bit says so)
@@ -22,6 +23,8 @@ import { ByteReader, WireError } from "./wireBytes.ts";
 
 export const WireKind = { DELTA: 1, FULL: 2 } as const;
 export const ACK_FLAG = 0x80;
+/** Set on `binary2` frames whose tick emitted events: one frame per client per tick instead of two. */
+export const EVENTS_FLAG = 0x40;
 /** What an op does to its key. */
 export const Op = {
   DELETE: 0,
@@ -53,6 +56,8 @@ export interface DecodedFrame {
   ack: number | null;
   /** Present only in FULL frames. */
   matchId?: string | null;
+  /** The tick's game events, present only when it had some (the `binary2` wire). */
+  events?: unknown[];
   view: unknown;
 }
 
@@ -60,12 +65,14 @@ export interface DecodedFrame {
 export function decodeWireFrame(bytes: Uint8Array, base: unknown, keys: WireKeys): DecodedFrame {
   const r = new ByteReader(bytes);
   const head = r.byte();
-  const kind = head & ~ACK_FLAG;
+  const kind = head & ~(ACK_FLAG | EVENTS_FLAG);
   if (kind !== WireKind.DELTA && kind !== WireKind.FULL) throw new WireError(`unknown frame kind ${kind}`);
   const isFull = kind === WireKind.FULL;
   const ack = head & ACK_FLAG ? r.uvarint() : null;
+  const events = head & EVENTS_FLAG ? readEvents(r) : undefined;
   const tick = r.uvarint();
   const frame: DecodedFrame = { isFull, tick, ack, view: base };
+  if (events) frame.events = events;
   if (isFull) {
     const matchId = readValue(r, keys);
     if (matchId !== null && typeof matchId !== "string") throw new WireError("bad match id");
@@ -78,6 +85,17 @@ export function decodeWireFrame(bytes: Uint8Array, base: unknown, keys: WireKeys
   if (!r.isDone) throw new WireError("bytes after the view");
   frame.view = holder.v;
   return frame;
+}
+
+function readEvents(r: ByteReader): unknown[] {
+  let events: unknown;
+  try {
+    events = JSON.parse(r.string());
+  } catch {
+    throw new WireError("events are not JSON");
+  }
+  if (!Array.isArray(events)) throw new WireError("events are not a list");
+  return events;
 }
 
 function readKeys(r: ByteReader, keys: WireKeys, isFull: boolean): void {

@@ -3,7 +3,7 @@
  * encoders of a whole view and of the change between two views, written straight to bytes
  * (no patch objects, no JSON) so one tick's frame costs one walk over the view.
  */
-import { ACK_FLAG, Op, Value, WireKind } from "./gameWire.ts";
+import { ACK_FLAG, EVENTS_FLAG, Op, Value, WireKind } from "./gameWire.ts";
 import { ByteWriter } from "./wireBytes.ts";
 
 const utf8 = new TextEncoder();
@@ -198,5 +198,29 @@ export function withAck(shared: Uint8Array, ack: number): Uint8Array {
   let n = ack;
   for (let i = 1; i <= ackBytes; i++, n = Math.floor(n / 128)) out[i] = (n % 128) | (i < ackBytes ? 0x80 : 0);
   out.set(shared.subarray(1), ackBytes + 1);
+  return out;
+}
+
+/** A tick's events as a `binary2` frame carries them (gameWire.ts), encoded once for every connection. */
+export function encodeFrameEvents(events: readonly unknown[]): Uint8Array {
+  const w = new ByteWriter();
+  w.string(JSON.stringify(events));
+  return w.copy();
+}
+
+/**
+ * A connection's copy of a shared frame: its ack (null for a spectator) and the tick's encoded
+ * events (null: none, or a `binary` connection, which gets them as a JSON message) after the kind byte.
+ */
+export function withPlayerPart(shared: Uint8Array, ack: number | null, events: Uint8Array | null): Uint8Array {
+  if (events === null) return ack === null ? shared : withAck(shared, ack);
+  let ackBytes = 0;
+  if (ack !== null) for (let n = ack, more = true; more; n = Math.floor(n / 128)) (ackBytes += 1), (more = n >= 128);
+  const out = new Uint8Array(shared.length + ackBytes + events.length);
+  out[0] = shared[0]! | EVENTS_FLAG | (ack === null ? 0 : ACK_FLAG);
+  let n = ack ?? 0;
+  for (let i = 1; i <= ackBytes; i++, n = Math.floor(n / 128)) out[i] = (n % 128) | (i < ackBytes ? 0x80 : 0);
+  out.set(events, ackBytes + 1);
+  out.set(shared.subarray(1), ackBytes + 1 + events.length);
   return out;
 }

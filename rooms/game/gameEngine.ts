@@ -242,7 +242,7 @@ export class GameEngine {
       return core.closeSocket(socket, CloseCode.ROOM_FULL, `room has its ${GameLimits.MAX_SPECTATORS} spectators`);
     }
     // Binary frames (protocol/gameWire.ts) for those who ask; JSON stays the default, readable when debugging.
-    this.#states.set(socket, { ...state, isReady: true, wire: wire === "binary" ? "binary" : "json" });
+    this.#states.set(socket, { ...state, isReady: true, wire: wire === "binary" || wire === "binary2" ? wire : "json" });
     this.#occupancy.handshakeDone(socket.id);
     const view = this.#ticker.viewFor(state.role === "player" ? state.sub : null);
     const ack = this.#match.acks.get(state.sub) ?? 0;

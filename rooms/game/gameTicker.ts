@@ -2,6 +2,7 @@ import { encodeGameMessage, type AnyGame, type ServerGameMessage } from "../../p
 import type { RoomPorts, RoomSocket } from "../engine/ports.ts";
 import type { GameConnectionState } from "./connectionState.ts";
 import type { GameRoomCore } from "./gameCore.ts";
+import { encodeFrameEvents } from "../../protocol/gameWireEncode.ts";
 import { enqueueMatchExports, matchEndedData, type ExportTargets } from "./matchExports.ts";
 import type { MatchRunner } from "./matchRunner.ts";
 import type { SeatBook } from "./seatBook.ts";
@@ -138,17 +139,19 @@ export class GameTicker {
     const isShared = game.view.length < 2;
     sync.beginTick();
     this.#wire.beginTick(tick, match.matchId);
-    // One encoding of the events for everyone, like the views.
+    // One encoding of the events for everyone, like the views: a JSON message, or (binary2) bytes inside the frame.
     const eventsText = events.length > 0 ? encodeGameMessage({ type: "events", tick, events }) : null;
+    const eventsBytes = events.length > 0 ? encodeFrameEvents(events) : null;
     for (const { socket, state } of ready) {
       const key = state.role === "player" && !isShared ? state.sub : null;
       if (!views.has(key)) views.set(key, this.viewFor(key));
       const ack = match.acks.get(state.sub) ?? 0;
-      const frame = state.wire === "binary"
-        ? this.#wire.next(socket.id, key, state.role === "player" ? ack : null, views.get(key))
+      const isBinary2 = state.wire === "binary2";
+      const frame = isBinary2 || state.wire === "binary"
+        ? this.#wire.next(socket.id, key, state.role === "player" ? ack : null, views.get(key), isBinary2 ? eventsBytes : null)
         : sync.next(socket.id, match.matchId, tick, ack, views.get(key));
       if (frame) core.send(socket, frame);
-      if (eventsText) core.send(socket, eventsText);
+      if (eventsText && !isBinary2) core.send(socket, eventsText);
     }
   }
 

@@ -1,5 +1,5 @@
 import { WireKind } from "../../protocol/gameWire.ts";
-import { KeyTable, assembleFrame, withAck, writeChange, writeSet } from "../../protocol/gameWireEncode.ts";
+import { KeyTable, assembleFrame, withPlayerPart, writeChange, writeSet } from "../../protocol/gameWireEncode.ts";
 import { ByteWriter } from "../../protocol/wireBytes.ts";
 
 /**
@@ -63,14 +63,15 @@ export class WireSync {
 
   /**
    * The frame for one connection this tick, or null when it has nothing new. `key` names the view
-   * (null: the one everyone shares); `ack` is null for a spectator, who gets the shared bytes only.
+   * (null: the one everyone shares); `ack` is null for a spectator, who gets the shared bytes only;
+   * `events` are the tick's encoded events for a `binary2` connection (a frame goes even if nothing else changed).
    */
-  next(connectionId: string, key: string | null, ack: number | null, view: unknown): Uint8Array | null {
+  next(connectionId: string, key: string | null, ack: number | null, view: unknown, events: Uint8Array | null = null): Uint8Array | null {
     const line = this.#line(key, view);
     const peer = this.#peers.get(connectionId);
     let shared: { bytes: Uint8Array; keysTo: number };
     if (peer && peer.key === key && peer.version === line.version) {
-      if (peer.ack === ack) return null;
+      if (peer.ack === ack && events === null) return null;
       shared = this.#frame(`${key}|same|${peer.keysKnown}`, WireKind.DELTA, peer.keysKnown, new Uint8Array(0));
     } else if (peer && peer.key === key && line.delta && peer.version === line.previous) {
       shared = this.#frame(`${key}|delta|${peer.keysKnown}`, WireKind.DELTA, peer.keysKnown, line.delta);
@@ -84,7 +85,7 @@ export class WireSync {
       peer.keysKnown = shared.keysTo;
       peer.ack = ack;
     } else this.#peers.set(connectionId, { key, version: line.version, keysKnown: shared.keysTo, ack });
-    return ack === null ? shared.bytes : withAck(shared.bytes, ack);
+    return withPlayerPart(shared.bytes, ack, events);
   }
 
   forget(connectionId: string): void {
