@@ -13,8 +13,8 @@ const INSPECTOR_PORT = 9877;
 const SCENARIOS = {
   fanout: (system, server, scale) => fanOut(system, PORT, server, { receivers: 100, messages: 50 * scale }),
   writers: (system, server, scale) => manyWriters(system, PORT, server, { writers: 50, perSecond: 5, seconds: 3 * scale }),
-  game: (system, server, scale) => gameTick(system, PORT, server, { players: 100, seconds: 5 * scale, wire: process.env.EDGEROOM_WIRE ?? "binary" }),
-  storm: (system, server, scale) => joinStorm(system, PORT, server, { clients: Math.round(500 * scale), wire: process.env.EDGEROOM_WIRE ?? "binary" }),
+  game: (system, server, scale) => gameTick(system, PORT, server, { players: 100, seconds: 5 * scale, wire: process.env.EDGEROOM_WIRE ?? "binary2" }),
+  storm: (system, server, scale) => joinStorm(system, PORT, server, { clients: Math.round(500 * scale), wire: process.env.EDGEROOM_WIRE ?? "binary2" }),
 };
 const scenario = SCENARIOS[process.argv[2] ?? "fanout"];
 if (!scenario) throw new Error(`scenarios: ${Object.keys(SCENARIOS).join(", ")}`);

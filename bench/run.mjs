@@ -121,10 +121,10 @@ for (const name of stormOnly ? [] : config.systems) {
     }
     if (system.protocol === "colyseus" || system.needsToken) {
       for (const players of config.game.players) {
-        // Edgeroom's players ask for the binary wire, as the SDK does (JSON: node bench/game.mjs --wire=json).
-        await measure(["game", players, name], () => gameTick(system, PORT, server, { players, seconds: config.game.seconds, wire: "binary" }));
+        // Edgeroom's players ask for the binary2 wire, as the SDK does (others: node bench/game.mjs --wire=json,binary).
+        await measure(["game", players, name], () => gameTick(system, PORT, server, { players, seconds: config.game.seconds, wire: "binary2" }));
       }
-      if (config.game.storm) await measure(["gameJoin", name], () => joinStorm(system, PORT, server, { clients: config.game.storm, wire: "binary" }));
+      if (config.game.storm) await measure(["gameJoin", name], () => joinStorm(system, PORT, server, { clients: config.game.storm, wire: "binary2" }));
     }
   } finally {
     await stopAndClean(server);
