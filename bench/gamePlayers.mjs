@@ -138,6 +138,9 @@ function readBinaryHead(bytes) {
   };
   const ack = bytes[0] & 0x80 ? uvarint() : 0;
   // binary2: the tick's events (a length-prefixed JSON string) come before the tick.
-  if (bytes[0] & 0x40) offset += uvarint();
+  if (bytes[0] & 0x40) {
+    const length = uvarint(); // read first: `offset += uvarint()` would add to the offset from before the length
+    offset += length;
+  }
   return { isFull: (bytes[0] & 0x3f) === 2, ack, tick: uvarint() };
 }
