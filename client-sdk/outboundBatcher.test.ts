@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import * as Y from "yjs";
 import { DocLimits } from "../protocol/limits.ts";
 import { CLIENT_FRAMES_PER_SECOND, CLIENT_FRAME_BURST, CLIENT_VIEWER_FRAMES_PER_SECOND, CLIENT_VIEWER_FRAME_BURST, OutboundBatcher, type BatcherClock } from "./outboundBatcher.ts";
+import { refusedByRoomBucket } from "./test/roomBucket.ts";
 
 /** A clock the test moves by hand, running due timers in order. */
 function manualClock() {
@@ -87,16 +88,7 @@ describe("OutboundBatcher", () => {
     expect(sent.length).toBeLessThanOrEqual(allowed);
     expect(sent.length).toBeLessThanOrEqual(CLIENT_FRAME_BURST + CLIENT_FRAMES_PER_SECOND * 3 + 1);
     // The room's own bucket, fed the frames at the times they left, never refuses one.
-    let tokens: number = DocLimits.MESSAGE_BURST;
-    let last = 0;
-    const refused = sent.filter(({ at }) => {
-      tokens = Math.min(DocLimits.MESSAGE_BURST, tokens + ((at - last) * DocLimits.MESSAGES_PER_SECOND) / 1000);
-      last = at;
-      if (tokens < 1) return true;
-      tokens -= 1;
-      return false;
-    });
-    expect(refused).toEqual([]);
+    expect(refusedByRoomBucket(sent.map(({ at }) => at), DocLimits.MESSAGE_BURST, DocLimits.MESSAGES_PER_SECOND)).toEqual([]);
     const remote = new Y.Doc();
     for (const { update } of sent) Y.applyUpdate(remote, update);
     expect(remote.getText("t").toString()).toBe(text.toString());
@@ -115,16 +107,7 @@ describe("OutboundBatcher", () => {
     }
     advance(1000);
     expect(batcher.hasPending).toBe(false);
-    let tokens: number = DocLimits.VIEWER_MESSAGE_BURST;
-    let last = 0;
-    const refused = sent.filter((at) => {
-      tokens = Math.min(DocLimits.VIEWER_MESSAGE_BURST, tokens + ((at - last) * DocLimits.VIEWER_MESSAGES_PER_SECOND) / 1000);
-      last = at;
-      if (tokens < 1) return true;
-      tokens -= 1;
-      return false;
-    });
-    expect(refused).toEqual([]);
+    expect(refusedByRoomBucket(sent, DocLimits.VIEWER_MESSAGE_BURST, DocLimits.VIEWER_MESSAGES_PER_SECOND)).toEqual([]);
     // Presence still moves: about the budget's rate, not one frame at the end.
     expect(sent.length).toBeGreaterThan(CLIENT_VIEWER_FRAMES_PER_SECOND * 15);
   });

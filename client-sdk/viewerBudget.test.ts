@@ -6,25 +6,13 @@ import { DocLimits, PROTOCOL_VERSION } from "../protocol/index.ts";
 import { YjsMessageType } from "../protocol/yjsMessages.ts";
 import { createClient } from "./index.ts";
 import { FakeSocket } from "./test/fakeSocket.ts";
+import { refusedByRoomBucket } from "./test/roomBucket.ts";
 
 beforeEach(() => {
   vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "setInterval", "clearInterval", "Date", "performance"] });
   FakeSocket.made = [];
 });
 afterEach(() => vi.useRealTimers());
-
-/** The room's bucket for one connection, fed the times frames arrived: the ones it would refuse. */
-function refusedBy(burst: number, perSecond: number, times: number[]): number[] {
-  let tokens = burst;
-  let last = times[0] ?? 0;
-  return times.filter((at) => {
-    tokens = Math.min(burst, tokens + ((at - last) * perSecond) / 1000);
-    last = at;
-    if (tokens < 1) return true;
-    tokens -= 1;
-    return false;
-  });
-}
 
 async function presenceFramesAt(role: "viewer" | "editor"): Promise<number[]> {
   const client = createClient({ baseUrl: "http://rooms.test", getToken: () => "token", WebSocket: FakeSocket as unknown as typeof WebSocket, fetch: vi.fn() });
@@ -51,7 +39,7 @@ async function presenceFramesAt(role: "viewer" | "editor"): Promise<number[]> {
 
 it("a viewer's presence stays under the room's viewer bound, and still moves", async () => {
   const times = await presenceFramesAt("viewer");
-  expect(refusedBy(DocLimits.VIEWER_MESSAGE_BURST, DocLimits.VIEWER_MESSAGES_PER_SECOND, times)).toEqual([]);
+  expect(refusedByRoomBucket(times, DocLimits.VIEWER_MESSAGE_BURST, DocLimits.VIEWER_MESSAGES_PER_SECOND)).toEqual([]);
   expect(times.length).toBeGreaterThan(DocLimits.VIEWER_MESSAGES_PER_SECOND * 10);
 });
 

@@ -42,3 +42,27 @@ export async function expectUndoSkipsOthers(alice: Page, bob: Page, content: str
   await alice.keyboard.press("ControlOrMeta+y");
   for (const page of [alice, bob]) await expect.poll(() => docText(page)).toBe("Alice was here. Bob too.");
 }
+
+/**
+ * Ed writes in `room`; a viewer's page (`?role=viewer`) shows his text, and typing into it changes
+ * nothing, on the viewer's page or, after a reload, on Ed's. `checkViewer` adds the page's own checks
+ * of how it presents a viewer (a badge, a read-only editor).
+ */
+export async function expectViewerCannotEdit(browser: Browser, path: string, room: string, content: string, checkViewer: (viewer: Page) => Promise<void>): Promise<void> {
+  const editor = await (await browser.newContext()).newPage();
+  await editor.goto(`${path}?room=${room}&name=Ed`);
+  await editor.locator(content).click();
+  await editor.keyboard.type("Only editors write here.");
+  await expect(editor.locator("#status")).toHaveText("saved");
+
+  const viewer = await (await browser.newContext()).newPage();
+  await viewer.goto(`${path}?room=${room}&name=Vi&role=viewer`);
+  await expect.poll(() => docText(viewer)).toBe("Only editors write here.");
+  await checkViewer(viewer);
+  await viewer.locator(content).click();
+  await viewer.keyboard.type("XYZ");
+  expect(await docText(viewer)).toBe("Only editors write here.");
+  await editor.reload();
+  await expect(editor.locator("#status")).toHaveText("saved");
+  expect(await docText(editor)).toBe("Only editors write here.");
+}
