@@ -9,10 +9,11 @@
 const MAX_CACHED_SECRETS = 8;
 
 const keys = new Map<string, Promise<CryptoKey>>();
-let imports = 0;
 
-/** CryptoKey imports made by this isolate (for tests). */
-export const hmacKeyImports = (): number => imports;
+/** An HMAC-SHA-256 key of these bytes, able to sign and verify; imported on every call (see hmacKey for the cached one). */
+export function importHmacKey(bytes: Uint8Array): Promise<CryptoKey> {
+  return crypto.subtle.importKey("raw", bytes, { name: "HMAC", hash: "SHA-256" }, false, ["sign", "verify"]);
+}
 
 /** The HS256 CryptoKey of `secret`, able to sign and verify, imported the first time it is asked for. */
 export function hmacKey(secret: Uint8Array): Promise<CryptoKey> {
@@ -21,8 +22,7 @@ export function hmacKey(secret: Uint8Array): Promise<CryptoKey> {
   let key = keys.get(id);
   if (!key) {
     if (keys.size >= MAX_CACHED_SECRETS) keys.clear();
-    imports++;
-    key = crypto.subtle.importKey("raw", secret, { name: "HMAC", hash: "SHA-256" }, false, ["sign", "verify"]);
+    key = importHmacKey(secret);
     // A failed import is not kept, so the next call tries again.
     key.catch(() => keys.delete(id));
     keys.set(id, key);

@@ -38,10 +38,6 @@ interface Lease {
 }
 
 const leases = new Map<string, Lease>();
-let roundTrips = 0;
-
-/** RateLimiter round trips this isolate made for public requests (for tests). */
-export const leaseRoundTrips = (): number => roundTrips;
 
 /** Takes one public-request token for `address`, from this isolate's lease when it holds one. */
 export async function takePublicToken(env: Env, address: string): Promise<RateVerdict> {
@@ -94,7 +90,6 @@ function leaseOf(address: string, perMinute: number): Lease {
 
 /** A lease from the address's RateLimiter, or null if it cannot be reached: a broken limiter must not take the public API down with it. */
 async function requestLease(env: Env, address: string, perMinute: number, want: number): Promise<RateLease | null> {
-  roundTrips++;
   try {
     return await env.RateLimiter.getByName(`public:${address}`).lease(perMinute, want);
   } catch (error) {

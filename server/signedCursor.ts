@@ -1,5 +1,6 @@
 import type { z } from "zod";
 import { logEvent } from "../rooms/log.ts";
+import { importHmacKey } from "./hmacKey.ts";
 
 /**
  * Cursors a public route hands out: base64url JSON and an HMAC-SHA256 over it and its scope
@@ -38,10 +39,6 @@ function keyFor(secrets: CursorSecrets): Promise<CryptoKey> {
 async function deriveKey(secret: string): Promise<CryptoKey> {
   const master = await importHmacKey(new TextEncoder().encode(secret));
   return importHmacKey(new Uint8Array(await crypto.subtle.sign("HMAC", master, new TextEncoder().encode(KEY_LABEL))));
-}
-
-function importHmacKey(bytes: Uint8Array): Promise<CryptoKey> {
-  return crypto.subtle.importKey("raw", bytes, { name: "HMAC", hash: "SHA-256" }, false, ["sign", "verify"]);
 }
 
 const signedText = (scope: string, payload: string) => new TextEncoder().encode(`${scope}\n${payload}`);
