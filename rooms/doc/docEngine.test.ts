@@ -6,35 +6,18 @@ import * as encoding from "lib0/encoding";
 import { describe, expect, it } from "vitest";
 import * as syncProtocol from "y-protocols/sync";
 import * as Y from "yjs";
-import { CloseCode, DocLimits, PROTOCOL_VERSION, RoomLimits } from "../../protocol/index.ts";
-import { RecordingServices, deliverCloses, hangUp, openSocket, testPorts, type TestPorts } from "../engine/testing/testRoom.ts";
+import { CloseCode, DocLimits, RoomLimits } from "../../protocol/index.ts";
+import { RecordingServices, deliverCloses, hangUp, testPorts, type TestPorts } from "../engine/testing/testRoom.ts";
 import { editFrame, receivedText } from "../engine/testing/yjsFrames.ts";
-import type { MemorySocket } from "../engine/testing/memorySocket.ts";
-import { DocEngine } from "./docEngine.ts";
-import { DocAdmin } from "./docAdmin.ts";
+import { joinDoc, joinSdkDoc, newDocRoom, savedSeqs, type DocTestRoom } from "./testing/docHarness.ts";
 import { decodeFrame, encodeAwareness } from "./frames.ts";
 
 const ROOM = "notes";
 
-function newRoom(ports: TestPorts = testPorts(ROOM), services = new RecordingServices()) {
-  const engine = new DocEngine(ports.ports, services, ROOM);
-  engine.start();
-  return { engine, ports, services, admin: new DocAdmin(engine) };
-}
-type Room = ReturnType<typeof newRoom>;
-
-const join = (room: Room, sub: string, role = "editor", extra: { name?: string; exp?: number } = {}) =>
-  openSocket(room.engine, room.ports, { sub, role, room: `doc/${ROOM}`, ...extra });
-
-/** Says hello as the SDK does, so the socket gets `saved` and `refused` control messages. */
-async function joinSdk(room: Room, sub: string, role = "editor", extra: { name?: string; exp?: number } = {}): Promise<MemorySocket> {
-  const socket = await join(room, sub, role, extra);
-  room.engine.message(socket, JSON.stringify({ type: "hello", protocol: PROTOCOL_VERSION }));
-  expect(socket.controls().map((c) => c.type)).toContain("welcome");
-  return socket;
-}
-
-const savedSeqs = (socket: MemorySocket) => socket.controls().filter((c) => c.type === "saved").map((c) => c.seq);
+const newRoom = (ports?: TestPorts, services?: RecordingServices) => newDocRoom(ROOM, ports, services);
+type Room = DocTestRoom;
+const join = (room: Room, sub: string, role?: string, extra?: { name?: string; exp?: number }) => joinDoc(room, sub, role, extra);
+const joinSdk = joinSdkDoc;
 const text = (room: Room) => room.engine.doc.getText("t").toString();
 
 describe("document engine on memory ports", () => {

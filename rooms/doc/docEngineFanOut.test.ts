@@ -9,23 +9,18 @@ vi.mock("yjs", async (importOriginal) => {
   return { ...yjs, encodeStateAsUpdate: vi.fn(yjs.encodeStateAsUpdate) };
 });
 import { PROTOCOL_VERSION } from "../../protocol/index.ts";
-import { RecordingServices, hangUp, openSocket, testPorts, type TestPorts } from "../engine/testing/testRoom.ts";
+import { hangUp, testPorts, type TestPorts } from "../engine/testing/testRoom.ts";
 import { editFrame } from "../engine/testing/yjsFrames.ts";
 import { DocConnectionState } from "./connectionState.ts";
-import { DocEngine } from "./docEngine.ts";
+import { joinDoc, newDocRoom, type DocTestRoom } from "./testing/docHarness.ts";
 import { DocAdmin } from "./docAdmin.ts";
 import { decodeFrame } from "./frames.ts";
 
 const ROOM = "fanout";
 
-function newRoom(ports: TestPorts = testPorts(ROOM)) {
-  const engine = new DocEngine(ports.ports, new RecordingServices(), ROOM);
-  engine.start();
-  return { engine, ports };
-}
-type Room = ReturnType<typeof newRoom>;
-
-const join = (room: Room, sub: string, path?: string) => openSocket(room.engine, room.ports, { sub, role: "editor", room: `doc/${ROOM}` }, path ? { path } : {});
+const newRoom = (ports?: TestPorts) => newDocRoom(ROOM, ports);
+type Room = DocTestRoom;
+const join = (room: Room, sub: string, path?: string) => joinDoc(room, sub, "editor", {}, path);
 
 /** A fresh client's sync step 1: an empty state vector. */
 const freshStep1 = () => new Uint8Array([0, 0, 1, 0]);

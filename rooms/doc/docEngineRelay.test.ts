@@ -7,29 +7,18 @@ import * as encoding from "lib0/encoding";
 import { describe, expect, it } from "vitest";
 import * as syncProtocol from "y-protocols/sync";
 import * as Y from "yjs";
-import { PROTOCOL_VERSION } from "../../protocol/index.ts";
-import { RecordingServices, openSocket, testPorts, type TestPorts } from "../engine/testing/testRoom.ts";
+import { testPorts, type TestPorts } from "../engine/testing/testRoom.ts";
 import { editFrame, receivedText } from "../engine/testing/yjsFrames.ts";
 import type { MemorySocket } from "../engine/testing/memorySocket.ts";
-import { DocEngine } from "./docEngine.ts";
+import { joinDoc, joinSdkDoc, newDocRoom, savedSeqs, type DocTestRoom } from "./testing/docHarness.ts";
 import { decodeFrame } from "./frames.ts";
 
 const ROOM = "relay";
 
-function newRoom(ports: TestPorts = testPorts(ROOM)) {
-  const engine = new DocEngine(ports.ports, new RecordingServices(), ROOM);
-  engine.start();
-  return { engine, ports };
-}
-type Room = ReturnType<typeof newRoom>;
-
-const join = (room: Room, sub: string) => openSocket(room.engine, room.ports, { sub, role: "editor", room: `doc/${ROOM}` });
-
-async function joinSdk(room: Room, sub: string): Promise<MemorySocket> {
-  const socket = await join(room, sub);
-  room.engine.message(socket, JSON.stringify({ type: "hello", protocol: PROTOCOL_VERSION }));
-  return socket;
-}
+const newRoom = (ports?: TestPorts) => newDocRoom(ROOM, ports);
+type Room = DocTestRoom;
+const join = (room: Room, sub: string) => joinDoc(room, sub);
+const joinSdk = (room: Room, sub: string) => joinSdkDoc(room, sub);
 
 /** What the SDK does with the room's sync frames (DocProvider#handleFrame): answers a step 1 with what the room lacks. */
 function answerSync(room: Room, socket: MemorySocket, doc: Y.Doc, from = 0): void {
@@ -43,7 +32,6 @@ function answerSync(room: Room, socket: MemorySocket, doc: Y.Doc, from = 0): voi
   }
 }
 
-const savedSeqs = (socket: MemorySocket) => socket.controls().filter((c) => c.type === "saved").map((c) => c.seq);
 
 describe("relay before durable, acknowledge after", () => {
   it("relays every update as it is applied, even while a commit is in flight, and acknowledges each only with its commit", async () => {

@@ -7,20 +7,14 @@ import * as Y from "yjs";
 import { CloseCode, DocLimits, PROTOCOL_VERSION } from "../../protocol/index.ts";
 import { MemorySocket } from "../engine/testing/memorySocket.ts";
 import { RecordingServices, openSocket, testPorts, type TestPorts } from "../engine/testing/testRoom.ts";
-import { DocAdmin } from "./docAdmin.ts";
-import { DocEngine } from "./docEngine.ts";
+import { joinDoc, newDocRoom, type DocTestRoom } from "./testing/docHarness.ts";
 import { decodeFrame, encodeUpdate } from "./frames.ts";
 
 const ROOM = "room-duties";
 
-function newRoom(ports: TestPorts = testPorts(ROOM), services = new RecordingServices()) {
-  const engine = new DocEngine(ports.ports, services, ROOM);
-  engine.start();
-  return { engine, ports, services, admin: new DocAdmin(engine) };
-}
-type Room = ReturnType<typeof newRoom>;
-
-const join = (room: Room, sub: string, role = "editor", path?: string) => openSocket(room.engine, room.ports, { sub, role, room: `doc/${ROOM}` }, { path });
+const newRoom = (ports?: TestPorts, services?: RecordingServices) => newDocRoom(ROOM, ports, services);
+type Room = DocTestRoom;
+const join = (room: Room, sub: string, role = "editor", path?: string) => joinDoc(room, sub, role, {}, path);
 
 function hello(room: Room, socket: MemorySocket): void {
   room.engine.message(socket, JSON.stringify({ type: "hello", protocol: PROTOCOL_VERSION }));

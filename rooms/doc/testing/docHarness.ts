@@ -1,0 +1,30 @@
+// Test support: a document engine on memory ports (rooms/engine/testing/), with the joins the doc
+// engine tests share. The game's counterpart is rooms/game/testing/gameHarness.ts.
+import { PROTOCOL_VERSION } from "../../../protocol/index.ts";
+import type { MemorySocket } from "../../engine/testing/memorySocket.ts";
+import { RecordingServices, openSocket, testPorts, type TestPorts } from "../../engine/testing/testRoom.ts";
+import { DocAdmin } from "../docAdmin.ts";
+import { DocEngine } from "../docEngine.ts";
+
+/** A started document engine named `name` (its path is doc/`name`), on `ports`. */
+export function newDocRoom(name: string, ports: TestPorts = testPorts(name), services = new RecordingServices()) {
+  const engine = new DocEngine(ports.ports, services, name);
+  engine.start();
+  return { name, engine, ports, services, admin: new DocAdmin(engine) };
+}
+export type DocTestRoom = ReturnType<typeof newDocRoom>;
+
+/** Opens a socket as `sub` with `role`, the identity the edge would pass on; `path` is the request's path. */
+export const joinDoc = (room: DocTestRoom, sub: string, role = "editor", extra: { name?: string; exp?: number } = {}, path?: string): Promise<MemorySocket> =>
+  openSocket(room.engine, room.ports, { sub, role, room: `doc/${room.name}`, ...extra }, path ? { path } : {});
+
+/** Joins and says hello as the SDK does, so the socket gets `saved` and `refused`; throws unless the room welcomed it. */
+export async function joinSdkDoc(room: DocTestRoom, sub: string, role = "editor", extra: { name?: string; exp?: number } = {}): Promise<MemorySocket> {
+  const socket = await joinDoc(room, sub, role, extra);
+  room.engine.message(socket, JSON.stringify({ type: "hello", protocol: PROTOCOL_VERSION }));
+  if (!socket.controls().some((c) => c.type === "welcome")) throw new Error(`${sub} was not welcomed: ${JSON.stringify(socket.closed)}`);
+  return socket;
+}
+
+/** The seqs of the `saved` acknowledgements a socket received, in order. */
+export const savedSeqs = (socket: MemorySocket): number[] => socket.controls().filter((c) => c.type === "saved").map((c) => c.seq as number);
