@@ -8,7 +8,8 @@ import type { tictactoe } from "../games/tictactoe.ts";
 import { devToken, eventually } from "./support/service.ts";
 import { killTree, startService } from "./support/wranglerProcess.ts";
 
-const PORT = 8797;
+/** This suite's own `wrangler dev`; EXPORT_CRASH_PORT moves it (as FAULT_PORT moves the fault suite's). */
+const PORT = Number(process.env.EXPORT_CRASH_PORT ?? 8797);
 const BASE = `http://127.0.0.1:${PORT}`;
 
 function player(sub: string) {
