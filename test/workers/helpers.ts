@@ -2,7 +2,7 @@ import { exports } from "cloudflare:workers";
 import * as encoding from "lib0/encoding";
 import * as Y from "yjs";
 import { app } from "../../server/app.ts";
-import { decodeFrame, encodeQueryAwareness, encodeSyncStep1, encodeUpdate } from "../../rooms/doc/frames.ts";
+import { decodeFrame, encodeQueryAwareness, encodeSyncStep1 } from "../../rooms/doc/frames.ts";
 import { PROTOCOL_VERSION } from "../../protocol/version.ts";
 
 /** A loopback host: development tokens answer nowhere else (server/loopback.ts). */
@@ -89,16 +89,8 @@ export async function openSdkDoc(roomId: string, token: string): Promise<TestSoc
   return socket;
 }
 
-/** Makes an edit on a local doc and returns the y-protocols update frame that carries it. */
-export function editFrame(doc: Y.Doc, edit: (doc: Y.Doc) => void): Uint8Array {
-  let captured: Uint8Array | null = null;
-  const listener = (update: Uint8Array) => (captured = update);
-  doc.on("update", listener);
-  edit(doc);
-  doc.off("update", listener);
-  if (!captured) throw new Error("the edit produced no update");
-  return encodeUpdate(captured);
-}
+/** Makes an edit on a local doc and returns the y-protocols update frame that carries it (the engine tests' own). */
+export { editFrame } from "../../rooms/engine/testing/yjsFrames.ts";
 
 /**
  * The document as the updates a socket received make it: its sync step 2 and update frames
