@@ -25,6 +25,8 @@ const EVICT_TIMEOUT_MS = 60_000;
 const BATCH = 50;
 const SYNC = YjsMessageType.SYNC;
 const MiB = 2 ** 20;
+/** How often hibernatedRooms counts the rooms in memory while they are created and settle, in ms. */
+const LOADED_SAMPLE_MS = 500;
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const unique = (prefix) => `${prefix}-${Math.random().toString(36).slice(2, 8)}`;
@@ -210,6 +212,18 @@ export async function hibernatedRooms(system, port, server, { rooms = 1000, conc
   const filesBefore = roomDir ? docRoomFiles(roomDir) : null;
   const persistBytesBefore = persistDir ? directoryBytes(persistDir) : null;
 
+  // Edgeroom: the most rooms loaded at once (their `-wal` files) and the highest RSS. RSS is a high-water
+  // mark, so the growth per idle room is about the rooms that were in memory together, which is the
+  // creation rate times how long a room stays loaded after its client left: a faster run (a quieter
+  // machine) loads more rooms at once and reads higher per room. Growth per loaded room is not.
+  const loaded = { most: 0, rssMost: 0 };
+  const countLoaded = () => {
+    if (!roomDir) return;
+    const count = [...docRoomFiles(roomDir).keys()].filter((name) => name.endsWith("-wal") && !filesBefore.has(name)).length;
+    Object.assign(loaded, { most: Math.max(loaded.most, count), rssMost: Math.max(loaded.rssMost, treeRssBytes(server.pid)) });
+  };
+  const loadedSampler = roomDir ? setInterval(countLoaded, LOADED_SAMPLE_MS) : null;
+
   const cpuBefore = treeCpuSeconds(server.pid);
   const started = performance.now();
   let failed = 0;
@@ -221,6 +235,7 @@ export async function hibernatedRooms(system, port, server, { rooms = 1000, conc
   const peak = treeRssBytes(server.pid);
 
   await sleep(settleMs);
+  clearInterval(loadedSampler);
   const idle = treeRssBytes(server.pid);
   if (verbose) console.log("hibernatedRooms growth by process, KiB per room:", growthByProcess(beforeByProcess, treeRssByProcess(server.pid), rooms));
   const cpuIdleStart = treeCpuSeconds(server.pid);
@@ -258,6 +273,8 @@ export async function hibernatedRooms(system, port, server, { rooms = 1000, conc
     rssIdleMiB: idle / MiB,
     kibPerIdleRoom: (idle - before) / 1024 / rooms,
     kibPerIdleRoomAtWindowEnd: (idleEnd - before) / 1024 / rooms,
+    roomsLoadedAtMost: roomDir ? loaded.most : null,
+    kibPerLoadedRoom: roomDir && loaded.most ? (Math.max(loaded.rssMost, idle) - before) / 1024 / loaded.most : null,
     idleCpuSeconds,
     idleCpuPercent: (idleCpuSeconds * 100_000) / idleWindowMs,
     baselineIdleCpuSeconds: baselineCpuSeconds,
