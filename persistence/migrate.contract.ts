@@ -40,6 +40,24 @@ export const migrateContract: Record<string, (sql: SqlExec, schemas: Schemas) =>
     expect(columns(sql, "mm_reservation")).toContain("sub");
     expect(sql.exec<{ id: string; final_hash: string | null }>("SELECT id, final_hash FROM game_match").toArray()).toEqual([{ id: "old", final_hash: null }]);
   },
+  // Every b-tree is at least a page on disk in every room: a rowid table keyed by TEXT is two (the
+  // table and its primary key's index), a WITHOUT ROWID one is one.
+  "the record is one b-tree, a page per room": (sql, schemas) => {
+    migrateAll(sql, schemas);
+    const trees = sql.exec<{ name: string }>("SELECT name FROM sqlite_master WHERE tbl_name = ? ORDER BY name", MIGRATION_TABLE).toArray();
+    expect(trees).toEqual([{ name: MIGRATION_TABLE }]);
+  },
+  "a record made as a rowid table, as rooms stored before it took one b-tree have it, is read and kept": (sql, schemas) => {
+    sql.exec(`CREATE TABLE ${MIGRATION_TABLE} (store TEXT PRIMARY KEY, steps INTEGER NOT NULL)`);
+    migrateAll(sql, schemas);
+    const before = schema(sql);
+    sql.exec(`INSERT OR REPLACE INTO ${MIGRATION_TABLE} (store, steps) VALUES ('telemetry', 1)`);
+    migrate(sql, "telemetry", [["CREATE TABLE IF NOT EXISTS probe (a INTEGER)"], ["CREATE TABLE IF NOT EXISTS probe2 (a INTEGER)"]]);
+    expect(columns(sql, "probe2")).toEqual(["a"]);
+    expect(sql.exec<{ steps: number }>(`SELECT steps FROM ${MIGRATION_TABLE} WHERE store = 'telemetry'`).one().steps).toBe(2);
+    expect(sql.exec<{ n: number }>(`SELECT count(*) AS n FROM sqlite_master WHERE name = 'sqlite_autoindex_${MIGRATION_TABLE}_1'`).one().n).toBe(1);
+    expect(schema(sql).filter((s) => !String(s.name).startsWith("probe"))).toEqual(before);
+  },
   "a step appended later runs once": (sql) => {
     const first = [["CREATE TABLE IF NOT EXISTS probe (a INTEGER)"]] as const;
     const second = [...first, ["ALTER TABLE probe ADD COLUMN b TEXT"]] as const;

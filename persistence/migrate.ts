@@ -25,6 +25,13 @@ export function addColumn(table: string, column: string, type: string): AddColum
 /** The bookkeeping table; purge's row count leaves it out, as it does SQLite's own. */
 export const MIGRATION_TABLE = "schema_migration";
 
+/**
+ * WITHOUT ROWID: the table is its primary key's b-tree, one page in every room's database where a
+ * rowid table keyed by TEXT takes two (the table and an index). Rooms that made the record before keep
+ * theirs as it is (IF NOT EXISTS); both forms take the same statements.
+ */
+const CREATE_MIGRATION_TABLE = `CREATE TABLE IF NOT EXISTS ${MIGRATION_TABLE} (store TEXT PRIMARY KEY, steps INTEGER NOT NULL) WITHOUT ROWID`;
+
 /** Stores that keep a schema in a room's (or the matchmaker's) database; each names its row in MIGRATION_TABLE. */
 export const STORE_NAMES = [
   "doc_store", "doc_versions", "game_store", "room_meta", "outbox", "telemetry", "directory_report", "matchmaker",
@@ -36,7 +43,7 @@ export type StoreName = (typeof STORE_NAMES)[number];
  * Throws when the database has more steps than this code knows (a rollback to older code).
  */
 export function migrate(sql: SqlExec, store: StoreName, steps: readonly MigrationStep[]): void {
-  sql.exec(`CREATE TABLE IF NOT EXISTS ${MIGRATION_TABLE} (store TEXT PRIMARY KEY, steps INTEGER NOT NULL)`);
+  sql.exec(CREATE_MIGRATION_TABLE);
   const applied = sql.exec<{ steps: number }>(`SELECT steps FROM ${MIGRATION_TABLE} WHERE store = ?`, store).toArray()[0]?.steps ?? 0;
   if (applied > steps.length) throw new Error(`${store}: the database has ${applied} migration steps, this code knows ${steps.length}`);
   if (applied === steps.length) return;
