@@ -1,7 +1,7 @@
 // Scenarios about many connections and many rooms: a connection storm, memory per idle
 // connection, the cost of 1,000 idle rooms, and Edgeroom's cold load after its room was evicted.
 // Each scenario takes a started system and returns plain numbers, like scenarios.mjs.
-// Standalone: `node bench/storm.mjs --system=edgeroom,hocuspocus --only=connectionStorm [--quick]`.
+// Standalone: `node bench/storm.mjs --system=edgeroom,hocuspocus --only=connectionStorm [--quick] [--rooms=N]`.
 import { rmSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { pinLoadGenerator } from "./pinning.mjs";
@@ -413,6 +413,8 @@ async function main() {
     if (!SYSTEMS[name] && !STORM_SCENARIOS[name]) throw new Error(`unknown system or scenario "${name}"`);
   }
   const options = stormOptions(quick);
+  // `--rooms=N`: fewer idle rooms, to compare builds quickly by their memory per loaded room.
+  if (arg("rooms")) options.hibernatedRooms = { ...options.hibernatedRooms, rooms: Number(arg("rooms")) };
   const results = {};
   // A fresh server for every scenario: memory readings depend on what ran before (an allocator
   // that grew for a storm keeps that memory and hands it to the next scenario's connections).
