@@ -29,13 +29,18 @@ export class DirectoryReporter {
   changed(now: number): number | null {
     // Marked once per report, not at every change: each join and leave calls this, and a write
     // at each would give every one of their turns a commit to wait for.
-    if (!this.#state.read().isDirty) this.#state.markDirty();
-    return this.due(now);
+    // One read of the state for both (a join storm read it twice per join).
+    const state = this.#state.read();
+    if (!state.isDirty) this.#state.markDirty();
+    return this.#due({ lastReportAt: state.lastReportAt, isDirty: true }, now);
   }
 
   /** Sends a pending report if its interval has passed; returns when to look again, or null. */
   due(now: number): number | null {
-    const state = this.#state.read();
+    return this.#due(this.#state.read(), now);
+  }
+
+  #due(state: { lastReportAt: number; isDirty: boolean }, now: number): number | null {
     if (!state.isDirty) return null;
     const dueAt = state.lastReportAt + DIRECTORY_REPORT_INTERVAL_MS;
     if (now < dueAt) return dueAt;
