@@ -1,9 +1,10 @@
-import { errors, jwtVerify, type JWTPayload } from "jose";
+import { errors, type JWTPayload } from "jose";
 import { roomClaimCovers, ROLES_BY_KIND, VerifiedTokenClaims, type RoomKind, type TokenClaims } from "../protocol/index.ts";
 import { hmacKey } from "./hmacKey.ts";
 import type { ConfigRefusal } from "./secretLength.ts";
 import { signToken } from "./signToken.ts";
 import { resolveTokenPolicy, tokenLifetimeSeconds, type TokenSettings } from "./tokenPolicy.ts";
+import { verifyToken } from "./verifiedTokens.ts";
 
 /**
  * Secret for development tokens. It is public on purpose: tokens signed with it are accepted
@@ -73,7 +74,7 @@ export async function authorize(
   let failure: AuthResult | null = null;
   for (const { key, isDevelopment } of keys) {
     try {
-      const { payload } = await jwtVerify(token, await hmacKey(key), {
+      const { payload } = await verifyToken(token, await hmacKey(key), {
         algorithms: ["HS256"],
         requiredClaims: ["exp"],
         audience: policy.audience,
