@@ -1,12 +1,14 @@
 // Profiles the room: Edgeroom on plain workerd with its inspector open, one fan-out run under
 // V8's sampling profiler, the top functions by self time printed and the profile written to
 // bench/results/room.cpuprofile (open it in Chrome DevTools).
-// Usage: npm run bench:profile [-- fanout|writers|game|storm] (game, storm: EDGEROOM_WIRE=json for the JSON wire)
+// Usage: npm run bench:profile [-- fanout|writers|game|storm|docstorm] (game, storm: EDGEROOM_WIRE=json for the JSON wire;
+// docstorm: the floors' connection storm, 500 document clients at once)
 import { writeFileSync } from "node:fs";
 import { fanOut } from "./scenarios.mjs";
 import { SYSTEMS, stop, waitReady } from "./systems.mjs";
 import { manyWriters } from "./typing.mjs";
 import { gameTick, joinStorm } from "./game.mjs";
+import { connectionStorm } from "./storm.mjs";
 
 const PORT = 9876;
 const INSPECTOR_PORT = 9877;
@@ -15,6 +17,7 @@ const SCENARIOS = {
   writers: (system, server, scale) => manyWriters(system, PORT, server, { writers: 50, perSecond: 5, seconds: 3 * scale }),
   game: (system, server, scale) => gameTick(system, PORT, server, { players: 100, seconds: 5 * scale, wire: process.env.EDGEROOM_WIRE ?? "binary2" }),
   storm: (system, server, scale) => joinStorm(system, PORT, server, { clients: Math.round(500 * scale), wire: process.env.EDGEROOM_WIRE ?? "binary2" }),
+  docstorm: (system, server, scale) => connectionStorm(system, PORT, server, { clients: Math.round(500 * scale) }),
 };
 const scenario = SCENARIOS[process.argv[2] ?? "fanout"];
 if (!scenario) throw new Error(`scenarios: ${Object.keys(SCENARIOS).join(", ")}`);
