@@ -78,6 +78,15 @@ interface Identified {
 export class Occupancy<Connection extends Identified = Identified> {
   readonly #known = new Map<string, Occupant>();
   readonly #read: (connection: Connection) => Occupant | null;
+  /**
+   * When each connection still in its handshake started waiting, by id: what nextDeadline reads,
+   * so a join or a leave does not walk the room's connections again to set the alarm. Complete once
+   * every connection was read after a start or a wake (#hasReadAll). A connection that closed before
+   * its close event arrived stays until then, or until its deadline passes (overdue drops it): at
+   * worst one early alarm, which finds nothing to close.
+   */
+  readonly #waiting = new Map<string, number>();
+  #hasReadAll = false;
 
   constructor(read: (connection: Connection) => Occupant | null) {
     this.#read = read;
@@ -96,26 +105,33 @@ export class Occupancy<Connection extends Identified = Identified> {
 
   /** Call once the room stored the admitted connection's state. */
   admitted(connectionId: string, occupant: Occupant): void {
-    this.#known.set(connectionId, occupant);
+    this.#remember(connectionId, occupant);
   }
 
   /** Call once the room stored that the connection completed its handshake. */
   handshakeDone(connectionId: string): void {
     const occupant = this.#known.get(connectionId);
     if (occupant) this.#known.set(connectionId, { ...occupant, waitingSince: null });
+    this.#waiting.delete(connectionId);
   }
 
   forget(connectionId: string): void {
     this.#known.delete(connectionId);
+    this.#waiting.delete(connectionId);
   }
 
-  /** When the first handshake among `connections` runs out, or null if none is waiting. */
-  nextDeadline(connections: readonly Connection[]): number | null {
-    let first: number | null = null;
-    for (const connection of connections) {
-      const since = this.#of(connection)?.waitingSince ?? null;
-      if (since !== null && (first === null || since < first)) first = since;
+  /**
+   * When the first handshake among the room's connections runs out, or null if none is waiting.
+   * `connections` (a list, or a function giving it) is walked only the first time after a start
+   * or a wake; after that the connections admitted, done and forgotten keep the answer.
+   */
+  nextDeadline(connections: readonly Connection[] | (() => readonly Connection[])): number | null {
+    if (!this.#hasReadAll) {
+      for (const connection of typeof connections === "function" ? connections() : connections) this.#of(connection);
+      this.#hasReadAll = true;
     }
+    let first: number | null = null;
+    for (const since of this.#waiting.values()) if (first === null || since < first) first = since;
     return first === null ? null : first + RoomLimits.HANDSHAKE_TIMEOUT_MS;
   }
 
@@ -124,6 +140,8 @@ export class Occupancy<Connection extends Identified = Identified> {
    * writes and which are the truth after any wake; the alarm that calls this is rare.
    */
   overdue(connections: readonly Connection[], now: number): Connection[] {
+    // Past their deadline, the open ones are closed by the caller and the others are gone: neither waits any more.
+    for (const [id, since] of this.#waiting) if (now - since >= RoomLimits.HANDSHAKE_TIMEOUT_MS) this.#waiting.delete(id);
     return connections.filter((connection) => {
       const since = this.#read(connection)?.waitingSince ?? null;
       return since !== null && now - since >= RoomLimits.HANDSHAKE_TIMEOUT_MS;
@@ -135,8 +153,14 @@ export class Occupancy<Connection extends Identified = Identified> {
     if (!occupant) {
       const read = this.#read(connection);
       if (!read) return null;
-      this.#known.set(connection.id, (occupant = read));
+      this.#remember(connection.id, (occupant = read));
     }
     return occupant;
+  }
+
+  #remember(connectionId: string, occupant: Occupant): void {
+    this.#known.set(connectionId, occupant);
+    if (occupant.waitingSince === null) this.#waiting.delete(connectionId);
+    else this.#waiting.set(connectionId, occupant.waitingSince);
   }
 }

@@ -149,7 +149,7 @@ export class DocEngine {
       deliver: (entry: RoomExportEntry) => this.history.deliver(entry),
       alarmWork: (now) => this.#alarmWork(now),
       nextAlarmWork: () => {
-        const due = [this.#occupancy.nextDeadline(this.core.openSockets()), this.loadError ? null : this.history.dueAt()];
+        const due = [this.#occupancy.nextDeadline(() => this.core.openSockets()), this.loadError ? null : this.history.dueAt()];
         const times = due.filter((t): t is number => t !== null);
         return times.length > 0 ? Math.min(...times) : null;
       },
