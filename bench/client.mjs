@@ -59,7 +59,11 @@ export class Peer {
         reject(new Error(`closed ${e.code} ${e.reason}`));
       };
     });
+    let markOpened;
+    /** Resolves when the socket opened (the server answered the upgrade). */
+    this.opened = new Promise((resolve) => (markOpened = resolve));
     this.#socket.onopen = () => {
+      markOpened();
       if (protocol === "raw") return markSynced();
       if (protocol === "hocuspocus") this.#send((e) => (encoding.writeVarUint(e, HOCUSPOCUS_AUTH), encoding.writeVarUint(e, 0), encoding.writeVarString(e, "")));
       this.#send((e) => (encoding.writeVarUint(e, SYNC), syncProtocol.writeSyncStep1(e, this.doc)));

@@ -1,0 +1,62 @@
+// Where a connection storm's time goes, per system: when each of `clients` sockets opened (its
+// upgrade answered) and when it was synced (the server's sync step 2 arrived), as percentiles
+// from the start. Opens that finish early and syncs that trail say the room's message handling
+// is the limit; opens spread over the whole storm say the upgrade path (edge and room connect) is.
+// Usage: flock /tmp/edgeroom-bench.lock node bench/stormPhases.mjs [--system=edgeroom-workerd,y-partyserver] [--clients=500] [--runs=3]
+import { pinLoadGenerator } from "./pinning.mjs";
+import { Peer, devToken } from "./client.mjs";
+import { SYSTEMS, stop, waitReady } from "./systems.mjs";
+import { median, percentile } from "./stats.mjs";
+
+const arg = (name, fallback) => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3) ?? fallback;
+const systems = arg("system", "edgeroom-workerd,y-partyserver").split(",");
+const clients = Number(arg("clients", "500"));
+const runs = Number(arg("runs", "3"));
+pinLoadGenerator();
+
+async function stormOnce(system, port, token) {
+  const room = `phases-${Math.random().toString(36).slice(2, 8)}`;
+  const url = system.url(port, room) + (token ? `?token=${token}` : "");
+  const started = performance.now();
+  const opens = [];
+  const peers = Array.from({ length: clients }, () => {
+    const peer = new Peer(url, system.protocol, room);
+    peer.opened.then(() => opens.push(performance.now() - started));
+    return peer;
+  });
+  const syncs = await Promise.all(peers.map((p) => p.synced().then(() => performance.now() - started)));
+  for (const peer of peers) peer.close();
+  await new Promise((r) => setTimeout(r, 1000));
+  const at = (values) => [10, 50, 90, 100].map((p) => Math.round(p === 100 ? Math.max(...values) : percentile(values, p)));
+  return { open: at(opens), synced: at(syncs) };
+}
+
+// Every system is started first and the storms alternate between them, run by run: the machine's
+// load drifts, and a ratio of storms minutes apart measures the drift as much as the systems.
+const started = [];
+try {
+  for (const [index, name] of systems.entries()) {
+    const system = SYSTEMS[name];
+    const port = 9870 + index;
+    const server = system.start(port);
+    started.push({ name, system, port, server, results: [] });
+    await waitReady(system, server, port);
+  }
+  for (const entry of started) {
+    entry.token = entry.system.needsToken ? await devToken(entry.port) : null;
+    await stormOnce(entry.system, entry.port, entry.token); // warm-up
+  }
+  for (let i = 0; i < runs; i++) {
+    for (const entry of started) entry.results.push(await stormOnce(entry.system, entry.port, entry.token));
+  }
+  for (const { name, results } of started) {
+    const med = (pick) => [0, 1, 2, 3].map((k) => median(results.map((r) => pick(r)[k])));
+    console.log(name, "ms from start at p10/p50/p90/max: opened", med((r) => r.open).join("/"), "synced", med((r) => r.synced).join("/"), "| all synced per run", results.map((r) => r.synced[3]).join(", "));
+  }
+  if (started.length > 1) {
+    const ratios = started[0].results.map((r, i) => r.synced[3] / started[1].results[i].synced[3]);
+    console.log(`all synced, ${started[0].name} / ${started[1].name} per run:`, ratios.map((x) => x.toFixed(2)).join(", "), "median", median(ratios).toFixed(2));
+  }
+} finally {
+  for (const { server } of started) await stop(server);
+}
