@@ -3,13 +3,33 @@
 // from the start. Opens that finish early and syncs that trail say the room's message handling
 // is the limit; opens spread over the whole storm say the upgrade path (edge and room connect) is.
 // Usage: flock /tmp/edgeroom-bench.lock node bench/stormPhases.mjs [--system=edgeroom-workerd,y-partyserver] [--clients=500] [--runs=3]
+// [--before=<dir>]: adds `edgeroom-before`, Edgeroom on workerd from another checkout (with node_modules
+// and demo/dist), so a change and its base are measured in the same alternating runs.
 import { pinLoadGenerator } from "./pinning.mjs";
 import { Peer, devToken } from "./client.mjs";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { SYSTEMS, stop, waitReady } from "./systems.mjs";
+import { pinned } from "./pinning.mjs";
 import { median, percentile } from "./stats.mjs";
 
 const arg = (name, fallback) => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3) ?? fallback;
-const systems = arg("system", "edgeroom-workerd,y-partyserver").split(",");
+const before = arg("before", null);
+if (before) {
+  const { applyLocalMigrations } = await import(join(before, "scripts/wrangler.mjs"));
+  SYSTEMS["edgeroom-before"] = {
+    ...SYSTEMS["edgeroom-workerd"],
+    start: (port) => {
+      const persistTo = mkdtempSync(join(tmpdir(), "edgeroom-bench-"));
+      applyLocalMigrations({ persistTo });
+      const child = pinned(process.execPath, [join(before, "bench/servers/edgeroom-workerd.mjs"), String(port), persistTo], { cwd: before, stdio: ["ignore", "pipe", "inherit"], detached: true });
+      child.persistTo = persistTo;
+      return child;
+    },
+  };
+}
+const systems = arg("system", before ? "edgeroom-before,edgeroom-workerd,y-partyserver" : "edgeroom-workerd,y-partyserver").split(",");
 const clients = Number(arg("clients", "500"));
 const runs = Number(arg("runs", "3"));
 pinLoadGenerator();
@@ -53,10 +73,14 @@ try {
     const med = (pick) => [0, 1, 2, 3].map((k) => median(results.map((r) => pick(r)[k])));
     console.log(name, "ms from start at p10/p50/p90/max: opened", med((r) => r.open).join("/"), "synced", med((r) => r.synced).join("/"), "| all synced per run", results.map((r) => r.synced[3]).join(", "));
   }
-  if (started.length > 1) {
-    const ratios = started[0].results.map((r, i) => r.synced[3] / started[1].results[i].synced[3]);
-    console.log(`all synced, ${started[0].name} / ${started[1].name} per run:`, ratios.map((x) => x.toFixed(2)).join(", "), "median", median(ratios).toFixed(2));
+  const last = started.at(-1);
+  for (const entry of started.slice(0, -1)) {
+    const ratios = entry.results.map((r, i) => r.synced[3] / last.results[i].synced[3]);
+    console.log(`all synced, ${entry.name} / ${last.name} per run:`, ratios.map((x) => x.toFixed(2)).join(", "), "median", median(ratios).toFixed(2));
   }
 } finally {
-  for (const { server } of started) await stop(server);
+  for (const { server } of started) {
+    await stop(server);
+    if (server.persistTo) rmSync(server.persistTo, { recursive: true, force: true });
+  }
 }
