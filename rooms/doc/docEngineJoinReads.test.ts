@@ -61,3 +61,14 @@ it("an update from a connection reads no room_meta row (the lock is known in mem
   engine.message(writer, editFrame(new Y.Doc(), (d) => d.getText("t").insert(0, "d")));
   expect([...engine.doc.getText("t").toString()].sort().join("")).toBe("abd");
 });
+
+it("a stock client's empty sync reply (it has nothing the room lacks) does not open a document transaction", async () => {
+  const { engine, join } = countingRoom();
+  const socket = await join("stock");
+  let transactions = 0;
+  engine.doc.on("beforeTransaction", () => transactions++);
+  // y-protocols' answer to the room's step 1 from a client with nothing new: sync step 2 of the empty update.
+  engine.message(socket, new Uint8Array([0, 1, 2, 0, 0]));
+  expect(socket.closed).toBeNull();
+  expect(transactions, "document transactions").toBe(0);
+});

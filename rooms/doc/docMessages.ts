@@ -134,6 +134,9 @@ export class DocMessages {
     // Only an SDK connection hears of its seq (`saved`, `refused`); it says hello before any update.
     // A stock client's count is not kept: a write to the socket's attachment on every frame, for nothing.
     if (state.isSdk) setDocState(socket, { ...state, updateSeq: seq });
+    // A stock client's answer to the room's step 1 when it has nothing the room lacks: nothing to
+    // apply, relay, write or acknowledge, so no document transaction either (one per join in a storm).
+    if (!state.isSdk && isEmptyUpdateBytes(update)) return;
     const refusal = state.role === "viewer" ? "read_only" : core.isLocked ? "locked" : null;
     if (refusal && !isEmptyUpdate(update)) {
       logEvent("write_refused", { room: this.room.name, connection: socket.id, sub: state.sub, reason: refusal });
@@ -201,4 +204,9 @@ export class DocMessages {
     }
     return bucket;
   }
+}
+
+/** The empty Yjs update as Yjs encodes it: no structs (0 clients), an empty delete set (0 clients). */
+function isEmptyUpdateBytes(update: Uint8Array): boolean {
+  return update.byteLength === 2 && update[0] === 0 && update[1] === 0;
 }
