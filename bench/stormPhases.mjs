@@ -7,28 +7,14 @@
 // and demo/dist), so a change and its base are measured in the same alternating runs.
 import { pinLoadGenerator } from "./pinning.mjs";
 import { Peer, devToken } from "./client.mjs";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { rmSync } from "node:fs";
+import { addBeforeSystem } from "./beforeSystem.mjs";
 import { SYSTEMS, stop, waitReady } from "./systems.mjs";
-import { pinned } from "./pinning.mjs";
 import { median, percentile } from "./stats.mjs";
 
 const arg = (name, fallback) => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3) ?? fallback;
 const before = arg("before", null);
-if (before) {
-  const { applyLocalMigrations } = await import(join(before, "scripts/wrangler.mjs"));
-  SYSTEMS["edgeroom-before"] = {
-    ...SYSTEMS["edgeroom-workerd"],
-    start: (port) => {
-      const persistTo = mkdtempSync(join(tmpdir(), "edgeroom-bench-"));
-      applyLocalMigrations({ persistTo });
-      const child = pinned(process.execPath, [join(before, "bench/servers/edgeroom-workerd.mjs"), String(port), persistTo], { cwd: before, stdio: ["ignore", "pipe", "inherit"], detached: true });
-      child.persistTo = persistTo;
-      return child;
-    },
-  };
-}
+if (before) await addBeforeSystem(before);
 const systems = arg("system", before ? "edgeroom-before,edgeroom-workerd,y-partyserver" : "edgeroom-workerd,y-partyserver").split(",");
 const clients = Number(arg("clients", "500"));
 const runs = Number(arg("runs", "3"));
