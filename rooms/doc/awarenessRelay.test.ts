@@ -20,6 +20,20 @@ describe("AwarenessRelay", () => {
     expect(relay.states()).toEqual([{ clientId: 1, clock: 2, stateJson: '{"at":"b","user":{"id":"ada-1","name":"Ada"}}' }]);
   });
 
+  it("encodes the room's presence for a joiner once until it changes", () => {
+    const relay = new AwarenessRelay();
+    relay.apply(received({ clientId: 1, clock: 1, stateJson: '{"at":"a"}' }), ada);
+    const frames = relay.frames();
+    expect(relay.frames(), "a second joiner with no change between").toBe(frames);
+    relay.apply(received({ clientId: 2, clock: 1, stateJson: '{"at":"b"}' }), ada);
+    const changed = relay.frames();
+    expect(changed).not.toBe(frames);
+    expect(changed.flatMap((f) => { const d = decodeFrame(f); return d.type === "awareness" ? d.entries.map((e) => e.clientId) : []; }).sort()).toEqual([1, 2]);
+    relay.removalsFor(new Map([[1, 1]]));
+    expect(relay.frames()).not.toBe(changed);
+    expect(relay.size).toBe(1);
+  });
+
   it("forgets a client that sends null", () => {
     const relay = new AwarenessRelay();
     relay.apply(received({ clientId: 1, clock: 1, stateJson: "{}" }), ada);

@@ -21,6 +21,11 @@ const utf8Bytes = (text: string) => new TextEncoder().encode(text).byteLength;
 export class AwarenessRelay {
   readonly #states = new Map<number, { entry: AwarenessEntry; bytes: number }>();
   #totalBytes = 0;
+  /**
+   * Every state as frames, encoded once per presence change: each join is sent them, and a storm of
+   * N joins to a room whose clients all show presence encoded every state N times. Dropped at any change.
+   */
+  #frames: readonly Uint8Array[] | null = null;
 
   /** Records entries that are newer than what the room has and fit its bound; returns what to relay. */
   apply(entries: readonly ReceivedAwarenessEntry[], sender: PresenceIdentity): AwarenessApplied {
@@ -42,6 +47,7 @@ export class AwarenessRelay {
       }
       this.#forget(clientId);
       this.#states.set(clientId, { entry, bytes });
+      this.#frames = null;
       this.#totalBytes += bytes;
       accepted.push(entry);
     }
@@ -68,14 +74,20 @@ export class AwarenessRelay {
     return this.#totalBytes;
   }
 
-  /** Every state, as frames of at most MAX_PRESENCE_FRAME_BYTES; one empty frame when there is none. */
-  frames(): Uint8Array[] {
-    return encodeAwarenessFrames(this.states(), DocLimits.MAX_PRESENCE_FRAME_BYTES);
+  /** How many clients' states the room holds. */
+  get size(): number {
+    return this.#states.size;
+  }
+
+  /** Every state, as frames of at most MAX_PRESENCE_FRAME_BYTES; one empty frame when there is none. Shared: do not change them. */
+  frames(): readonly Uint8Array[] {
+    return (this.#frames ??= encodeAwarenessFrames(this.states(), DocLimits.MAX_PRESENCE_FRAME_BYTES));
   }
 
   #forget(clientId: number): void {
     const known = this.#states.get(clientId);
     if (!known) return;
+    this.#frames = null;
     this.#states.delete(clientId);
     this.#totalBytes -= known.bytes;
   }

@@ -196,7 +196,7 @@ export class DocEngine {
     core.watchTokenExpiry(socket, state.tokenExpiresAt);
     core.send(socket, this.sync.step1());
     core.expectAnswer(socket);
-    if (this.#messages.presence.states().length > 0) for (const frame of this.#messages.presence.frames()) core.send(socket, frame);
+    if (this.#messages.presence.size > 0) for (const frame of this.#messages.presence.frames()) core.send(socket, frame);
     core.noteDirectoryChange();
   }
 
