@@ -7,6 +7,7 @@
 import { env } from "cloudflare:workers";
 import { afterEach, expect, it, vi } from "vitest";
 import { authorize } from "../../server/auth.ts";
+import { MAX_VERIFIED_TOKENS } from "../../server/verifiedTokens.ts";
 import { signToken } from "../../server/signToken.ts";
 
 const USES = 5;
@@ -50,4 +51,16 @@ it("a remembered token's forgeries and other keys are refused, and it is refused
   vi.useFakeTimers({ toFake: ["Date"] });
   vi.setSystemTime(Date.now() + 61_000);
   expect(await authorize(config, token, "doc", "doc/verify-cache")).toMatchObject({ ok: false, status: 401, code: "token_expired" });
+});
+
+it(`past ${MAX_VERIFIED_TOKENS} remembered tokens the oldest is verified again`, async () => {
+  const { config, sign } = setup();
+  const tokens = await Promise.all(Array.from({ length: MAX_VERIFIED_TOKENS + 1 }, (_, n) => sign({ sub: `u${n}`, room: "doc/verify-cache", role: "editor" })));
+  for (const token of tokens) expect((await authorize(config, token, "doc", "doc/verify-cache")).ok).toBe(true);
+  const verify = vi.spyOn(crypto.subtle, "verify");
+  // The newest is still remembered; the first was pushed out by the last.
+  expect((await authorize(config, tokens.at(-1)!, "doc", "doc/verify-cache")).ok).toBe(true);
+  expect(verify, "verifications of a remembered token").toHaveBeenCalledTimes(0);
+  expect((await authorize(config, tokens[0]!, "doc", "doc/verify-cache")).ok).toBe(true);
+  expect(verify, "verifications of the token pushed out").toHaveBeenCalledTimes(1);
 });
