@@ -26,9 +26,9 @@ export function cloudflarePorts(ctx: DurableObjectState, env: Env, connections: 
     },
     scheduler: {
       ...alarmOf(ctx),
-      every: (intervalMs, tick) => {
-        const timer = setInterval(tick, intervalMs);
-        return () => clearInterval(timer);
+      later: (delayMs, work) => {
+        const timer = setTimeout(work, delayMs);
+        return () => clearTimeout(timer);
       },
       afterTurn: (work) => void setTimeout(work, 0),
     },

@@ -39,8 +39,11 @@ export interface Scheduler {
   /** Sets the room's alarm, replacing an earlier one; it fires even after the room was unloaded. */
   setAlarm(at: number): Promise<void>;
   deleteAlarm(): Promise<void>;
-  /** Runs `tick` every `intervalMs` until the returned function is called. Keeps the room loaded. */
-  every(intervalMs: number, tick: () => void): () => void;
+  /**
+   * Runs `work` once, `delayMs` from now, unless the returned function is called first. Keeps the
+   * room loaded while pending. A game's tick loop (rooms/game/tickLoop.ts) sets one per deadline.
+   */
+  later(delayMs: number, work: () => void): () => void;
   /** Runs `work` once the current turn has ended (its replies sent). */
   afterTurn(work: () => void): void;
 }

@@ -8,6 +8,7 @@ import type { MatchRunner } from "./matchRunner.ts";
 import type { SeatBook } from "./seatBook.ts";
 import type { ViewSync } from "./viewSync.ts";
 import { WireSync } from "./wireSync.ts";
+import { TickLoop } from "./tickLoop.ts";
 import { logEvent } from "../log.ts";
 
 /** A connection that said hello, with its state. */
@@ -30,7 +31,7 @@ export interface TickerParts {
 }
 
 /**
- * The room's tick loop: it runs at the game's tick rate through the scheduler port, only while a
+ * The room's tick loop: it runs at the game's tick rate (tickLoop.ts, on the scheduler port), only while a
  * player is connected, applying the inputs received since the last tick in one transaction with
  * the match's step (and, at a match's end, its exports), then sending each connection its view.
  */
@@ -38,13 +39,22 @@ export class GameTicker {
   readonly #parts: TickerParts;
   /** Inputs since the last tick. Bounded by the input gate: each connection's rate, times the seats. */
   #inputs: { playerId: string; seq: number; input: unknown }[] = [];
-  #stop: (() => void) | null = null;
+  /** The 20 Hz (tickRateHz) schedule, on deadlines (tickLoop.ts). */
+  readonly #loop: TickLoop;
   /** The binary connections' views (protocol/gameWire.ts); `views` keeps the JSON ones'. */
   readonly #wire: WireSync;
 
   constructor(parts: TickerParts) {
     this.#parts = parts;
     this.#wire = new WireSync(parts.game.precision);
+    this.#loop = new TickLoop({
+      clock: parts.ports.clock,
+      scheduler: parts.ports.scheduler,
+      intervalMs: 1000 / parts.game.tickRateHz,
+      tick: () => this.tick(),
+      // Dropped ticks are overruns too: the room could not keep its rate.
+      onDropped: (ticks) => { for (let i = 0; i < ticks; i++) parts.core.telemetry.tickOverrun(); },
+    });
   }
 
   /** A connection closed: its baselines go. */
@@ -54,7 +64,7 @@ export class GameTicker {
   }
 
   get isTicking(): boolean {
-    return this.#stop !== null;
+    return this.#loop.isRunning;
   }
 
   /** Queues an input for the next tick: one storage commit per tick, not one per input. */
@@ -63,14 +73,13 @@ export class GameTicker {
   }
 
   ensureTicking(): void {
-    if (this.#stop !== null || !this.hasConnectedPlayers()) return;
-    this.#stop = this.#parts.ports.scheduler.every(1000 / this.#parts.game.tickRateHz, () => this.tick());
+    if (this.#loop.isRunning || !this.hasConnectedPlayers()) return;
+    this.#loop.start();
   }
 
   stopTicking(): void {
-    if (this.#stop === null) return;
-    this.#stop();
-    this.#stop = null;
+    if (!this.#loop.isRunning) return;
+    this.#loop.stop();
     this.#parts.ports.db.transactionSync(() => this.#applyInputs());
     this.#parts.match.checkpoint();
   }
@@ -79,7 +88,7 @@ export class GameTicker {
     return this.#parts.readyConnections().some((c) => c.state.role === "player");
   }
 
-  /** One tick; what the scheduler runs every 1000 / tickRateHz ms. */
+  /** One tick; what the loop runs every 1000 / tickRateHz ms. */
   tick(): void {
     const { game, ports, core, match, seats, exports } = this.#parts;
     try {
@@ -110,7 +119,7 @@ export class GameTicker {
       this.#sendViews(ready);
       // After an idle end nothing changes until a player acts (R7): the room may hibernate meanwhile.
       if (match.isAwaitingActivity && this.#inputs.length === 0) return this.stopTicking();
-      // A tick that took longer than its interval delays the next: operators see these in metrics.
+      // A tick that took longer than its interval delays the next (the loop catches up): operators see these in metrics.
       if (ports.clock.elapsedMs() - started > 1000 / game.tickRateHz) core.telemetry.tickOverrun();
     } catch (error) {
       logEvent("tick_failed", { room: this.#parts.roomPath, error });

@@ -60,11 +60,14 @@ export function roomLoader(create: RoomEngineFactory, env: Env, alarms: AlarmBoo
       scheduler: {
         setAlarm: async (at) => alarms.set(kind, name, at),
         deleteAlarm: async () => alarms.delete(kind, name),
-        every: (intervalMs, tick) => {
-          const timer = setInterval(tick, intervalMs);
+        later: (delayMs, work) => {
+          const timer = setTimeout(() => {
+            state.timers.delete(timer);
+            work();
+          }, delayMs);
           state.timers.add(timer);
           return () => {
-            clearInterval(timer);
+            clearTimeout(timer);
             state.timers.delete(timer);
           };
         },
@@ -92,7 +95,7 @@ export function roomLoader(create: RoomEngineFactory, env: Env, alarms: AlarmBoo
       socketCount: () => state.sockets.size + state.timers.size,
       alarm: async () => engine.alarm(),
       unload: () => {
-        for (const timer of state.timers) clearInterval(timer);
+        for (const timer of state.timers) clearTimeout(timer);
         state.timers.clear();
         engine.unload?.();
         durable.close();

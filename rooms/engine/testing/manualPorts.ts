@@ -26,7 +26,7 @@ export class CountingRandomness implements Randomness {
 /** The alarm as a number a test reads; timers and after-turn work run when the test says. */
 export class ManualScheduler implements Scheduler {
   alarmAt: number | null = null;
-  readonly #timers = new Set<{ intervalMs: number; tick: () => void }>();
+  readonly #timers = new Set<{ delayMs: number; work: () => void }>();
   #afterTurn: (() => void)[] = [];
 
   async setAlarm(at: number): Promise<void> {
@@ -35,8 +35,8 @@ export class ManualScheduler implements Scheduler {
   async deleteAlarm(): Promise<void> {
     this.alarmAt = null;
   }
-  every(intervalMs: number, tick: () => void): () => void {
-    const timer = { intervalMs, tick };
+  later(delayMs: number, work: () => void): () => void {
+    const timer = { delayMs, work };
     this.#timers.add(timer);
     return () => this.#timers.delete(timer);
   }
@@ -46,9 +46,11 @@ export class ManualScheduler implements Scheduler {
   get timerCount(): number {
     return this.#timers.size;
   }
-  /** Runs every interval timer once, as one period passing. */
+  /** Runs every pending timer, as if each one's delay had passed. */
   tickTimers(): void {
-    for (const timer of [...this.#timers]) timer.tick();
+    const timers = [...this.#timers];
+    this.#timers.clear();
+    for (const timer of timers) timer.work();
   }
   /** Ends the current turn: runs the work that waited for it. */
   endTurn(): void {

@@ -32,17 +32,28 @@ export class CountingRandom implements Randomness {
   }
 }
 
-/** Intervals and the alarm, run only when the test says so. */
+/** Timers and the alarm, run only when the test says so: `runDue` runs the timers the clock has reached. */
 export class ManualScheduler implements Scheduler {
-  readonly intervals = new Set<() => void>();
+  readonly timers = new Set<{ at: number; work: () => void }>();
   alarmAt: number | null = null;
+  constructor(private readonly clock: Clock) {}
   async setAlarm(at: number): Promise<void> { this.alarmAt = at; }
   async deleteAlarm(): Promise<void> { this.alarmAt = null; }
-  every(_intervalMs: number, tick: () => void): () => void {
-    this.intervals.add(tick);
-    return () => void this.intervals.delete(tick);
+  later(delayMs: number, work: () => void): () => void {
+    const timer = { at: this.clock.elapsedMs() + delayMs, work };
+    this.timers.add(timer);
+    return () => void this.timers.delete(timer);
   }
   afterTurn(work: () => void): void { queueMicrotask(work); }
+  /** Runs each timer whose time has come, earliest first, and those they set that are due too. */
+  runDue(): void {
+    for (;;) {
+      const due = [...this.timers].filter((t) => t.at <= this.clock.elapsedMs()).sort((a, b) => a.at - b.at)[0];
+      if (!due) return;
+      this.timers.delete(due);
+      due.work();
+    }
+  }
 }
 
 export class TestSocket implements RoomSocket {
@@ -92,7 +103,7 @@ export function gameHarness(game: AnyGame, roomId = "room-1", database = new Dat
   const db = nodeSqlite(database);
   const clock = new ManualClock();
   const random = new CountingRandom();
-  const scheduler = new ManualScheduler();
+  const scheduler = new ManualScheduler(clock);
   const path = roomPath("game", `${game.name}/${roomId}`);
   let sockets: TestSocket[] = [];
   const leaderboards = new MemoryLeaderboardStore();
@@ -151,7 +162,7 @@ export function gameHarness(game: AnyGame, roomId = "room-1", database = new Dat
     tick(n = 1): void {
       for (let i = 0; i < n; i++) {
         clock.advance(1000 / game.tickRateHz);
-        for (const tick of [...scheduler.intervals]) tick();
+        scheduler.runDue();
       }
     },
     /** Runs the room's alarm now, as the runtime does when it fires: outbox flush, seat expiry, deadlines. */
@@ -161,7 +172,7 @@ export function gameHarness(game: AnyGame, roomId = "room-1", database = new Dat
     /** Drops the engine (its sockets gone with it) and builds a new one on the same database. */
     reload(): void {
       sockets = [];
-      scheduler.intervals.clear();
+      scheduler.timers.clear();
       room = build();
       room.engine.start();
     },
