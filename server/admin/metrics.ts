@@ -40,6 +40,6 @@ export function renderMetrics(rooms: DirectoryEntry[], totalRooms: number): stri
   metric("edgeroom_refused_inputs_total", "Inputs and frames refused, by reason.", "counter", [...reasons].map(([reason, n]) => [{ reason }, n]));
   metric("edgeroom_outbox_backlog", "Entries waiting in room outboxes.", "gauge", [[{}, sum((r) => r.stats.outboxBacklog)]]);
   metric("edgeroom_outbox_flush_failures_total", "Failed outbox deliveries.", "counter", [[{}, sum((r) => r.stats.flushFailures)]]);
-  metric("edgeroom_tick_overruns_total", "Game ticks that took longer than their interval.", "counter", [[{}, sum((r) => r.stats.tickOverruns)]]);
+  metric("edgeroom_tick_overruns_total", "Game ticks that took longer than their interval, or that a late tick loop dropped (more than two due at once).", "counter", [[{}, sum((r) => r.stats.tickOverruns)]]);
   return `${lines.join("\n")}\n`;
 }
