@@ -55,8 +55,8 @@ export class DocAdmin {
 
   /** Merges a Yjs update into the document, as if an editor had sent it; refuses garbage and oversize. */
   importDocument(update: Uint8Array): { ok: true } | { ok: false; message: string } {
-    const { core, store, doc } = this.engine;
     this.engine.assertLoaded();
+    const { core, store } = this.engine;
     try {
       Y.decodeUpdate(update);
     } catch {
@@ -67,7 +67,7 @@ export class DocAdmin {
       return { ok: false, message: `document would grow past ${DocLimits.MAX_DOCUMENT_BYTES} bytes` };
     }
     try {
-      Y.applyUpdate(doc, update, "import");
+      Y.applyUpdate(this.engine.doc, update, "import");
     } catch (error) {
       // As on sockets (DocWrites.apply): Yjs checks an update only as it applies it. Whatever it
       // changed before failing went through the document's update listener, so it is written

@@ -1,4 +1,4 @@
-import * as Y from "yjs";
+import type * as Y from "yjs";
 import { docObjectsPrefix, SqliteDocVersions } from "../../persistence/docVersions.ts";
 import type { RoomExportEntry } from "../../persistence/outboxKinds.ts";
 import { SqliteDocStore } from "../../persistence/sqliteDocStore.ts";
@@ -13,6 +13,7 @@ import { DocHistory } from "./docHistory.ts";
 import { DocMessages } from "./docMessages.ts";
 import { DocWrites } from "./docWrites.ts";
 import { encodeQueryAwareness } from "./frames.ts";
+import { LazyDoc } from "./lazyDoc.ts";
 import { SyncFrames } from "./syncFrames.ts";
 
 /** The path PartyKit clients connect under (server/routes/partiesSocket.ts). */
@@ -31,12 +32,13 @@ const PARTIES_PATH_PREFIX = "/parties/";
  * Awareness interval timer, which would keep a hibernating room awake.
  */
 export class DocEngine {
-  readonly doc = new Y.Doc({ gc: true });
+  /** The Yjs document, built from storage only when something needs it (lazyDoc.ts). */
+  readonly lazyDoc: LazyDoc;
   readonly core: RoomCore;
   readonly store: SqliteDocStore;
   readonly history: DocHistory;
   readonly writes: DocWrites;
-  readonly sync = new SyncFrames(this.doc);
+  readonly sync: SyncFrames;
   readonly #messages: DocMessages;
   readonly #occupancy = new Occupancy<RoomSocket>((socket) => {
     const state = docStateOf(socket);
@@ -50,27 +52,31 @@ export class DocEngine {
    * writes nothing, so a document that failed to load is never saved over the stored one; the
    * next instance tries again (see RoomCore.refuseUnloaded).
    */
-  readonly loadError: unknown = null;
+  get loadError(): unknown {
+    return this.#loadError ?? this.lazyDoc.failure;
+  }
+  #loadError: unknown = null;
+  /** Whether the build after the first answer is queued (see #buildSoon). */
+  #isBuildQueued = false;
 
   constructor(
     readonly ports: RoomPorts,
     services: RoomServices,
     readonly name: string,
   ) {
-    // Room SQLite is synchronous, so the document is whole before any entry point runs.
+    // Room SQLite is synchronous, so the stored bytes are read before any entry point runs; the
+    // document is applied from them only when first needed (lazyDoc.ts), not to answer a sync.
     this.store = new SqliteDocStore(ports.db, () => ports.clock.now());
+    let lazyDoc: LazyDoc | null = null;
     try {
-      const { snapshot, updates } = this.store.load();
-      this.doc.transact(() => {
-        if (snapshot) Y.applyUpdate(this.doc, snapshot);
-        for (const update of updates) Y.applyUpdate(this.doc, update);
-      });
-      // Served as it is to fresh clients (syncFrames.ts): the document is exactly the snapshot.
-      if (snapshot && updates.length === 0) this.sync.seed(snapshot);
+      const stored = this.store.load();
+      lazyDoc = new LazyDoc(stored.snapshot || stored.updates.length > 0 ? stored : null);
     } catch (error) {
-      this.loadError = error;
+      this.#loadError = error;
       logEvent("load_failed", { room: name, error });
     }
+    this.lazyDoc = lazyDoc ?? new LazyDoc(null);
+    this.sync = new SyncFrames(this.lazyDoc);
     this.core = new RoomCore(ports, services, this.#kind());
     this.#admission = {
       maxPerSub: services.maxConnectionsPerSub(name),
@@ -80,17 +86,22 @@ export class DocEngine {
       reservedSlots: DocLimits.CONNECTIONS_KEPT_FOR_EDITORS,
       priorityRole: "editor",
     };
-    this.history = new DocHistory(ports.db, ports.archive, ports.clock, name, this.doc, { versions: new SqliteDocVersions(ports.db.sql, ports.random), outbox: this.core.outbox }, () => void this.core.scheduleAlarm(), (version) => {
+    this.history = new DocHistory(ports.db, ports.archive, ports.clock, name, this.lazyDoc, { versions: new SqliteDocVersions(ports.db.sql, ports.random), outbox: this.core.outbox }, () => void this.core.scheduleAlarm(), (version) => {
       const data = { roomId: name, versionId: version.id, createdAt: version.createdAt, bytes: version.bytes, editors: version.editors };
       // A document room has no matches, so the entries kept for a match's end are free for its version's event.
       this.core.recordEvent("document.version", `document.version:${name}:${version.id}`, data, version.createdAt, { isReserved: true });
     });
-    this.writes = new DocWrites(this.doc, this.store, this.history, ports.durability, {
+    this.writes = new DocWrites(this.lazyDoc, this.store, this.history, ports.durability, {
       relay: (frame, without) => this.core.sendToAll(frame, without),
       saved: (socket, seq) => this.#messages.sendControl(socket, { type: "saved", seq }),
       commitFailed: (error) => logEvent("commit_failed", { room: name, error }),
     }, ports.durability.holdsOutput ? (run) => ports.scheduler.afterTurn(run) : undefined);
-    this.#messages = new DocMessages({ core: this.core, doc: this.doc, sync: this.sync, store: this.store, writes: this.writes, occupancy: this.#occupancy, name });
+    this.#messages = new DocMessages({ core: this.core, sync: this.sync, store: this.store, writes: this.writes, occupancy: this.#occupancy, name });
+  }
+
+  /** The document, built first if it is not yet: every path that reads or changes it comes through here. */
+  get doc(): Y.Doc {
+    return this.lazyDoc.get();
   }
 
   // ---- entry points ----
@@ -205,6 +216,26 @@ export class DocEngine {
     if (!socket.isOpen) return;
     if (this.loadError) return this.core.refuseUnloaded(socket, "the document");
     this.#messages.handle(socket, data);
+    if (!this.lazyDoc.isBuilt) this.#buildSoon();
+  }
+
+  /**
+   * Builds the document in a turn of its own once this turn's answers (a first sync's step 2, from
+   * the stored bytes) have left, so a first edit does not wait for it. Should the stored bytes not
+   * apply, the room refuses everyone as when they cannot be read, and the next instance tries again.
+   */
+  #buildSoon(): void {
+    if (this.#isBuildQueued) return;
+    this.#isBuildQueued = true;
+    this.ports.scheduler.afterTurn(() => {
+      if (this.lazyDoc.isBuilt || this.lazyDoc.failure) return;
+      try {
+        this.lazyDoc.get();
+      } catch (error) {
+        logEvent("load_failed", { room: this.name, error });
+        for (const socket of this.core.openSockets()) this.core.refuseUnloaded(socket, "the document");
+      }
+    });
   }
 
   #onClose(socket: RoomSocket): void {

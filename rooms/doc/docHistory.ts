@@ -4,6 +4,7 @@ import type { Outbox } from "../../persistence/outbox.ts";
 import { unknownOutboxKind, type RoomExportEntry } from "../../persistence/outboxKinds.ts";
 import type { SqlDatabase } from "../../persistence/sql.ts";
 import type { ArchivePort, Clock } from "../engine/ports.ts";
+import type { LazyDoc } from "./lazyDoc.ts";
 import { restoreInto } from "./restore.ts";
 
 /** Applied updates after which the room exports a version, so a busy document gets one every so often. */
@@ -49,7 +50,7 @@ export class DocHistory {
   readonly #bucket: ArchivePort;
   readonly #clock: Clock;
   readonly #roomId: string;
-  readonly #doc: Y.Doc;
+  readonly #doc: LazyDoc;
   readonly #versions: DocVersionStore;
   readonly #outbox: Outbox;
 
@@ -66,7 +67,7 @@ export class DocHistory {
     bucket: ArchivePort,
     clock: Clock,
     roomId: string,
-    doc: Y.Doc,
+    doc: LazyDoc,
     stores: { versions: DocVersionStore; outbox: Outbox },
     onScheduled: () => void,
     onRecorded: (version: DocVersion) => void = () => {},
@@ -92,11 +93,11 @@ export class DocHistory {
    * of the minute since the last one, or skipped for an empty or unchanged document.
    */
   requestVersion(now = this.#clock.now()): VersionOutcome {
-    if (isEmpty(this.#doc)) return { type: "skipped", reason: "empty" };
+    if (isEmpty(this.#doc.get())) return { type: "skipped", reason: "empty" };
     const { lastVersionAt, dueAt } = this.#versions.schedule();
     // Already owed: the version at dueAt will hold whatever changed until then.
     if (dueAt !== null && now < dueAt) return { type: "deferred", dueAt };
-    const hash = documentHash(this.#doc);
+    const hash = documentHash(this.#doc.get());
     if (hash === this.#versions.lastHash()) {
       if (dueAt !== null) this.#versions.clearDue();
       return { type: "skipped", reason: "unchanged" };
@@ -117,9 +118,9 @@ export class DocHistory {
 
   /** An operator's version: taken now whatever the interval, still skipped for an empty or unchanged document. */
   takeVersionNow(now = this.#clock.now()): TakenVersion {
-    if (isEmpty(this.#doc)) return { type: "skipped", reason: "empty" };
+    if (isEmpty(this.#doc.get())) return { type: "skipped", reason: "empty" };
     if (this.#outbox.isFull()) return { type: "skipped", reason: "outbox_full" };
-    return this.#take(documentHash(this.#doc), now);
+    return this.#take(documentHash(this.#doc.get()), now);
   }
 
   /** When the room's alarm must run for a deferred version, or null. */
@@ -136,7 +137,7 @@ export class DocHistory {
   /** Records a version, prunes past the retention bounds, and queues the R2 work, in one transaction. */
   #take(hash: string, now: number): TakenVersion {
     const version = this.#db.transactionSync(() => {
-      const versionId = this.#versions.add(Y.encodeStateAsUpdate(this.#doc), hash, now);
+      const versionId = this.#versions.add(Y.encodeStateAsUpdate(this.#doc.get()), hash, now);
       if (!versionId) return null;
       this.#outbox.enqueue("doc_version", `doc_version:${versionId}`, versionId, now);
       const pruned = this.#versions.prune({ maxVersions: VersionLimits.MAX_VERSIONS_PER_ROOM, maxBytes: VersionLimits.MAX_VERSION_BYTES_PER_ROOM });
@@ -204,7 +205,7 @@ export class DocHistory {
     if (!bytes) return false;
     const old = new Y.Doc();
     Y.applyUpdate(old, bytes);
-    restoreInto(this.#doc, old, new RestoreOrigin(versionId));
+    restoreInto(this.#doc.get(), old, new RestoreOrigin(versionId));
     return true;
   }
 }

@@ -1,4 +1,3 @@
-import type * as Y from "yjs";
 import type { SqliteDocStore } from "../../persistence/sqliteDocStore.ts";
 import { CloseCode, DocLimits, PROTOCOL_VERSION, decodeClientControl, encodeServerControl, versionMismatch, type ServerControl } from "../../protocol/index.ts";
 import type { RoomSocket } from "../engine/ports.ts";
@@ -18,7 +17,6 @@ const CUSTOM_MESSAGE_PREFIX = "__YPS:";
 /** What the message path uses of its document room. */
 export interface DocMessageRoom {
   core: RoomCore;
-  doc: Y.Doc;
   sync: SyncFrames;
   store: SqliteDocStore;
   writes: DocWrites;

@@ -6,6 +6,7 @@ import { docStateOf } from "./connectionState.ts";
 import { RestoreOrigin, type DocHistory } from "./docHistory.ts";
 import { encodeUpdate } from "./frames.ts";
 import { GroupCommit } from "./groupCommit.ts";
+import type { LazyDoc } from "./lazyDoc.ts";
 
 /** What the write path needs from its room: relaying a frame and acknowledging a sender. */
 export interface DocWriteOutput {
@@ -33,7 +34,7 @@ export interface DocWriteOutput {
  * that the room has not stored yet, exactly as it shows one still on its way from the sender.
  */
 export class DocWrites {
-  readonly #doc: Y.Doc;
+  readonly #doc: LazyDoc;
   readonly #store: DocStore;
   readonly #history: DocHistory;
   readonly #out: DocWriteOutput;
@@ -51,7 +52,7 @@ export class DocWrites {
    *   Object): a connection's update is then written in the next turn, so its relay does not wait
    *   for the SQLite insert, the version bookkeeping or a compaction (GroupCommit's `defer`).
    */
-  constructor(doc: Y.Doc, store: DocStore, history: DocHistory, durability: Durability, out: DocWriteOutput, afterTurn?: (run: () => void) => void) {
+  constructor(doc: LazyDoc, store: DocStore, history: DocHistory, durability: Durability, out: DocWriteOutput, afterTurn?: (run: () => void) => void) {
     this.#doc = doc;
     this.#store = store;
     this.#history = history;
@@ -64,7 +65,7 @@ export class DocWrites {
       (error) => out.commitFailed(error),
       afterTurn,
     );
-    doc.on("update", (update: Uint8Array, origin: unknown) => {
+    doc.onChange((update, origin) => {
       if (isConnection(origin)) this.#applied = update;
       else {
         // The room's own writes (import, restore) are durable before the call returns.
@@ -83,10 +84,14 @@ export class DocWrites {
   apply(socket: RoomSocket, update: Uint8Array, ackSeq: number | null): boolean {
     this.#applied = null;
     let isApplied = true;
-    try {
-      Y.applyUpdate(this.#doc, update, socket);
-    } catch {
-      isApplied = false;
+    // A fresh client's step 2 reply changes nothing: it does not build a document not yet built (lazyDoc.ts).
+    if (!isEmptyUpdate(update)) {
+      const doc = this.#doc.get();
+      try {
+        Y.applyUpdate(doc, update, socket);
+      } catch {
+        isApplied = false;
+      }
     }
     const applied = this.#applied as Uint8Array | null;
     this.#applied = null;
@@ -115,7 +120,7 @@ export class DocWrites {
   /** Folds the update log into the snapshot now. */
   compact(): void {
     this.#commits.flush();
-    this.#store.compact(Y.encodeStateAsUpdate(this.#doc));
+    this.#store.compact(Y.encodeStateAsUpdate(this.#doc.get()));
   }
 
   compactIfLogged(): void {
@@ -177,6 +182,11 @@ function editorOf(origin: unknown): string {
   if (origin === "import") return "import";
   if (!isConnection(origin)) return "room";
   return docStateOf(origin)?.sub ?? "unknown";
+}
+
+/** The empty Yjs update (no structs, no deletions), as a client with nothing to add answers a step 1. */
+function isEmptyUpdate(update: Uint8Array): boolean {
+  return update.byteLength === 2 && update[0] === 0 && update[1] === 0;
 }
 
 function isConnection(origin: unknown): origin is RoomSocket {

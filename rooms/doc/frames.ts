@@ -111,9 +111,14 @@ export function isEmptyUpdate(update: Uint8Array): boolean {
 }
 
 export function encodeSyncStep1(doc: Y.Doc): Uint8Array {
+  return frameOfSyncStep1(Y.encodeStateVector(doc));
+}
+
+/** A sync step 1 carrying a state vector already encoded (one read from stored bytes). */
+export function frameOfSyncStep1(stateVector: Uint8Array): Uint8Array {
   return frame(YjsMessageType.SYNC, (e) => {
     encoding.writeVarUint(e, YjsSyncStep.STEP1);
-    encoding.writeVarUint8Array(e, Y.encodeStateVector(doc));
+    encoding.writeVarUint8Array(e, stateVector);
   });
 }
 

@@ -5,6 +5,7 @@ import * as Y from "yjs";
 import { MemoryDocStore, SqliteDocVersions, SqliteOutbox } from "../../persistence/index.ts";
 import { DocHistory } from "../../rooms/doc/docHistory.ts";
 import { DocWrites } from "../../rooms/doc/docWrites.ts";
+import { LazyDoc } from "../../rooms/doc/lazyDoc.ts";
 
 // DocWrites takes the DocStore interface, so the memory twin is a store it can write through
 // (on main it took SqliteDocStore, which `#private` made nominal: this file did not compile).
@@ -13,9 +14,9 @@ describe("DocWrites on the memory DocStore", () => {
     const store = new MemoryDocStore();
     const loaded = await runInDurableObject(env.DocRoom.getByName("doc-writes-memory"), (_room, state) => {
       const doc = new Y.Doc();
-      const history = new DocHistory(state.storage, env.ARCHIVE, { now: () => Date.now(), elapsedMs: () => performance.now() }, "doc-writes-memory", doc, { versions: new SqliteDocVersions(state.storage.sql, { uuid: () => crypto.randomUUID() }), outbox: new SqliteOutbox(state.storage.sql) }, () => {});
+      const history = new DocHistory(state.storage, env.ARCHIVE, { now: () => Date.now(), elapsedMs: () => performance.now() }, "doc-writes-memory", LazyDoc.built(doc), { versions: new SqliteDocVersions(state.storage.sql, { uuid: () => crypto.randomUUID() }), outbox: new SqliteOutbox(state.storage.sql) }, () => {});
       const relayed: Uint8Array[] = [];
-      const writes = new DocWrites(doc, store, history, { sync: () => state.storage.sync(), afterDurable: (send) => send() }, { relay: (frame) => relayed.push(frame), saved: () => {}, commitFailed: (error) => { throw error; } });
+      const writes = new DocWrites(LazyDoc.built(doc), store, history, { sync: () => state.storage.sync(), afterDurable: (send) => send() }, { relay: (frame) => relayed.push(frame), saved: () => {}, commitFailed: (error) => { throw error; } });
       doc.transact(() => doc.getText("t").insert(0, "hello"), "import");
       expect(store.stats().logUpdates).toBe(1);
       expect(relayed).toHaveLength(1);
