@@ -205,7 +205,8 @@ export class DocEngine {
     });
     if (!state) return;
     core.watchTokenExpiry(socket, state.tokenExpiresAt);
-    core.send(socket, this.sync.step1());
+    this.#unlessUnloadable(() => core.send(socket, this.sync.step1()));
+    if (!socket.isOpen) return;
     core.expectAnswer(socket);
     if (this.#messages.presence.size > 0) for (const frame of this.#messages.presence.frames()) core.send(socket, frame);
     core.noteDirectoryChange();
@@ -215,8 +216,22 @@ export class DocEngine {
     // Frames already queued when the room closed this socket are dropped, not answered.
     if (!socket.isOpen) return;
     if (this.loadError) return this.core.refuseUnloaded(socket, "the document");
-    this.#messages.handle(socket, data);
+    this.#unlessUnloadable(() => this.#messages.handle(socket, data));
     if (!this.lazyDoc.isBuilt) this.#buildSoon();
+  }
+
+  /**
+   * Runs `work`, which may read the stored document (to serve it, or build it) for the first time.
+   * If that read fails, the room refuses everyone, as when the document cannot be read at start.
+   */
+  #unlessUnloadable(work: () => void): void {
+    try {
+      work();
+    } catch (error) {
+      if (!this.lazyDoc.failure) throw error;
+      logEvent("load_failed", { room: this.name, error });
+      for (const socket of this.core.openSockets()) this.core.refuseUnloaded(socket, "the document");
+    }
   }
 
   /**
@@ -228,13 +243,7 @@ export class DocEngine {
     if (this.#isBuildQueued) return;
     this.#isBuildQueued = true;
     this.ports.scheduler.afterTurn(() => {
-      if (this.lazyDoc.isBuilt || this.lazyDoc.failure) return;
-      try {
-        this.lazyDoc.get();
-      } catch (error) {
-        logEvent("load_failed", { room: this.name, error });
-        for (const socket of this.core.openSockets()) this.core.refuseUnloaded(socket, "the document");
-      }
+      if (!this.lazyDoc.isBuilt && !this.lazyDoc.failure) this.#unlessUnloadable(() => this.lazyDoc.get());
     });
   }
 

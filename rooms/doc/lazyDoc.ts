@@ -30,18 +30,14 @@ export class LazyDoc {
   #failure: unknown = null;
 
   /**
-   * Reads the stored bytes as far as serving them needs: merging the log into the snapshot parses
-   * every update whole, so one a torn write cut short throws here, at start, as applying it did.
+   * Checks each logged update whole (a torn write cuts the last one short), so such a document is
+   * refused at start as when applying it threw there. The snapshot, written in one transaction, is
+   * read only when first served or built; if it does not read then, `failure` says so.
    */
   constructor(stored: StoredDocument | null, doc = new Y.Doc({ gc: true })) {
     this.#doc = doc;
     this.#stored = stored;
-    if (!stored) return;
-    const parts = stored.snapshot ? [stored.snapshot, ...stored.updates] : stored.updates;
-    // One part is returned as it is by mergeUpdates, unread: a lone log update is checked whole here.
-    if (parts.length === 1 && !stored.snapshot) Y.decodeUpdate(parts[0]!);
-    this.#storedUpdate = parts.length === 0 ? Y.encodeStateAsUpdate(doc) : parts.length === 1 ? parts[0]! : Y.mergeUpdates(parts);
-    this.#storedStateVector = Y.encodeStateVectorFromUpdate(this.#storedUpdate);
+    for (const update of stored?.updates ?? []) Y.decodeUpdate(update);
   }
 
   /** A document that is already whole in memory (tests, and rooms that build their own). */
@@ -70,22 +66,49 @@ export class LazyDoc {
         for (const update of stored.updates) Y.applyUpdate(this.#doc, update);
       }, LOADED);
     } catch (error) {
-      this.#failure = error;
-      throw error;
+      throw this.#fail(error);
     }
     this.#storedUpdate = null;
     this.#storedStateVector = null;
     return this.#doc;
   }
 
-  /** The whole stored state as one Yjs update while the document is not built; null once it is. */
+  /**
+   * The whole stored state as one Yjs update while the document is not built, merged once (the
+   * snapshot as it is when nothing was logged after it); null once built. Throws, and sets
+   * `failure`, if the stored bytes do not read.
+   */
   storedUpdate(): Uint8Array | null {
-    return this.#stored ? this.#storedUpdate : null;
+    const stored = this.#stored;
+    if (!stored) return null;
+    if (!this.#storedUpdate) {
+      const parts = stored.snapshot ? [stored.snapshot, ...stored.updates] : stored.updates;
+      try {
+        this.#storedUpdate = parts.length === 0 ? Y.encodeStateAsUpdate(this.#doc) : parts.length === 1 ? parts[0]! : Y.mergeUpdates(parts);
+      } catch (error) {
+        throw this.#fail(error);
+      }
+    }
+    return this.#storedUpdate;
   }
 
   /** The stored state's state vector while the document is not built; null once it is. */
   storedStateVector(): Uint8Array | null {
-    return this.#stored ? this.#storedStateVector : null;
+    const update = this.storedUpdate();
+    if (!update) return null;
+    try {
+      return (this.#storedStateVector ??= Y.encodeStateVectorFromUpdate(update));
+    } catch (error) {
+      throw this.#fail(error);
+    }
+  }
+
+  #fail(error: unknown): unknown {
+    this.#failure = error;
+    this.#stored = null;
+    this.#storedUpdate = null;
+    this.#storedStateVector = null;
+    return error;
   }
 
   /** Calls `listener` for every change to the document; applying the stored bytes is not one. */
