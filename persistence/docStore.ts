@@ -9,8 +9,16 @@ export interface DocStore {
   load(): { snapshot: Uint8Array | null; updates: Uint8Array[] };
   /** Appends one update to the log. */
   appendUpdate(update: Uint8Array): void;
-  /** Replaces snapshot and log with `snapshot`, which must contain everything logged so far. */
-  compact(snapshot: Uint8Array): void;
+  /**
+   * Replaces snapshot and log with `snapshot`, which must contain everything logged so far.
+   * `stateVector`, the snapshot's, is kept with it where the store can (see snapshotStateVector).
+   */
+  compact(snapshot: Uint8Array, stateVector?: Uint8Array): void;
+  /**
+   * The state vector stored with the current snapshot, or null (none stored, or no snapshot): a
+   * cold start answers its first sync step 1 with it instead of reading the whole snapshot.
+   */
+  snapshotStateVector?(): Uint8Array | null;
   /** Sizes that drive compaction and the document bound. */
   stats(): DocStoreStats;
 }

@@ -25,6 +25,13 @@ export const DOC_STORE_MIGRATIONS = [
       value INTEGER NOT NULL
     )`,
   ],
+  // The snapshot's state vector, written with it: a cold start's first sync reads this, not the snapshot.
+  [
+    `CREATE TABLE IF NOT EXISTS doc_snapshot_state_vector (
+      id INTEGER PRIMARY KEY CHECK (id = 1),
+      data BLOB NOT NULL
+    )`,
+  ],
 ] as const;
 
 export class SqliteDocStore implements DocStore {
@@ -64,17 +71,25 @@ export class SqliteDocStore implements DocStore {
     return { snapshot: chunks.length === 0 ? null : concat(chunks), updates };
   }
 
+  snapshotStateVector(): Uint8Array | null {
+    const row = this.storage.sql.exec<{ data: ArrayBuffer }>("SELECT data FROM doc_snapshot_state_vector WHERE id = 1").toArray()[0];
+    return row ? new Uint8Array(row.data) : null;
+  }
+
   appendUpdate(update: Uint8Array): void {
     this.storage.sql.exec("INSERT INTO doc_update_log (data) VALUES (?)", update);
     this.#logUpdates += 1;
     this.#logBytes += update.byteLength;
   }
 
-  compact(snapshot: Uint8Array): void {
+  compact(snapshot: Uint8Array, stateVector?: Uint8Array): void {
     const now = this.now();
     this.storage.transactionSync(() => {
       const sql = this.storage.sql;
       sql.exec("DELETE FROM doc_snapshot_chunk");
+      // Replaced with the snapshot, never left beside one it does not describe.
+      sql.exec("DELETE FROM doc_snapshot_state_vector");
+      if (stateVector) sql.exec("INSERT INTO doc_snapshot_state_vector (id, data) VALUES (1, ?)", stateVector);
       for (let offset = 0, idx = 0; offset < snapshot.byteLength; offset += SNAPSHOT_CHUNK_BYTES, idx++) {
         sql.exec(
           "INSERT INTO doc_snapshot_chunk (idx, data) VALUES (?, ?)",

@@ -70,7 +70,8 @@ export class DocEngine {
     let lazyDoc: LazyDoc | null = null;
     try {
       const stored = this.store.load();
-      lazyDoc = new LazyDoc(stored.snapshot || stored.updates.length > 0 ? stored : null);
+      const snapshotStateVector = stored.snapshot ? this.store.snapshotStateVector() : null;
+      lazyDoc = new LazyDoc(stored.snapshot || stored.updates.length > 0 ? { ...stored, snapshotStateVector } : null);
     } catch (error) {
       this.#loadError = error;
       logEvent("load_failed", { room: name, error });

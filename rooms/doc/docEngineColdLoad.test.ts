@@ -8,7 +8,7 @@ import * as Y from "yjs";
 // Counts how often the document is applied (Yjs's own function, called through).
 vi.mock("yjs", async (importOriginal) => {
   const yjs = await importOriginal<typeof import("yjs")>();
-  return { ...yjs, applyUpdate: vi.fn(yjs.applyUpdate) };
+  return { ...yjs, applyUpdate: vi.fn(yjs.applyUpdate), encodeStateVectorFromUpdate: vi.fn(yjs.encodeStateVectorFromUpdate) };
 });
 import { CloseCode } from "../../protocol/index.ts";
 import type { MemorySocket } from "../engine/testing/memorySocket.ts";
@@ -19,7 +19,10 @@ import { joinDoc, joinSdkDoc, newDocRoom, savedSeqs } from "./testing/docHarness
 
 const ROOM = "cold";
 
-afterEach(() => vi.mocked(Y.applyUpdate).mockClear());
+afterEach(() => {
+  vi.mocked(Y.applyUpdate).mockClear();
+  vi.mocked(Y.encodeStateVectorFromUpdate).mockClear();
+});
 
 /**
  * A room whose storage holds "stored and more": with `log`, "stored" as its snapshot and " and more"
@@ -64,11 +67,18 @@ function textOf(...updates: Uint8Array[]): string {
 }
 
 describe("cold start: sync from the stored bytes, the document built later", () => {
-  it.each([{ log: false }, { log: true }])("answers fresh and older clients without applying the document (log: $log), and builds it in a later turn", async ({ log }) => {
+  it.each([
+    { log: false, vectorStored: true },
+    { log: false, vectorStored: false },
+    { log: true, vectorStored: true },
+  ])("answers fresh and older clients without applying the document (log: $log, state vector stored: $vectorStored), and builds it in a later turn", async ({ log, vectorStored }) => {
     const { db, writerDoc, older, text } = await storedRoom({ log });
+    // A room compacted before the state vector was stored with its snapshot.
+    if (!vectorStored) db.sql.exec("DELETE FROM doc_snapshot_state_vector");
     const olderDoc = new Y.Doc();
     Y.applyUpdate(olderDoc, older);
     vi.mocked(Y.applyUpdate).mockClear();
+    vi.mocked(Y.encodeStateVectorFromUpdate).mockClear();
 
     const room = newDocRoom(ROOM, testPorts(ROOM, { db }));
     const fresh = await joinDoc(room, "fresh");
@@ -76,6 +86,8 @@ describe("cold start: sync from the stored bytes, the document built later", () 
     room.engine.message(fresh, encodeSyncStep1(new Y.Doc()));
     const whole = lastStep2(fresh);
     room.engine.message(fresh, emptyStep2());
+    // With nothing logged after it, the snapshot stored with its state vector is not even read to serve a fresh client.
+    expect(Y.encodeStateVectorFromUpdate).toHaveBeenCalledTimes(log || !vectorStored ? 1 : 0);
     const behind = await joinDoc(room, "behind");
     room.engine.message(behind, encodeSyncStep1(olderDoc));
     const diff = lastStep2(behind);
@@ -158,7 +170,7 @@ describe("cold start: sync from the stored bytes, the document built later", () 
 
   it.each([
     { cut: "its delete set (the state vector still reads; found when building)", keepBytes: "length(data) - 1" },
-    { cut: "its structs (found at the first connect, reading the state vector)", keepBytes: "5" },
+    { cut: "its structs (found when building, or at the first connect of a room whose state vector was not stored)", keepBytes: "5" },
   ])("refuses every socket with 4500 and writes nothing when the stored snapshot is cut short in $cut", async ({ keepBytes }) => {
     const first = newDocRoom(ROOM);
     const doc = new Y.Doc();

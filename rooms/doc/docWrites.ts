@@ -120,7 +120,8 @@ export class DocWrites {
   /** Folds the update log into the snapshot now. */
   compact(): void {
     this.#commits.flush();
-    this.#store.compact(Y.encodeStateAsUpdate(this.#doc.get()));
+    const doc = this.#doc.get();
+    this.#store.compact(Y.encodeStateAsUpdate(doc), Y.encodeStateVector(doc));
   }
 
   compactIfLogged(): void {

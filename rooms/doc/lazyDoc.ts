@@ -4,6 +4,8 @@ import * as Y from "yjs";
 export interface StoredDocument {
   snapshot: Uint8Array | null;
   updates: Uint8Array[];
+  /** The snapshot's state vector, if it was stored with it (DocStore.snapshotStateVector). */
+  snapshotStateVector?: Uint8Array | null;
 }
 
 /** The origin of the transaction that builds the document from its stored bytes: not a change. */
@@ -14,7 +16,8 @@ const LOADED = Symbol("loaded from storage");
  * stored document is most of a cold start (a 311 KB document takes ~25 ms to apply, ~3 ms to read
  * its state vector from the bytes), and answering a client's sync needs neither: until the
  * document is built, the room serves step 1 and step 2 from the stored bytes as one update
- * (`storedUpdate`, merged once). `get()` is the only way to the Y.Doc, and it builds it first, so
+ * (`storedUpdate`, merged once), with the state vector stored beside the snapshot when nothing
+ * was logged after it (read from the bytes otherwise). `get()` is the only way to the Y.Doc, and it builds it first, so
  * no path can read a document that lacks what was stored; every change (a connection's update, an
  * import, a restore) goes through `get()`, so until it is first called the stored bytes are the
  * whole state. The build is synchronous: nothing runs between a caller asking and the stored
@@ -94,6 +97,9 @@ export class LazyDoc {
 
   /** The stored state's state vector while the document is not built; null once it is. */
   storedStateVector(): Uint8Array | null {
+    const stored = this.#stored;
+    // Nothing logged after the snapshot: its stored state vector is the document's.
+    if (stored && stored.updates.length === 0 && stored.snapshotStateVector) return stored.snapshotStateVector;
     const update = this.storedUpdate();
     if (!update) return null;
     try {

@@ -8,7 +8,7 @@ import type { LazyDoc } from "./lazyDoc.ts";
  * and its step 2 for a fresh client, one whose state vector is empty and so takes the whole
  * document. A join storm of a few hundred clients then encodes the document once, not once each.
  * Both are dropped at the document's next change. After a cold start, until the document is built
- * (lazyDoc.ts), both come from the stored bytes: the state vector read from them, the fresh
+ * (lazyDoc.ts), both come from the stored bytes: the state vector stored with the snapshot or read from them, the fresh
  * step 2 the stored update as it is, and an older client's step 2 diffed from it, so answering a
  * sync never applies the document. The cached step 2 is one more copy of the document in memory,
  * bounded by DocLimits.MAX_DOCUMENT_BYTES, and gone when the room hibernates.
