@@ -56,8 +56,6 @@ export class DocEngine {
     return this.#loadError ?? this.lazyDoc.failure;
   }
   #loadError: unknown = null;
-  /** Whether the build after the first answer is queued (see #buildSoon). */
-  #isBuildQueued = false;
 
   constructor(
     readonly ports: RoomPorts,
@@ -218,7 +216,6 @@ export class DocEngine {
     if (!socket.isOpen) return;
     if (this.loadError) return this.core.refuseUnloaded(socket, "the document");
     this.#unlessUnloadable(() => this.#messages.handle(socket, data));
-    if (!this.lazyDoc.isBuilt) this.#buildSoon();
   }
 
   /**
@@ -233,19 +230,6 @@ export class DocEngine {
       logEvent("load_failed", { room: this.name, error });
       for (const socket of this.core.openSockets()) this.core.refuseUnloaded(socket, "the document");
     }
-  }
-
-  /**
-   * Builds the document in a turn of its own once this turn's answers (a first sync's step 2, from
-   * the stored bytes) have left, so a first edit does not wait for it. Should the stored bytes not
-   * apply, the room refuses everyone as when they cannot be read, and the next instance tries again.
-   */
-  #buildSoon(): void {
-    if (this.#isBuildQueued) return;
-    this.#isBuildQueued = true;
-    this.ports.scheduler.afterTurn(() => {
-      if (!this.lazyDoc.isBuilt && !this.lazyDoc.failure) this.#unlessUnloadable(() => this.lazyDoc.get());
-    });
   }
 
   #onClose(socket: RoomSocket): void {

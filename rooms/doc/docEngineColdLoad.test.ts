@@ -1,6 +1,6 @@
 // A cold start (issue 17, item 3: cold load and fresh sync), on memory ports: a room that starts
-// from storage answers its first syncs from the stored bytes and applies the document only later,
-// in a turn of its own or when something needs it (lazyDoc.ts). Edits that arrive before that
+// from storage answers its first syncs from the stored bytes and applies the document only when
+// something needs it: an edit, an admin read, a version, compaction (lazyDoc.ts). Edits that arrive before that
 // build apply after the stored state, in order, and are acknowledged only with their commit.
 import { afterEach, describe, expect, it, vi } from "vitest";
 import * as Y from "yjs";
@@ -66,12 +66,12 @@ function textOf(...updates: Uint8Array[]): string {
   return doc.getText("t").toString();
 }
 
-describe("cold start: sync from the stored bytes, the document built later", () => {
+describe("cold start: sync from the stored bytes, the document built when first needed", () => {
   it.each([
     { log: false, vectorStored: true },
     { log: false, vectorStored: false },
     { log: true, vectorStored: true },
-  ])("answers fresh and older clients without applying the document (log: $log, state vector stored: $vectorStored), and builds it in a later turn", async ({ log, vectorStored }) => {
+  ])("answers fresh and older clients without applying the document (log: $log, state vector stored: $vectorStored), and builds it for the first edit", async ({ log, vectorStored }) => {
     const { db, writerDoc, older, text } = await storedRoom({ log });
     // A room compacted before the state vector was stored with its snapshot.
     if (!vectorStored) db.sql.exec("DELETE FROM doc_snapshot_state_vector");
@@ -99,10 +99,14 @@ describe("cold start: sync from the stored bytes, the document built later", () 
     expect(diff.byteLength).toBeLessThan(whole.byteLength);
     expect(textOf(older, diff)).toBe(text);
 
-    // Once the turn that answered has ended, the document is built, whole.
+    // Not even once the turn that answered has ended: the first edit builds it, whole, and applies after the stored state.
     room.ports.scheduler.endTurn();
+    expect(room.engine.lazyDoc.isBuilt).toBe(false);
+    const client = new Y.Doc();
+    Y.applyUpdate(client, whole);
+    room.engine.message(fresh, editFrame(client, (d) => d.getText("t").insert(0, ">")));
     expect(room.engine.lazyDoc.isBuilt).toBe(true);
-    expect(room.engine.doc.getText("t").toString()).toBe(text);
+    expect(room.engine.doc.getText("t").toString()).toBe(`>${text}`);
   });
 
   it("applies edits that arrive before the build after the stored state, in order, relays them, and says `saved` only with their commit", async () => {
@@ -141,8 +145,9 @@ describe("cold start: sync from the stored bytes, the document built later", () 
     const late = await joinDoc(next, "late");
     next.engine.message(late, encodeSyncStep1(new Y.Doc()));
     expect(textOf(lastStep2(late))).toBe(expected);
-    // A fresh client's empty step 2 builds nothing; the build waits for the end of the turn.
+    // A fresh client's empty step 2 builds nothing.
     next.engine.message(late, emptyStep2());
+    next.ports.scheduler.endTurn();
     expect(next.engine.lazyDoc.isBuilt).toBe(false);
   });
 
@@ -186,7 +191,8 @@ describe("cold start: sync from the stored bytes, the document built later", () 
     expect(room.engine.loadError).toBeNull();
     const socket = await joinDoc(room, "reader");
     if (socket.isOpen) room.engine.message(socket, encodeSyncStep1(new Y.Doc()));
-    room.ports.scheduler.endTurn();
+    // The first edit builds the document, and the build fails.
+    if (socket.isOpen) room.engine.message(socket, editFrame(new Y.Doc(), (d) => d.getText("t").insert(0, "new")));
     expect(room.engine.loadError).not.toBeNull();
     expect(socket.closed?.code).toBe(CloseCode.INTERNAL);
     expect(room.ports.host.drops.length).toBeGreaterThan(0);

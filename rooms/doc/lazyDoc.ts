@@ -20,7 +20,9 @@ const LOADED = Symbol("loaded from storage");
  * was logged after it (read from the bytes otherwise). `get()` is the only way to the Y.Doc, and it builds it first, so
  * no path can read a document that lacks what was stored; every change (a connection's update, an
  * import, a restore) goes through `get()`, so until it is first called the stored bytes are the
- * whole state. The build is synchronous: nothing runs between a caller asking and the stored
+ * whole state. It is not built ahead of need: built in the turn after a cold start's first answer,
+ * it competed for the CPU with the client applying that answer and made the cold load slower
+ * (bench/storm.mjs coldLoad). The build is synchronous: nothing runs between a caller asking and the stored
  * bytes being applied, so an update that triggers it applies after them, in order.
  */
 export class LazyDoc {
