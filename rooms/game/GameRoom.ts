@@ -59,7 +59,10 @@ export class GameRoom extends Server<Env> {
     this.#engine.start();
   }
   onConnect(connection: Connection, { request }: ConnectionContext): Promise<void> {
-    return this.#core.connect(socketOf(connection), request);
+    const socket = socketOf(connection);
+    // partyserver just accepted it, so it is one of its own: its hello need not be checked again (webSocketMessage).
+    knownSockets.set(connection, socket);
+    return this.#core.connect(socket, request);
   }
   onMessage(connection: Connection, message: WSMessage): void {
     const socket = socketOf(connection);
@@ -69,8 +72,9 @@ export class GameRoom extends Server<Env> {
   /**
    * partyserver deserializes a WebSocket's attachment on every message to check it is one of its
    * own: at 100 players sending 20 inputs a second that was the room's largest cost in JavaScript
-   * (14% of its CPU). A socket whose message already went that way (so the room has started) is
-   * known to be one; after a wake the map is empty and the first message takes partyserver's path.
+   * (14% of its CPU). A socket this instance accepted (onConnect), or whose message already went
+   * that way, is known to be one: in a join storm each hello took that read too. After a wake the
+   * map is empty and the first message takes partyserver's path.
    */
   override async webSocketMessage(ws: WebSocket, message: WSMessage): Promise<void> {
     const socket = knownSockets.get(ws);
