@@ -84,6 +84,7 @@ export function adminOps(core: RoomCore): RoomAdmin {
       const carried = undelivered.slice(0, OutboxLimits.MAX_ENTRIES - MAX_ENTRIES_PER_EVENT);
       if (carried.length < undelivered.length) logEvent("event_dropped", { room: room.roomPath, reason: "room deleted with a full outbox", entries: undelivered.length - carried.length });
       const deleting = ports.host.deleteAll();
+      core.meta.forgetCached(); // its cached values went with the rows
       const outbox = new SqliteOutbox(ports.db.sql); // its tables again
       const now = ports.clock.now();
       for (const entry of carried) outbox.enqueue(entry.kind, entry.key, entry.payload, now, { isReserved: true });

@@ -1,7 +1,8 @@
 // Issue 17, joins: what a game join costs the room, counted, not timed (bench/game.mjs times it).
+import { runInDurableObject } from "cloudflare:test";
 import { afterEach, expect, it } from "vitest";
 import { PROTOCOL_VERSION } from "../../protocol/version.ts";
-import { message, openGame } from "./gameHelpers.ts";
+import { join, message, openGame, room } from "./gameHelpers.ts";
 
 /** Counts calls into the runtime's attachment read (WebSocket.prototype.deserializeAttachment) while installed. */
 function countAttachmentReads() {
@@ -32,4 +33,29 @@ it("a player's hello is answered without the runtime reading the socket's attach
   // partyserver read each socket's attachment to check it was one of its own (a structured clone per hello).
   expect(counter.reads, "attachment reads for 3 hellos").toBe(0);
   for (const socket of [first, ...sockets]) socket.close();
+});
+
+/** Counts the room's SQL statements that match `pattern`, from inside the room, until restored. */
+function countStatements(game: string, roomId: string, pattern: RegExp) {
+  return runInDurableObject(room(game, roomId), (_room, state) => {
+    const sql = state.storage.sql as unknown as { exec: (query: string, ...bindings: unknown[]) => unknown };
+    const original = sql.exec;
+    const counter = { count: 0, restore: () => void (sql.exec = original) };
+    sql.exec = function (this: unknown, query: string, ...bindings: unknown[]) {
+      if (pattern.test(query)) counter.count++;
+      return original.call(this, query, ...bindings);
+    };
+    return counter;
+  });
+}
+
+it("players joining a started room do not query its meta (placement, creation, lock) again", async () => {
+  const roomId = `meta-reads-${Date.now()}`;
+  const first = await join("crowd", roomId, "first");
+  const counter = await countStatements("crowd", roomId, /room_meta/);
+  restore = counter.restore;
+  const joined = await Promise.all(["m1", "m2", "m3"].map((sub) => join("crowd", roomId, sub)));
+  // Each join read created_at, location_hint and locked from SQLite, five queries in all.
+  expect(counter.count, "room_meta statements for 3 joins").toBe(0);
+  for (const { socket } of [first, ...joined]) socket.close();
 });
