@@ -21,4 +21,21 @@ describe("SeatReporter: at most one report per interval", () => {
     reporter.report("any", [], 4);
     expect(sent).toEqual([["a"], ["a", "b", "c"], []]);
   });
+
+  it("a room filling for a second, a join every 10 ms, reaches the matchmaker in at most two reports", () => {
+    // Each report is a commit on the one matchmaker every quick join waits on; the joins' reservations
+    // already count their seats, so a report per 50 ms (20 here) only added work in a join storm.
+    vi.useFakeTimers();
+    const sent: number[] = [];
+    const reporter = new SeatReporter((_region, seated) => sent.push(seated.length));
+    const seated: string[] = [];
+    for (let ms = 0; ms < 1_000; ms += 10) {
+      seated.push(`p${ms}`);
+      reporter.report("any", [...seated], 100);
+      vi.advanceTimersByTime(10);
+    }
+    expect(sent.length, "reports sent").toBeLessThanOrEqual(2);
+    vi.advanceTimersByTime(SEAT_REPORT_INTERVAL_MS);
+    expect(sent.at(-1), "the last report carries every seat").toBe(100);
+  });
 });

@@ -17,13 +17,20 @@ export function reportSeats(env: Env, gameName: string, region: string, roomId: 
 }
 
 /**
- * At most one seat report per room per this many ms, in ms (one 20 Hz tick): a room filling in a
- * join storm reported every join, each carrying every seated player, so 100 joins sent the
- * matchmaker 100 reports and ~5,000 subs to match against reservations. A delayed report cannot
- * overfill a room: until it arrives the joining player's reservation still counts their seat (the
- * matchmaker's count only overstates), and the room itself refuses a player past its seats.
+ * At most one seat report per room per this many ms, in ms. A room filling in a join storm reported
+ * every join, each carrying every seated player (100 joins: 100 reports, ~5,000 subs to match
+ * against reservations); then every 50 ms, which was still a write, and a commit, on the one
+ * matchmaker every quick join of the game waits on, 20 times a second per room. Reporting less often
+ * cannot overfill a room or hide a free seat for long:
+ * - a seat taken through a quick join is already counted by that player's reservation (until it
+ *   expires, RESERVATION_MS, far longer than this), so the report only moves it from one to the other;
+ * - a seat given back (a leave) shows as taken until the next report: the count overstates, which
+ *   sends a quick join elsewhere at worst;
+ * - a seat taken without a reservation (a private code, a direct link) is counted up to this much
+ *   later, and a quick join in that window can be sent to a room that has just filled: the room refuses
+ *   a player past its seats itself (4409), as it did for any report still on its way at 50 ms.
  */
-export const SEAT_REPORT_INTERVAL_MS = 50;
+export const SEAT_REPORT_INTERVAL_MS = 1_000;
 
 /**
  * One room's seat reports, throttled: the first goes at once (a lone player is counted without
