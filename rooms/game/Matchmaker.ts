@@ -1,5 +1,7 @@
 import { DurableObject } from "cloudflare:workers";
 import { migrate } from "../../persistence/index.ts";
+import { GroupCommit } from "../doc/groupCommit.ts";
+import { logEvent } from "../log.ts";
 import { MATCHMAKER_MIGRATIONS } from "./matchmakerSchema.ts";
 
 /** A quick-join reservation holds a seat this long, in ms, until the room's own report takes over. */
@@ -46,6 +48,14 @@ export const MatchmakerSql = {
   dropExpired: "DELETE FROM mm_reservation WHERE expires_at <= ?",
 } as const;
 
+/** A quick join waiting for its turn in a group (see Matchmaker's #quickJoins). */
+interface QuickJoin {
+  maxPlayers: number;
+  sub: string | null;
+  resolve: (roomId: string) => void;
+  reject: (error: unknown) => void;
+}
+
 export interface OpenRoom {
   roomId: string;
   taken: number;
@@ -63,20 +73,56 @@ export interface OpenRoom {
  * nobody joins grows nothing.
  */
 export class Matchmaker extends DurableObject<Env> {
+  /**
+   * Quick joins, written in groups (rooms/doc/groupCommit.ts): the first at once, as before; those that
+   * arrive while its commit is in flight wait for it and are then answered together in one event,
+   * each counted before the next is placed. Each join was its own event, so its own commit, an fsync
+   * on the runtime's one thread under workerd: a 500-player join storm made 500 of them in a row here.
+   * No join is answered before the commit holding its reservation (the output gate holds the reply).
+   */
+  readonly #quickJoins = new GroupCommit<QuickJoin>(
+    (batch) => this.#answerQuickJoins(batch),
+    () => this.ctx.storage.sync(),
+    (error) => logEvent("matchmaker_commit_failed", { matchmaker: this.ctx.id.name ?? null, error }),
+  );
+
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     migrate(ctx.storage.sql, "matchmaker", MATCHMAKER_MIGRATIONS);
   }
 
   /** A public room with a free seat, fullest first, or a new one; the seat is reserved for `sub`. */
-  async quick(maxPlayers: number, sub: string | null = null): Promise<string> {
+  quick(maxPlayers: number, sub: string | null = null): Promise<string> {
+    return new Promise((resolve, reject) => this.#quickJoins.push({ maxPlayers, sub, resolve, reject }));
+  }
+
+  /** Places each join of `batch` in order, in this one event; answers them once any new room's collection is scheduled. */
+  #answerQuickJoins(batch: QuickJoin[]): void {
     const now = Date.now();
-    this.#dropExpired(now);
-    const row = this.ctx.storage.sql.exec<{ room_id: string }>(MatchmakerSql.quick).toArray()[0];
-    const roomId = row?.room_id ?? this.#createRoom(false, maxPlayers, now);
-    this.ctx.storage.sql.exec("INSERT INTO mm_reservation (room_id, expires_at, sub) VALUES (?, ?, ?)", roomId, now + RESERVATION_MS, sub);
-    if (!row) await this.#scheduleCollection(now + UNHELD_ROOM_TTL_MS);
-    return roomId;
+    const placed: { join: QuickJoin; roomId: string }[] = [];
+    let isRoomCreated = false;
+    try {
+      this.#dropExpired(now);
+    } catch (error) {
+      for (const join of batch) join.reject(error);
+      return;
+    }
+    for (const join of batch) {
+      try {
+        const row = this.ctx.storage.sql.exec<{ room_id: string }>(MatchmakerSql.quick).toArray()[0];
+        const roomId = row?.room_id ?? this.#createRoom(false, join.maxPlayers, now);
+        this.ctx.storage.sql.exec("INSERT INTO mm_reservation (room_id, expires_at, sub) VALUES (?, ?, ?)", roomId, now + RESERVATION_MS, join.sub);
+        isRoomCreated ||= !row;
+        placed.push({ join, roomId });
+      } catch (error) {
+        join.reject(error);
+      }
+    }
+    const scheduled = isRoomCreated ? this.#scheduleCollection(now + UNHELD_ROOM_TTL_MS) : Promise.resolve();
+    scheduled.then(
+      () => placed.forEach(({ join, roomId }) => join.resolve(roomId)),
+      (error: unknown) => placed.forEach(({ join }) => join.reject(error)),
+    );
   }
 
   /** A new room that quick joins never fill; its id is the code to share. */

@@ -1,7 +1,9 @@
 // Issue 17, joins: what a game join costs the room, counted, not timed (bench/game.mjs times it).
+import { env } from "cloudflare:workers";
 import { runInDurableObject } from "cloudflare:test";
 import { afterEach, expect, it } from "vitest";
 import { PROTOCOL_VERSION } from "../../protocol/version.ts";
+import { MatchmakerSql } from "../../rooms/game/Matchmaker.ts";
 import { join, message, openGame, room } from "./gameHelpers.ts";
 
 /** Counts calls into the runtime's attachment read (WebSocket.prototype.deserializeAttachment) while installed. */
@@ -58,4 +60,30 @@ it("players joining a started room do not query its meta (placement, creation, l
   // Each join read created_at, location_hint and locked from SQLite, five queries in all.
   expect(counter.count, "room_meta statements for 3 joins").toBe(0);
   for (const { socket } of [first, ...joined]) socket.close();
+});
+
+it("quick joins arriving together at the matchmaker are written in groups, not one event (and commit) each", async () => {
+  const matchmaker = env.Matchmaker.getByName(`crowd:join-batch-${Date.now()}`);
+  await matchmaker.quick(100, "warm-up"); // the matchmaker's tables exist
+  const writeEvents = await runInDurableObject(matchmaker, (_mm, state) => {
+    const sql = state.storage.sql as unknown as { exec: (query: string, ...bindings: unknown[]) => unknown };
+    const original = sql.exec;
+    const counter = { count: 0, restore: () => void (sql.exec = original) };
+    // Each event that answers quick joins first drops expired reservations, once.
+    sql.exec = function (this: unknown, query: string, ...bindings: unknown[]) {
+      if (query === MatchmakerSql.dropExpired) counter.count++;
+      return original.call(this, query, ...bindings);
+    };
+    return counter;
+  });
+  restore = writeEvents.restore;
+  const rooms = await Promise.all(Array.from({ length: 40 }, (_, i) => matchmaker.quick(100, `storm-${i}`)));
+  // One room for all of them, as before: each is counted before the next is placed.
+  expect(new Set(rooms).size).toBe(1);
+  // Each quick join was its own event with its own write and commit (an fsync under workerd), 40 in all.
+  expect(writeEvents.count, "write events for 40 quick joins").toBeLessThanOrEqual(20);
+  const taken = await runInDurableObject(matchmaker, (_mm, state) =>
+    state.storage.sql.exec<{ n: number }>("SELECT count(*) AS n FROM mm_reservation").one().n,
+  );
+  expect(taken, "reservations").toBe(41);
 });
