@@ -20,6 +20,7 @@ import type { GameRoomCore, GameServices } from "./gameCore.ts";
 import { gameRoomKind } from "./gameKind.ts";
 import { PROBE } from "./gameProbe.ts";
 import { GameTicker, type ReadyConnection } from "./gameTicker.ts";
+import { HelloGroups } from "./helloGroups.ts";
 import { InputGate, utf8Length } from "./inputGate.ts";
 import { deliverMatchExport, type ExportTargets } from "./matchExports.ts";
 import { MatchRunner } from "./matchRunner.ts";
@@ -32,7 +33,7 @@ export interface GameEngineOptions {
   game: AnyGame;
   roomId: string;
   store: GameStore;
-  ports: Pick<RoomPorts, "db" | "clock" | "random" | "scheduler">;
+  ports: Pick<RoomPorts, "db" | "clock" | "random" | "scheduler"> & Partial<Pick<RoomPorts, "durability">>;
   /** Builds the shared room core around the game's kind: `(kind) => new RoomCore(ports, services, kind)`. */
   core: (kind: RoomKind) => GameRoomCore;
   services: GameServices;
@@ -66,6 +67,8 @@ export class GameEngine {
   readonly #views = new ViewSync();
   readonly #ticker: GameTicker;
   readonly #gates = new Map<string, InputGate>();
+  /** Hellos answered in groups under workerd's output gate, one commit for those that came together (helloGroups.ts). */
+  readonly #hellos: HelloGroups;
   readonly #states = new ConnectionStates();
   readonly #occupancy = new Occupancy<RoomSocket>((socket) => {
     const state = GameConnectionState.safeParse(socket.attachment);
@@ -108,6 +111,7 @@ export class GameEngine {
       readyConnections: () => this.#readyConnections(),
     });
     this.admin = new GameAdminViews({ game, store, seats: this.#seats, match: this.#match, ticker: this.#ticker });
+    this.#hellos = new HelloGroups(ports.durability, this.roomPath, core, (socket, hello) => this.#handleHello(socket, hello), (run) => ports.scheduler.afterTurn(run));
   }
 
   get isTicking(): boolean { return this.#ticker.isTicking; }
@@ -137,6 +141,7 @@ export class GameEngine {
   }
 
   async handleClose(socket: RoomSocket): Promise<void> {
+    this.#hellos.forget(socket.id);
     this.#gates.delete(socket.id);
     this.#states.forget(socket.id);
     this.#occupancy.forget(socket.id);
@@ -173,14 +178,14 @@ export class GameEngine {
       if (verdict.close === "too_large") return core.closeSocket(socket, CloseCode.MESSAGE_TOO_LARGE, `message over ${GameLimits.MAX_INPUT_BYTES} bytes`);
       return core.closeSocket(socket, CloseCode.RATE_LIMITED, `over ${GameLimits.MESSAGES_PER_SECOND} messages per second`);
     }
+    this.#hellos.answerBefore(socket.id);
     const state = this.#states.get(socket);
     if (!state) return core.closeSocket(socket, CloseCode.UNAUTHENTICATED, "connection has no identity");
     if (typeof message !== "string") return this.#refuse(socket, gate, "bad_message", "game rooms speak JSON text frames");
     const decoded = decodeClientGameMessage(message);
     if (!decoded.ok) return this.#refuse(socket, gate, "bad_message", decoded.error);
     const msg = decoded.value;
-
-    if (msg.type === "hello") return this.#handleHello(socket, state, msg);
+    if (msg.type === "hello") return this.#hellos.push(socket, msg);
     if (!state.isReady) return core.closeSocket(socket, CloseCode.BAD_MESSAGE, "say hello first");
     if (msg.type === "ping") return this.#send(socket, { type: "pong", t: msg.t });
     if (msg.type === "probe") return core.proofOfReading(socket);
@@ -226,8 +231,9 @@ export class GameEngine {
     return this.#states.get(socket)?.tokenExpiresAt ?? null;
   }
 
-  #handleHello(socket: RoomSocket, state: GameConnectionState, { protocol, resume, wire }: ClientHello): void {
-    if (state.isReady) return;
+  #handleHello(socket: RoomSocket, { protocol, resume, wire }: ClientHello): void {
+    const state = this.#states.get(socket);
+    if (!state || state.isReady) return;
     const core = this.#core;
     const mismatch = versionMismatch(protocol);
     if (mismatch) return core.closeSocket(socket, CloseCode.VERSION_MISMATCH, mismatch);

@@ -87,3 +87,38 @@ it("quick joins arriving together at the matchmaker are written in groups, not o
   );
   expect(taken, "reservations").toBe(41);
 });
+
+it("hellos arriving together at a game room are answered in groups, not one event (and commit) each", async () => {
+  const roomId = `hello-groups-${Date.now()}`;
+  const first = await join("crowd", roomId, "first");
+  const sockets = await Promise.all(Array.from({ length: 30 }, (_, i) => openGame("crowd", roomId, `g${i}`)));
+  const seatEvents = await runInDurableObject(room("crowd", roomId), (_room, state) => {
+    const sql = state.storage.sql as unknown as { exec: (query: string, ...bindings: unknown[]) => unknown };
+    const original = sql.exec;
+    const counter = { count: 0, restore: () => void (sql.exec = original) };
+    let isCounted = false;
+    // Every seat write of one event happens before that event's microtasks run: one count per event.
+    sql.exec = function (this: unknown, query: string, ...bindings: unknown[]) {
+      if (query.includes("INTO game_seat") && !isCounted) {
+        counter.count++;
+        isCounted = true;
+        queueMicrotask(() => (isCounted = false));
+      }
+      return original.call(this, query, ...bindings);
+    };
+    return counter;
+  });
+  restore = seatEvents.restore;
+  for (const socket of sockets) socket.send(JSON.stringify({ type: "hello", protocol: PROTOCOL_VERSION }));
+  const welcomes = await Promise.all(sockets.map((socket) => message(socket, "welcome")));
+  // Every player has its own seat, as before.
+  expect(new Set(welcomes.map((w) => w.seat)).size).toBe(30);
+  // Each hello was its own event with its own seat write and commit (an fsync under workerd), 30 in all.
+  expect(seatEvents.count, "events writing seats for 30 hellos").toBeLessThanOrEqual(15);
+  // An input right behind its hello is served after it, not refused for coming first.
+  const late = await openGame("crowd", roomId, "late");
+  late.send(JSON.stringify({ type: "hello", protocol: PROTOCOL_VERSION }));
+  late.send(JSON.stringify({ type: "ping", t: 7 }));
+  expect((await message(late, "pong")).t).toBe(7);
+  for (const socket of [first.socket, late, ...sockets]) socket.close();
+});
