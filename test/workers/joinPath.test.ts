@@ -122,3 +122,14 @@ it("hellos arriving together at a game room are answered in groups, not one even
   expect((await message(late, "pong")).t).toBe(7);
   for (const socket of [first.socket, late, ...sockets]) socket.close();
 });
+
+it("a join reads the room's directory state once", async () => {
+  const roomId = `directory-reads-${Date.now()}`;
+  const first = await join("crowd", roomId, "first");
+  const counter = await countStatements("crowd", roomId, /FROM directory_state/);
+  restore = counter.restore;
+  const joined = await Promise.all(["d1", "d2", "d3"].map((sub) => join("crowd", roomId, sub)));
+  // Each join read it twice: to mark the entry changed, then to see whether a report was due.
+  expect(counter.count, "directory_state reads for 3 joins").toBeLessThanOrEqual(3);
+  for (const { socket } of [first, ...joined]) socket.close();
+});
