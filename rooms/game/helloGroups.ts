@@ -26,7 +26,14 @@ export class HelloGroups {
     private readonly answer: (socket: RoomSocket, hello: ClientHello) => void,
     afterTurn: (run: () => void) => void,
   ) {
-    this.#commits = durability?.holdsOutput ? new GroupCommit<string>((ids) => this.#answerAll(ids), () => durability.sync(), () => {}, afterTurn) : null;
+    this.#commits = durability?.holdsOutput
+      ? new GroupCommit<string>(
+          (ids) => this.#answerAll(ids),
+          () => durability.sync(),
+          (error) => logEvent("hello_commit_failed", { room: roomPath, error }),
+          afterTurn,
+        )
+      : null;
   }
 
   /** A socket's hello: answered now, or with the others once the commit in flight lands. */
