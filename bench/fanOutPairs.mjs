@@ -2,12 +2,11 @@
 // the last system (the floor) is taken under the same machine load. Prints each system's median
 // last-receiver p99, p50 and CPU per delivery, and the per-run ratios of last-receiver p99.
 // Usage: flock /tmp/edgeroom-bench.lock node bench/fanOutPairs.mjs [--system=edgeroom-workerd,do-relay] [--receivers=100] [--runs=5] [--before=<dir>]
-import { rmSync } from "node:fs";
 import { addBeforeSystem } from "./beforeSystem.mjs";
 import { pinLoadGenerator } from "./pinning.mjs";
 import { fanOut } from "./scenarios.mjs";
 import { median } from "./stats.mjs";
-import { SYSTEMS, stop, waitReady } from "./systems.mjs";
+import { withSystemsSideBySide } from "./systems.mjs";
 
 const arg = (name, fallback) => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3) ?? fallback;
 const before = arg("before", null);
@@ -17,15 +16,7 @@ const receivers = Number(arg("receivers", "100"));
 const runs = Number(arg("runs", "5"));
 pinLoadGenerator();
 
-const started = [];
-try {
-  for (const [index, name] of systems.entries()) {
-    const system = SYSTEMS[name];
-    const port = 9870 + index;
-    const server = system.start(port);
-    started.push({ name, system, port, server, results: [] });
-    await waitReady(system, server, port);
-  }
+await withSystemsSideBySide(systems, async (started) => {
   const once = (entry) => fanOut(entry.system, entry.port, entry.server, { receivers, messages: 50 });
   for (const entry of started) await once(entry); // warm-up
   for (let i = 0; i < runs; i++) for (const entry of started) entry.results.push(await once(entry));
@@ -35,9 +26,4 @@ try {
     const ratios = results.map((r, i) => r.lastReceiverP99Ms / floor.results[i].lastReceiverP99Ms);
     console.log(`${name}: last-receiver p99 ${med("lastReceiverP99Ms").toFixed(1)} ms, p50 ${med("p50Ms").toFixed(2)} ms, CPU ${med("cpuMicrosPerDelivery").toFixed(0)} us/delivery, lost ${results.map((r) => r.lost).join("/")} | vs ${floor.name} per run ${ratios.map((x) => x.toFixed(2)).join(", ")} median ${median(ratios).toFixed(2)}`);
   }
-} finally {
-  for (const { server } of started) {
-    await stop(server);
-    if (server.persistTo) rmSync(server.persistTo, { recursive: true, force: true });
-  }
-}
+});

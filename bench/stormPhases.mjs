@@ -7,9 +7,8 @@
 // and demo/dist), so a change and its base are measured in the same alternating runs.
 import { pinLoadGenerator } from "./pinning.mjs";
 import { Peer, devToken } from "./client.mjs";
-import { rmSync } from "node:fs";
 import { addBeforeSystem } from "./beforeSystem.mjs";
-import { SYSTEMS, stop, waitReady } from "./systems.mjs";
+import { withSystemsSideBySide } from "./systems.mjs";
 import { median, percentile } from "./stats.mjs";
 
 const arg = (name, fallback) => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3) ?? fallback;
@@ -39,15 +38,7 @@ async function stormOnce(system, port, token) {
 
 // Every system is started first and the storms alternate between them, run by run: the machine's
 // load drifts, and a ratio of storms minutes apart measures the drift as much as the systems.
-const started = [];
-try {
-  for (const [index, name] of systems.entries()) {
-    const system = SYSTEMS[name];
-    const port = 9870 + index;
-    const server = system.start(port);
-    started.push({ name, system, port, server, results: [] });
-    await waitReady(system, server, port);
-  }
+await withSystemsSideBySide(systems, async (started) => {
   for (const entry of started) {
     entry.token = entry.system.needsToken ? await devToken(entry.port) : null;
     await stormOnce(entry.system, entry.port, entry.token); // warm-up
@@ -64,9 +55,4 @@ try {
     const ratios = entry.results.map((r, i) => r.synced[3] / last.results[i].synced[3]);
     console.log(`all synced, ${entry.name} / ${last.name} per run:`, ratios.map((x) => x.toFixed(2)).join(", "), "median", median(ratios).toFixed(2));
   }
-} finally {
-  for (const { server } of started) {
-    await stop(server);
-    if (server.persistTo) rmSync(server.persistTo, { recursive: true, force: true });
-  }
-}
+});

@@ -1,5 +1,5 @@
 // The systems under test: each a separate process on 127.0.0.1, pinned to CPU 0 where taskset exists.
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { applyLocalMigrations, localVars, offlineEnv, projectRoot, raisedLimitVars } from "../scripts/wrangler.mjs";
@@ -121,4 +121,28 @@ export async function stop(child) {
     process.kill(-child.pid, "SIGKILL");
   } catch {}
   await exited;
+}
+
+/**
+ * Starts every named system at once (ports 9870 and up), runs `body` with them, and stops them and
+ * removes their storage however `body` ends: for scripts that alternate runs between systems, so a
+ * ratio is not the machine's load drifting between runs minutes apart.
+ */
+export async function withSystemsSideBySide(names, body) {
+  const started = [];
+  try {
+    for (const [index, name] of names.entries()) {
+      const system = SYSTEMS[name];
+      const port = 9870 + index;
+      const server = system.start(port);
+      started.push({ name, system, port, server, results: [] });
+      await waitReady(system, server, port);
+    }
+    return await body(started);
+  } finally {
+    for (const { server } of started) {
+      await stop(server);
+      if (server.persistTo) rmSync(server.persistTo, { recursive: true, force: true });
+    }
+  }
 }

@@ -5,30 +5,17 @@
 // twice per join. A storm of 500 joins ran some 2,500 of them before its last client was synced.
 import { expect, it } from "vitest";
 import * as Y from "yjs";
-import type { SqlExec } from "../../persistence/sql.ts";
-import { RecordingServices, openSocket, testPorts } from "../engine/testing/testRoom.ts";
 import { editFrame } from "../engine/testing/yjsFrames.ts";
-import { DocEngine } from "./docEngine.ts";
-import { encodeSyncStep1 } from "./frames.ts";
+import { newWatchedDocRoom } from "./testing/docHarness.ts";
 
 const ROOM = "join-reads";
 
 function countingRoom() {
-  const ports = testPorts(ROOM);
   const reads: string[] = [];
-  const exec = ports.db.sql.exec.bind(ports.db.sql);
-  ports.db.sql.exec = ((query: string, ...bindings: Parameters<SqlExec["exec"]>[1][]) => {
+  const { engine, join } = newWatchedDocRoom(ROOM, (query) => {
     const table = /^\s*SELECT\b.*\bFROM\s+(room_meta|directory_state)\b/is.exec(query)?.[1];
     if (table) reads.push(table);
-    return exec(query, ...bindings);
-  }) as SqlExec["exec"];
-  const engine = new DocEngine(ports.ports, new RecordingServices(), ROOM);
-  engine.start();
-  const join = async (sub: string) => {
-    const socket = await openSocket(engine, ports, { sub, role: "editor", room: `doc/${ROOM}` });
-    engine.message(socket, encodeSyncStep1(new Y.Doc()));
-    return socket;
-  };
+  });
   return { engine, reads, join };
 }
 
@@ -36,6 +23,7 @@ it("a join to a room that exists reads room_meta not at all and the directory's 
   const { reads, join } = countingRoom();
   await join("creator");
   await join("second");
+  expect(reads, "reads seen while the room was created").toContain("room_meta");
   reads.length = 0;
 
   await join("third");
