@@ -5,7 +5,7 @@ import type { Durability, RoomSocket } from "../engine/ports.ts";
 import { docStateOf } from "./connectionState.ts";
 import { RestoreOrigin, type DocHistory } from "./docHistory.ts";
 import { encodeUpdate } from "./frames.ts";
-import { GroupCommit } from "./groupCommit.ts";
+import { GroupCommit } from "../engine/groupCommit.ts";
 import type { LazyDoc } from "./lazyDoc.ts";
 
 /** What the write path needs from its room: relaying a frame and acknowledging a sender. */

@@ -1,6 +1,6 @@
 import { DurableObject } from "cloudflare:workers";
 import { migrate } from "../../persistence/index.ts";
-import { GroupCommit } from "../doc/groupCommit.ts";
+import { GroupCommit } from "../engine/groupCommit.ts";
 import { logEvent } from "../log.ts";
 import { MATCHMAKER_MIGRATIONS } from "./matchmakerSchema.ts";
 

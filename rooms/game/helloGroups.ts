@@ -1,5 +1,5 @@
 import type { ClientHello } from "../../protocol/index.ts";
-import { GroupCommit } from "../doc/groupCommit.ts";
+import { GroupCommit } from "../engine/groupCommit.ts";
 import type { Durability, RoomSocket } from "../engine/ports.ts";
 import { CloseCode } from "../../protocol/index.ts";
 import { logEvent } from "../log.ts";
