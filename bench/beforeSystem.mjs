@@ -21,3 +21,16 @@ export async function addBeforeSystem(dir) {
     },
   };
 }
+
+/** A `--name=value` argument of this script's command line, else `fallback`. */
+export const arg = (name, fallback) => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3) ?? fallback;
+
+/**
+ * The systems a side-by-side script runs (`--system=a,b`, else Edgeroom beside `floor`, the floor
+ * last), with `edgeroom-before` first when `--before=<dir>` is given.
+ */
+export async function sideBySideSystems(floor) {
+  const before = arg("before", null);
+  if (before) await addBeforeSystem(before);
+  return arg("system", `${before ? "edgeroom-before," : ""}edgeroom-workerd,${floor}`).split(",");
+}

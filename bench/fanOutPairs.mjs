@@ -2,16 +2,13 @@
 // the last system (the floor) is taken under the same machine load. Prints each system's median
 // last-receiver p99, p50 and CPU per delivery, and the per-run ratios of last-receiver p99.
 // Usage: flock /tmp/edgeroom-bench.lock node bench/fanOutPairs.mjs [--system=edgeroom-workerd,do-relay] [--receivers=100] [--runs=5] [--before=<dir>]
-import { addBeforeSystem } from "./beforeSystem.mjs";
+import { arg, sideBySideSystems } from "./beforeSystem.mjs";
 import { pinLoadGenerator } from "./pinning.mjs";
 import { fanOut } from "./scenarios.mjs";
 import { median } from "./stats.mjs";
 import { withSystemsSideBySide } from "./systems.mjs";
 
-const arg = (name, fallback) => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3) ?? fallback;
-const before = arg("before", null);
-if (before) await addBeforeSystem(before);
-const systems = arg("system", before ? "edgeroom-before,edgeroom-workerd,do-relay" : "edgeroom-workerd,do-relay").split(",");
+const systems = await sideBySideSystems("do-relay");
 const receivers = Number(arg("receivers", "100"));
 const runs = Number(arg("runs", "5"));
 pinLoadGenerator();

@@ -7,14 +7,11 @@
 // and demo/dist), so a change and its base are measured in the same alternating runs.
 import { pinLoadGenerator } from "./pinning.mjs";
 import { Peer, devToken } from "./client.mjs";
-import { addBeforeSystem } from "./beforeSystem.mjs";
+import { arg, sideBySideSystems } from "./beforeSystem.mjs";
 import { withSystemsSideBySide } from "./systems.mjs";
 import { median, percentile } from "./stats.mjs";
 
-const arg = (name, fallback) => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3) ?? fallback;
-const before = arg("before", null);
-if (before) await addBeforeSystem(before);
-const systems = arg("system", before ? "edgeroom-before,edgeroom-workerd,y-partyserver" : "edgeroom-workerd,y-partyserver").split(",");
+const systems = await sideBySideSystems("y-partyserver");
 const clients = Number(arg("clients", "500"));
 const runs = Number(arg("runs", "3"));
 pinLoadGenerator();
