@@ -74,7 +74,7 @@ export interface OpenRoom {
  */
 export class Matchmaker extends DurableObject<Env> {
   /**
-   * Quick joins, written in groups (rooms/doc/groupCommit.ts): the first at once, as before; those that
+   * Quick joins, written in groups (rooms/engine/groupCommit.ts): the first at once, as before; those that
    * arrive while its commit is in flight wait for it and are then answered together in one event,
    * each counted before the next is placed. Each join was its own event, so its own commit, an fsync
    * on the runtime's one thread under workerd: a 500-player join storm made 500 of them in a row here.
