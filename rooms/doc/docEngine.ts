@@ -4,6 +4,7 @@ import type { RoomExportEntry } from "../../persistence/outboxKinds.ts";
 import { SqliteDocStore } from "../../persistence/sqliteDocStore.ts";
 import { CloseCode, DocLimits, DocRole, RoomLimits, encodeServerControl, roomPath } from "../../protocol/index.ts";
 import type { RoomPorts, RoomSocket } from "../engine/ports.ts";
+import type { CommitPacing } from "../engine/groupCommit.ts";
 import { RoomCore, type ConnectionIdentity, type RoomKind } from "../engine/roomCore.ts";
 import type { RoomServices } from "../engine/services.ts";
 import { logEvent } from "../log.ts";
@@ -11,7 +12,7 @@ import { Occupancy, type AdmissionPolicy } from "../occupancy.ts";
 import { docStateOf, setDocState, type DocConnectionState } from "./connectionState.ts";
 import { DocHistory } from "./docHistory.ts";
 import { DocMessages } from "./docMessages.ts";
-import { DocWrites } from "./docWrites.ts";
+import { BUSY_COMMIT_INTERVAL_MS, DocWrites } from "./docWrites.ts";
 import { encodeQueryAwareness } from "./frames.ts";
 import { LazyDoc } from "./lazyDoc.ts";
 import { SyncFrames } from "./syncFrames.ts";
@@ -90,11 +91,12 @@ export class DocEngine {
       // A document room has no matches, so the entries kept for a match's end are free for its version's event.
       this.core.recordEvent("document.version", `document.version:${name}:${version.id}`, data, version.createdAt, { isReserved: true });
     });
+    const gated = ports.durability.holdsOutput ? writesUnderOutputGate(ports) : null;
     this.writes = new DocWrites(this.lazyDoc, this.store, this.history, ports.durability, {
       relay: (frame, without) => this.core.sendToAll(frame, without),
       saved: (socket, seq) => this.#messages.sendControl(socket, { type: "saved", seq }),
       commitFailed: (error) => logEvent("commit_failed", { room: name, error }),
-    }, ports.durability.holdsOutput ? (run) => ports.scheduler.afterTurn(run) : undefined);
+    }, gated?.afterTurn, gated?.pacing);
     this.#messages = new DocMessages({ core: this.core, sync: this.sync, store: this.store, writes: this.writes, occupancy: this.#occupancy, name });
   }
 
@@ -243,4 +245,15 @@ export class DocEngine {
     }
     this.core.noteDirectoryChange();
   }
+}
+
+/**
+ * Where frames leave only when the turn that sent them ends and a commit holds the thread (a Durable
+ * Object): the write goes in the turn after the update's relay, and a busy room's commits are spaced.
+ */
+function writesUnderOutputGate(ports: RoomPorts): { afterTurn: (run: () => void) => void; pacing: CommitPacing } {
+  return {
+    afterTurn: (run) => ports.scheduler.afterTurn(run),
+    pacing: { minIntervalMs: BUSY_COMMIT_INTERVAL_MS, now: () => ports.clock.elapsedMs(), later: (delayMs, run) => void ports.scheduler.later(delayMs, run) },
+  };
 }

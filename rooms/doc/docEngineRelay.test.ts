@@ -11,6 +11,7 @@ import { testPorts, type TestPorts } from "../engine/testing/testRoom.ts";
 import { editFrame, receivedText } from "../engine/testing/yjsFrames.ts";
 import type { MemorySocket } from "../engine/testing/memorySocket.ts";
 import { joinDoc, joinSdkDoc, newDocRoom, savedSeqs, type DocTestRoom } from "./testing/docHarness.ts";
+import { BUSY_COMMIT_INTERVAL_MS } from "./docWrites.ts";
 import { decodeFrame } from "./frames.ts";
 
 const ROOM = "relay";
@@ -99,13 +100,20 @@ describe("relay before durable, acknowledge after", () => {
     expect(savedSeqs(writer)).toEqual([]);
     await ports.durability.land();
     expect(savedSeqs(writer)).toEqual([1, 2]);
-    // An edit during a commit waits for it, goes out as it lands, and is written in the turn after.
+    // Soon after a write, the next waits out BUSY_COMMIT_INTERVAL_MS from that write's start; it is
+    // relayed at once, with no commit in flight to hold it.
     ports.scheduler.endTurn();
     room.engine.message(writer, editFrame(doc, (d) => d.getText("t").insert(6, "?")));
+    expect(receivedText(reader)).toBe("hello!?");
     ports.scheduler.endTurn();
+    expect(room.engine.store.stats().logUpdates).toBe(2);
+    ports.clock.advance(BUSY_COMMIT_INTERVAL_MS);
+    ports.scheduler.tickTimers();
     expect(room.engine.store.stats().logUpdates).toBe(3);
+    // An edit during a commit waits for it, goes out as it lands, and is written once the interval has passed.
     room.engine.message(writer, editFrame(doc, (d) => d.getText("t").insert(7, "!")));
     expect(receivedText(reader)).toBe("hello!?");
+    ports.clock.advance(BUSY_COMMIT_INTERVAL_MS);
     await ports.durability.land();
     expect(receivedText(reader)).toBe("hello!?!");
     expect(room.engine.store.stats().logUpdates).toBe(3);

@@ -99,4 +99,38 @@ describe("GroupCommit", () => {
     afterTurn.shift()!();
     expect(writes).toHaveLength(3);
   });
+
+  it("with pacing, a busy room's next write waits out the interval since the last one began, with no commit in flight meanwhile", async () => {
+    const d = disk();
+    const writes: number[][] = [];
+    const afterTurn: (() => void)[] = [];
+    const timers: { at: number; run: () => void }[] = [];
+    let now = 1000;
+    const pacing = { minIntervalMs: 10, now: () => now, later: (delayMs: number, run: () => void) => void timers.push({ at: now + delayMs, run }) };
+    const commit = new GroupCommit<number>((batch) => writes.push(batch), d.durable, (e) => { throw e; }, (run) => afterTurn.push(run), pacing);
+    // A quiet room's first item goes in the next turn, as without pacing.
+    commit.push(1);
+    afterTurn.shift()!();
+    expect(writes).toEqual([[1]]);
+    now += 1;
+    await d.land();
+    // Landed 1 ms after that write began: the next waits for the other 9, with nothing in flight.
+    commit.push(2);
+    now += 3;
+    commit.push(3);
+    expect(afterTurn).toHaveLength(0);
+    expect(timers.map((t) => t.at)).toEqual([1010]);
+    expect(commit.isInFlight).toBe(false);
+    expect(writes).toEqual([[1]]);
+    now = 1010;
+    timers.shift()!.run();
+    expect(writes).toEqual([[1], [2, 3]]);
+    // Landing after the interval has passed: the next write goes in the deferred turn at once.
+    now = 1030;
+    await d.land();
+    commit.push(4);
+    expect(timers).toHaveLength(0);
+    afterTurn.shift()!();
+    expect(writes).toEqual([[1], [2, 3], [4]]);
+  });
 });
