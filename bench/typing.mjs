@@ -34,6 +34,8 @@ class EditClock {
   /** `${client}:${clock}` of an edit's first inserted item, or `d${client}:${clock}` of its first deleted one. */
   madeAt = new Map();
   latencies = [];
+  /** Per latency above, the index of its edit in the order made (for where in a run the slow ones fall). */
+  editIndexes = [];
   #pendingDeletes = 0;
 
   watchWriter(doc) {
@@ -48,6 +50,20 @@ class EditClock {
     });
   }
 
+  #indexes = new Map();
+  #indexOf(key) {
+    if (this.#indexes.size !== this.madeAt.size) this.#indexes = new Map([...this.madeAt.keys()].map((k, i) => [k, i]));
+    return this.#indexes.get(key);
+  }
+
+  /** The `count` slowest sightings: [edit index, ms]. */
+  slowest(count) {
+    return this.latencies
+      .map((ms, i) => [this.editIndexes[i], Math.round(ms * 10) / 10])
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, count);
+  }
+
   /** A per-observer view: each edit counts once per observer. */
   observer() {
     const seen = new Set();
@@ -58,6 +74,7 @@ class EditClock {
         if (madeAt === undefined || seen.has(key)) return;
         seen.add(key);
         this.latencies.push(at - madeAt);
+        this.editIndexes.push(this.#indexOf(key));
       };
       for (const [client, start, end] of inserted) for (let clock = start; clock < end; clock++) match(`${client}:${clock}`);
       for (const [client, start, end] of deleted) for (let clock = start; clock < end; clock++) match(`d${client}:${clock}`);
@@ -131,6 +148,7 @@ export async function typing(system, port, server, { rate, observers, seconds })
     serverCpuSeconds: cpuSeconds,
     clientCpuSeconds: cpuSecondsSince(clientBefore),
     writerDrops,
+    slowest: clock.slowest(5),
   };
 }
 
