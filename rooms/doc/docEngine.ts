@@ -210,7 +210,8 @@ export class DocEngine {
     if (!socket.isOpen) return;
     core.expectAnswer(socket);
     if (this.#messages.presence.size > 0) for (const frame of this.#messages.presence.frames()) core.send(socket, frame);
-    core.noteDirectoryChange();
+    // What this join adds to the alarm: its handshake deadline and its token's expiry.
+    core.noteDirectoryChange(Math.min(state.connectedAt + RoomLimits.HANDSHAKE_TIMEOUT_MS, state.tokenExpiresAt));
   }
 
   #onMessage(socket: RoomSocket, data: string | Uint8Array): void {
@@ -243,7 +244,7 @@ export class DocEngine {
       this.writes.compactIfLogged();
       this.history.requestVersion();
     }
-    this.core.noteDirectoryChange();
+    this.core.noteDirectoryChange(null); // a leave adds no deadline (a version it asked for schedules its own alarm)
   }
 }
 

@@ -17,6 +17,11 @@ export class DirectoryReporter {
   readonly #outbox: Outbox;
   readonly #random: Randomness;
   readonly #build: () => DirectoryEntry;
+  /**
+   * The stored throttle state, read once per instance and kept with every write: a join storm read
+   * it from SQLite at every join and leave. Only this reporter writes it.
+   */
+  #known: { lastReportAt: number; isDirty: boolean } | null = null;
 
   constructor(state: DirectoryReportState, outbox: Outbox, random: Randomness, build: () => DirectoryEntry) {
     this.#state = state;
@@ -29,15 +34,22 @@ export class DirectoryReporter {
   changed(now: number): number | null {
     // Marked once per report, not at every change: each join and leave calls this, and a write
     // at each would give every one of their turns a commit to wait for.
-    // One read of the state for both (a join storm read it twice per join).
-    const state = this.#state.read();
-    if (!state.isDirty) this.#state.markDirty();
-    return this.#due({ lastReportAt: state.lastReportAt, isDirty: true }, now);
+    const state = this.#read();
+    if (!state.isDirty) {
+      this.#state.markDirty();
+      state.isDirty = true;
+    }
+    return this.#due(state, now);
   }
 
-  /** Sends a pending report if its interval has passed; returns when to look again, or null. */
+  /** Sends a pending report if its interval has passed; returns when to look again, or null. Read afresh: the alarm is rare. */
   due(now: number): number | null {
-    return this.#due(this.#state.read(), now);
+    this.#known = this.#state.read();
+    return this.#due(this.#known, now);
+  }
+
+  #read(): { lastReportAt: number; isDirty: boolean } {
+    return (this.#known ??= this.#state.read());
   }
 
   #due(state: { lastReportAt: number; isDirty: boolean }, now: number): number | null {
@@ -50,6 +62,7 @@ export class DirectoryReporter {
     const report: DirectoryReport = { type: "entry", reportedAt: now, entry: this.#build() };
     this.#outbox.enqueue("directory", `directory:${now}:${this.#random.uuid().slice(0, 8)}`, JSON.stringify(report), now);
     this.#state.markReported(now);
+    this.#known = { lastReportAt: now, isDirty: false };
     return null;
   }
 }

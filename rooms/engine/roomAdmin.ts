@@ -64,6 +64,7 @@ export function adminOps(core: RoomCore): RoomAdmin {
       for (const socket of core.openSockets()) core.closeSocket(socket, CloseCode.NOT_FOUND, "room deleted");
       // No outbox upload may start while the room's objects are being deleted.
       await ports.scheduler.deleteAlarm();
+      core.forgetAlarm();
       const r2 = await deleteR2Prefix(ports.archive, room.archivePrefix, maxR2Objects);
       const removed = { r2Objects: r2.objects, r2Bytes: r2.bytes, directoryRows: 0, sqliteRows: 0 };
       if (!r2.isComplete) {

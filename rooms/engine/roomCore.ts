@@ -8,6 +8,7 @@ import { logEvent } from "../log.ts";
 import { ReadProof, type ReadProofLimits } from "../readProof.ts";
 import { RoomTelemetry } from "../telemetry.ts";
 import { admitSocket, CreationGate, TOKEN_EXPIRED_REASON, type AdmissionRules } from "./admission.ts";
+import { ArmedAlarm } from "./armedAlarm.ts";
 import { SocketList, TokenDeadlines } from "./connections.ts";
 import { DirectoryReporter } from "./directoryReporter.ts";
 import type { RoomPorts, RoomSocket } from "./ports.ts";
@@ -72,6 +73,7 @@ export class RoomCore implements RoomAdmin {
   readonly #readProof: ReadProof;
   readonly #admin: RoomAdmin;
   readonly #creation = new CreationGate();
+  readonly #alarm = new ArmedAlarm();
   #lastActiveAt: number;
   #isDropping = false;
   /** Set by purge(): the storage is gone, and the instance is about to be dropped. */
@@ -122,6 +124,7 @@ export class RoomCore implements RoomAdmin {
   }
 
   async alarm(): Promise<void> {
+    this.#alarm.forget();
     const now = this.ports.clock.now();
     for (const socket of this.#deadlines.takeExpired(now)) this.closeSocket(socket, CloseCode.TOKEN_EXPIRED, TOKEN_EXPIRED_REASON);
     this.room.alarmWork(now);
@@ -177,12 +180,17 @@ export class RoomCore implements RoomAdmin {
     return this.meta.get("locked") === "true";
   }
 
-  /** A change the directory shows (connections, lock, activity): reported within DIRECTORY_REPORT_INTERVAL_MS. */
-  noteDirectoryChange(): void {
+  /**
+   * A change the directory shows (connections, lock, activity): reported within DIRECTORY_REPORT_INTERVAL_MS.
+   * `neededBy`: the earliest alarm the change itself needs (a join's deadlines), null for none, left out if not known.
+   */
+  noteDirectoryChange(neededBy?: number | null): void {
     // A room that was never created (every connection refused) is not listed and writes no outbox entry.
     if (!this.exists()) return;
     this.#lastActiveAt = this.ports.clock.now();
-    void this.scheduleAlarm(this.#directory.changed(this.#lastActiveAt));
+    const reportAt = this.#directory.changed(this.#lastActiveAt); // null: a report was just queued, to send now
+    if (neededBy !== undefined && reportAt !== null && this.#alarm.covers(reportAt, neededBy)) return;
+    void this.scheduleAlarm(reportAt);
   }
 
   /** Marks activity without forcing a report. */
@@ -200,8 +208,10 @@ export class RoomCore implements RoomAdmin {
   async scheduleAlarm(extra: number | null = null): Promise<void> {
     const times = [this.outbox.nextAttemptAt(), this.room.nextAlarmWork(), this.#deadlines.next(), extra].filter((t): t is number => t !== null);
     if (times.length === 0) return;
-    await this.ports.scheduler.setAlarm(Math.max(Math.min(...times), this.ports.clock.now() + 1));
+    await this.#alarm.set(this.ports.scheduler, Math.max(Math.min(...times), this.ports.clock.now() + 1));
   }
+  /** The alarm was deleted (a purge): the next change works it out again. */
+  forgetAlarm(): void { this.#alarm.forget(); }
 
   /**
    * Sends a frame; probes a client that has not proven it reads, and closes one that never answers
