@@ -3,10 +3,14 @@ import type * as Y from "yjs";
 import { cloudflarePorts } from "../cloudflare/ports.ts";
 import { cloudflareServices } from "../cloudflare/services.ts";
 import { socketOf } from "../cloudflare/sockets.ts";
+import type { RoomSocket } from "../engine/ports.ts";
 import { logEvent } from "../log.ts";
 import { DocAdmin } from "./docAdmin.ts";
 import { DocEngine } from "./docEngine.ts";
 import { toBytes } from "./frames.ts";
+
+/** WebSockets this isolate accepted or heard from, as partyserver connections (see webSocketMessage). */
+const knownSockets = new WeakMap<WebSocket, RoomSocket>();
 
 /**
  * A collaboration room as a Durable Object: partyserver's naming and hibernation-aware sockets,
@@ -32,11 +36,27 @@ export class DocRoom extends Server<Env> {
   }
 
   onConnect(connection: Connection, { request }: ConnectionContext): Promise<void> {
-    return this.#engine.connect(socketOf(connection), request);
+    const socket = socketOf(connection);
+    knownSockets.set(connection, socket); // partyserver just accepted it: one of its own
+    return this.#engine.connect(socket, request);
   }
 
   onMessage(connection: Connection, message: WSMessage): void {
-    this.#engine.message(socketOf(connection), typeof message === "string" ? message : toBytes(message));
+    const socket = socketOf(connection);
+    knownSockets.set(connection, socket);
+    this.#engine.message(socket, typeof message === "string" ? message : toBytes(message));
+  }
+
+  /**
+   * partyserver deserializes a WebSocket's attachment on every message to check it is one of its
+   * own: each client of a join storm took two of them (its sync step 1 and step 2), and each edit of
+   * a typing client one. A socket this instance accepted or already heard from is known to be one.
+   * After a wake the map is empty and the first message takes partyserver's path.
+   */
+  override async webSocketMessage(ws: WebSocket, message: WSMessage): Promise<void> {
+    const socket = knownSockets.get(ws);
+    if (!socket) return super.webSocketMessage(ws, message);
+    this.#engine.message(socket, typeof message === "string" ? message : toBytes(message));
   }
 
   onClose(connection: Connection): Promise<void> {

@@ -1,0 +1,36 @@
+// Issue 17, document joins: what a join storm's client costs the room and the edge, counted, not
+// timed (bench/stormPhases.mjs times it).
+import * as Y from "yjs";
+import { afterEach, expect, it } from "vitest";
+import { devToken, encodeSyncStep1, openDoc } from "./helpers.ts";
+
+/** Counts calls into the runtime's attachment read (WebSocket.prototype.deserializeAttachment) while installed. */
+function countAttachmentReads() {
+  const proto = WebSocket.prototype as { deserializeAttachment(): unknown };
+  const original = proto.deserializeAttachment;
+  const counter = { reads: 0, restore: () => void (proto.deserializeAttachment = original) };
+  proto.deserializeAttachment = function (this: WebSocket) {
+    counter.reads++;
+    return original.call(this);
+  };
+  return counter;
+}
+
+let restore = () => {};
+afterEach(() => restore());
+
+/** The room's sync step 2 (its answer to a client's step 1). */
+const isSyncStep2 = (f: string | Uint8Array): f is Uint8Array => typeof f !== "string" && f[0] === 0 && f[1] === 1;
+
+it("a document client's sync messages are served without the runtime reading its socket's attachment back", async () => {
+  const roomId = `doc-sync-reads-${Date.now()}`;
+  const token = await devToken({ sub: "storm", room: `doc/${roomId}`, role: "editor" });
+  const sockets = await Promise.all([1, 2, 3].map(() => openDoc(roomId, token)));
+  const counter = countAttachmentReads();
+  restore = counter.restore;
+  for (const socket of sockets) socket.send(encodeSyncStep1(new Y.Doc()));
+  await Promise.all(sockets.map((socket) => socket.next(isSyncStep2)));
+  // partyserver read each socket's attachment on every message to check it was one of its own.
+  expect(counter.reads, "attachment reads for 3 sync step 1 messages").toBe(0);
+  for (const socket of sockets) socket.close();
+});
