@@ -39,9 +39,9 @@ export function isDevTokensOn(config: AuthConfig): boolean {
 /** Message for development tokens outside a loopback host. */
 export const DEV_TOKENS_LOOPBACK_ONLY = "development tokens work only on a loopback host (127.0.0.1, localhost, [::1])";
 
-/** The bearer token of a request: `?token=` (browsers cannot set WebSocket headers) or `Authorization: Bearer`. */
-export function tokenOf(request: Request): string | null {
-  const fromQuery = new URL(request.url).searchParams.get("token");
+/** The bearer token of a request: `?token=` (browsers cannot set WebSocket headers) or `Authorization: Bearer`. `url`: the request's, if parsed already. */
+export function tokenOf(request: Request, url = new URL(request.url)): string | null {
+  const fromQuery = url.searchParams.get("token");
   if (fromQuery) return fromQuery;
   const header = request.headers.get("Authorization");
   const match = header?.match(/^Bearer\s+(\S+)$/i);

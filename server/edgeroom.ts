@@ -30,6 +30,7 @@ import type { AnyGame } from "../protocol/gameDefinition.ts";
 import { app } from "./app.ts";
 import { isDevTokensOn } from "./auth.ts";
 import { configureEdge } from "./configured.ts";
+import { docUpgrade } from "./docUpgrade.ts";
 import { checkConfig, type AuthorizeHook, type CheckedConfig } from "./edgeroomConfig.ts";
 
 export { DocRoom, GameRoom, Matchmaker, RateLimiter };
@@ -129,7 +130,9 @@ export function createEdgeroom(config: EdgeroomConfig): Edgeroom {
         "only local runs set DEV_TOKENS=on: never set it on a deployed Worker.",
     );
   }
-  return { fetch: app.fetch, DocRoom, GameRoom, Matchmaker, RateLimiter };
+  // A document socket's upgrade goes straight to its room when every check passes (docUpgrade.ts).
+  const fetch = (request: Request, env: Env, ctx: ExecutionContext) => docUpgrade(request, env, ctx, app.fetch);
+  return { fetch, DocRoom, GameRoom, Matchmaker, RateLimiter };
 }
 
 /** Names and values that decide behaviour; functions count by presence, since a re-evaluated module makes new ones. */

@@ -18,8 +18,8 @@ const LOOPBACK_ADDRESSES = new Set(["127.0.0.1", "::1"]);
  * Locally, Miniflare fills CF-Connecting-IP only when a client did not send one, so a client that can
  * reach a `wrangler dev` bound to another interface could forge both; the scripts bind 127.0.0.1.
  */
-export function isLoopbackRequest(request: Request): boolean {
-  if (!isLoopbackHostname(new URL(request.url).hostname)) return false;
+export function isLoopbackRequest(request: Request, url = new URL(request.url)): boolean {
+  if (!isLoopbackHostname(url.hostname)) return false;
   const client = request.headers.get("CF-Connecting-IP");
   return client === null || LOOPBACK_ADDRESSES.has(client);
 }

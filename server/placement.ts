@@ -14,10 +14,11 @@ export type PlacementResult = { ok: true; hint: Region | undefined } | { ok: fal
 
 /**
  * Where a new room should live: an explicit `?region=` wins, else the first player's
- * continent. Durable Objects honour the hint only when the object is first created.
+ * continent. Durable Objects honour the hint only when the object is first created. `url`: the
+ * request's, if parsed already.
  */
-export function choosePlacement(request: Request): PlacementResult {
-  const asked = new URL(request.url).searchParams.get("region");
+export function choosePlacement(request: Request, url = new URL(request.url)): PlacementResult {
+  const asked = url.searchParams.get("region");
   if (asked !== null) {
     const region = Region.safeParse(asked);
     if (!region.success) return { ok: false, message: `region must be one of ${Region.options.join(", ")}` };

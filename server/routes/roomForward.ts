@@ -26,13 +26,17 @@ const CONNECTION_ID_PARAM = "_pk";
  * the socket when the token expires.
  */
 export function forwardToRoom(c: Context<AppEnv>, claims: VerifiedTokenClaims, path: string, hint: Region | undefined): Request {
-  const url = new URL(c.req.url);
+  return forwardedRequest(c.req.raw, new URL(c.req.url), claims, path, hint);
+}
+
+/** forwardToRoom for a request whose URL is parsed already; `url` becomes the forwarded request's. */
+export function forwardedRequest(request: Request, url: URL, claims: VerifiedTokenClaims, path: string, hint: Region | undefined): Request {
   url.search = "";
   url.searchParams.set(CONNECTION_ID_PARAM, crypto.randomUUID());
   const headers = new Headers();
   for (const name of FORWARDED_HEADERS) {
-    const value = c.req.header(name);
-    if (value !== undefined) headers.set(name, value);
+    const value = request.headers.get(name);
+    if (value !== null) headers.set(name, value);
   }
   headers.set(IDENTITY_HEADER, encodeIdentityHeader({ sub: claims.sub, name: claims.name, role: claims.role, room: path, exp: claims.exp }));
   if (hint) headers.set(LOCATION_HINT_HEADER, hint);

@@ -2,6 +2,7 @@
 // timed (bench/stormPhases.mjs times it).
 import * as Y from "yjs";
 import { afterEach, expect, it } from "vitest";
+import { app } from "../../server/app.ts";
 import { devToken, encodeSyncStep1, openDoc } from "./helpers.ts";
 
 /** Counts calls into the runtime's attachment read (WebSocket.prototype.deserializeAttachment) while installed. */
@@ -33,4 +34,44 @@ it("a document client's sync messages are served without the runtime reading its
   // partyserver read each socket's attachment on every message to check it was one of its own.
   expect(counter.reads, "attachment reads for 3 sync step 1 messages").toBe(0);
   for (const socket of sockets) socket.close();
+});
+
+/** Counts URL parses of a client's URL (one carrying its token) while installed. */
+function countTokenUrlParses() {
+  const scope = globalThis as unknown as { URL: typeof URL };
+  const Original = scope.URL;
+  const counter = { parses: 0, restore: () => void (scope.URL = Original) };
+  scope.URL = class extends Original {
+    constructor(url: string | URL, base?: string | URL) {
+      super(url, base);
+      if (String(url).includes("token=")) counter.parses++;
+    }
+  };
+  return counter;
+}
+
+it("a document socket's upgrade parses the client's URL once at the edge and never enters the router", async () => {
+  const roomId = `doc-upgrade-${Date.now()}`;
+  const token = await devToken({ sub: "storm", room: `doc/${roomId}`, role: "editor" });
+  (await openDoc(roomId, token)).close(); // the room exists; the upgrade below joins it
+  const router = (app as unknown as { router: { match: (...args: unknown[]) => unknown } }).router;
+  const match = router.match;
+  let routed = 0;
+  router.match = function (this: unknown, ...args: unknown[]) {
+    routed++;
+    return match.apply(this, args);
+  };
+  const urls = countTokenUrlParses();
+  restore = () => {
+    urls.restore();
+    router.match = match;
+  };
+  const socket = await openDoc(roomId, token);
+  restore();
+  // The app parsed it for the token, the loopback rule, the region and the forwarded request.
+  expect(urls.parses, "parses of the client's URL").toBe(1);
+  expect(routed, "router lookups").toBe(0);
+  socket.send(encodeSyncStep1(new Y.Doc()));
+  await socket.next(isSyncStep2);
+  socket.close();
 });
