@@ -86,6 +86,8 @@ export class Occupancy<Connection extends Identified = Identified> {
    * worst one early alarm, which finds nothing to close.
    */
   readonly #waiting = new Map<string, number>();
+  /** How many of #known each sub holds. */
+  readonly #bySub = new Map<string, number>();
   #hasReadAll = false;
 
   constructor(read: (connection: Connection) => Occupant | null) {
@@ -116,8 +118,23 @@ export class Occupancy<Connection extends Identified = Identified> {
   }
 
   forget(connectionId: string): void {
+    const occupant = this.#known.get(connectionId);
+    if (occupant) this.#count(occupant.sub, -1);
     this.#known.delete(connectionId);
     this.#waiting.delete(connectionId);
+  }
+
+  /**
+   * Whether a new connection of `candidate` fits under `policy` (counting every connection) by the
+   * occupants known here, a count that is never too low once every connection was read after a
+   * start or a wake: a connection closed without its close event yet still counts, never one
+   * missing. A join storm walked every live connection at each join (N x N reads for N joins); the
+   * walk (admissionRefusal) now runs only when this cannot say yes, and decides as before.
+   */
+  admitsByUpperBound(candidate: { sub: string; role: string }, policy: AdmissionPolicy): boolean {
+    if (!this.#hasReadAll || policy.counts !== "all") return false;
+    const limit = candidate.role === policy.priorityRole ? policy.capacity : policy.capacity - policy.reservedSlots;
+    return this.#known.size < limit && (this.#bySub.get(candidate.sub) ?? 0) < policy.maxPerSub;
   }
 
   /**
@@ -159,8 +176,17 @@ export class Occupancy<Connection extends Identified = Identified> {
   }
 
   #remember(connectionId: string, occupant: Occupant): void {
+    const before = this.#known.get(connectionId);
+    if (before) this.#count(before.sub, -1);
+    this.#count(occupant.sub, 1);
     this.#known.set(connectionId, occupant);
     if (occupant.waitingSince === null) this.#waiting.delete(connectionId);
     else this.#waiting.set(connectionId, occupant.waitingSince);
+  }
+
+  #count(sub: string, by: 1 | -1): void {
+    const count = (this.#bySub.get(sub) ?? 0) + by;
+    if (count > 0) this.#bySub.set(sub, count);
+    else this.#bySub.delete(sub);
   }
 }

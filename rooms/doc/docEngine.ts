@@ -185,6 +185,7 @@ export class DocEngine {
     const state = await core.admit(socket, request, {
       roles: DocRole,
       others: () => this.#occupancy.others(core.openSockets(), socket.id),
+      admitsByUpperBound: (candidate) => this.#occupancy.admitsByUpperBound(candidate, this.#admission),
       policy: this.#admission,
       store: (identity, role) => {
         const admitted: DocConnectionState = {

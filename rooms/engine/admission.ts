@@ -13,6 +13,11 @@ export interface AdmissionRules<Role extends string, State> {
   roles: z.ZodType<Role>;
   /** The room's other live connections, read only once the identity passed. */
   others: () => readonly Occupant[];
+  /**
+   * Whether a count of the room's connections that is never too low already leaves room for the
+   * candidate under `policy`; then `others` is not walked. Absent or false: the walk decides.
+   */
+  admitsByUpperBound?: (candidate: { sub: string; role: string }) => boolean;
   policy: AdmissionPolicy;
   /**
    * Stores the admitted socket's state where `others` reads it. Called in the same synchronous step
@@ -110,7 +115,8 @@ export async function admitSocket<Role extends string, State>(
       return null;
     }
   }
-  const refusal = admissionRefusal(rules.others(), { sub: identity.sub, role: role.data }, rules.policy);
+  const candidate = { sub: identity.sub, role: role.data };
+  const refusal = rules.admitsByUpperBound?.(candidate) ? null : admissionRefusal(rules.others(), candidate, rules.policy);
   if (refusal) {
     room.close(socket, refusal.code, refusal.reason);
     return null;
