@@ -12,6 +12,8 @@ import { verifyToken } from "./verifiedTokens.ts";
  * request to a loopback host (server/loopback.ts).
  */
 const DEV_TOKEN_SECRET = "edgeroom-development-tokens-are-not-secret";
+/** The development secret's bytes, encoded once: every verify (while DEV_TOKENS is on) tries its key. */
+const DEV_TOKEN_SECRET_BYTES = new TextEncoder().encode(DEV_TOKEN_SECRET);
 /** Lifetime of a development token. */
 export const DEV_TOKEN_TTL_SECONDS = 60 * 60;
 /** Tokens longer than this are refused before any crypto runs. */
@@ -63,7 +65,7 @@ export async function authorize(
   if (!resolved.ok) return { ok: false, ...resolved.refusal };
   const { policy } = resolved;
   const keys = policy.secrets.map((key) => ({ key, isDevelopment: false }));
-  if (isDevTokensOn(config)) keys.push({ key: new TextEncoder().encode(DEV_TOKEN_SECRET), isDevelopment: true });
+  if (isDevTokensOn(config)) keys.push({ key: DEV_TOKEN_SECRET_BYTES, isDevelopment: true });
   if (keys.length === 0) {
     return { ok: false, status: 503, code: "auth_not_configured", message: "authentication is not configured: set the AUTH_SECRET secret" };
   }
@@ -103,7 +105,7 @@ export async function authorize(
     };
   }
 
-  const claims = VerifiedTokenClaims.safeParse(verified.payload);
+  const claims = claimsOf(verified.payload);
   if (!claims.success) {
     const issue = claims.error.issues[0];
     const claim = issue?.path.join(".");
@@ -117,7 +119,20 @@ export async function authorize(
   if (!roles.includes(claims.data.role)) {
     return { ok: false, status: 403, code: "role_not_allowed", message: `role must be one of ${roles.join(", ")} for ${kind} rooms` };
   }
-  return { ok: true, claims: claims.data };
+  return { ok: true, claims: { ...claims.data } };
+}
+
+/**
+ * The claims of a verified payload, parsed once per payload: a remembered token (verifiedTokens.ts)
+ * comes back as the same payload object, and a join storm's sockets, presenting one token, each ran
+ * the same zod parse of it. Checks that depend on the request (room, role, lifetime) still run each time.
+ */
+const parsedClaims = new WeakMap<JWTPayload, ReturnType<typeof VerifiedTokenClaims.safeParse>>();
+
+function claimsOf(payload: JWTPayload): ReturnType<typeof VerifiedTokenClaims.safeParse> {
+  let parsed = parsedClaims.get(payload);
+  if (!parsed) parsedClaims.set(payload, (parsed = VerifiedTokenClaims.safeParse(payload)));
+  return parsed;
 }
 
 function describeJwtFailure(error: unknown): AuthResult {
@@ -148,7 +163,7 @@ export async function signDevToken(
   nowSeconds: number,
   config: Pick<TokenSettings, "AUTH_AUDIENCE" | "AUTH_ISSUER"> = {},
 ): Promise<{ token: string; expiresAt: number }> {
-  return signToken(claims, new TextEncoder().encode(DEV_TOKEN_SECRET), {
+  return signToken(claims, DEV_TOKEN_SECRET_BYTES, {
     issuedAtSeconds: nowSeconds,
     ttlSeconds: DEV_TOKEN_TTL_SECONDS,
     audience: config.AUTH_AUDIENCE,
