@@ -1,9 +1,12 @@
 // Issue 17, document joins: what a join storm's client costs the room and the edge, counted, not
 // timed (bench/stormPhases.mjs times it).
+import { env } from "cloudflare:workers";
+import { createExecutionContext } from "cloudflare:test";
 import * as Y from "yjs";
 import { afterEach, expect, it } from "vitest";
 import { app } from "../../server/app.ts";
-import { devToken, encodeSyncStep1, openDoc } from "./helpers.ts";
+import { docUpgrade } from "../../server/docUpgrade.ts";
+import { BASE, devToken, encodeSyncStep1, openDoc } from "./helpers.ts";
 
 /** Counts calls into the runtime's attachment read (WebSocket.prototype.deserializeAttachment) while installed. */
 function countAttachmentReads() {
@@ -74,4 +77,29 @@ it("a document socket's upgrade parses the client's URL once at the edge and nev
   socket.send(encodeSyncStep1(new Y.Doc()));
   await socket.next(isSyncStep2);
   socket.close();
+});
+
+it("a document socket request the direct path does not take is answered by the app, refusals alike", async () => {
+  const roomId = `doc-upgrade-refusals-${Date.now()}`;
+  const token = await devToken({ sub: "storm", room: `doc/${roomId}`, role: "editor" });
+  const other = await devToken({ sub: "storm", room: "doc/elsewhere", role: "editor" });
+  const upgrade = { Upgrade: "websocket" };
+  const cases: [string, string, Record<string, string>, Env?][] = [
+    ["no token", `${BASE}/v1/doc/${roomId}`, upgrade],
+    ["a malformed token", `${BASE}/v1/doc/${roomId}?token=not.a.jwt`, upgrade],
+    ["another room's token", `${BASE}/v1/doc/${roomId}?token=${other}`, upgrade],
+    ["a development token off loopback", `http://rooms.example/v1/doc/${roomId}?token=${token}`, upgrade],
+    ["a page of another origin", `${BASE}/v1/doc/${roomId}?token=${token}`, { ...upgrade, Origin: "https://evil.example" }],
+    ["an unknown region", `${BASE}/v1/doc/${roomId}?token=${token}&region=mars`, upgrade],
+    ["a bad room id", `${BASE}/v1/doc/bad.id?token=${token}`, upgrade],
+    ["no upgrade", `${BASE}/v1/doc/${roomId}?token=${token}`, {}],
+    ["development tokens off", `${BASE}/v1/doc/${roomId}?token=${token}`, upgrade, { ...env, DEV_TOKENS: "off" }],
+  ];
+  for (const [name, url, headers, target = env] of cases) {
+    const direct = await docUpgrade(new Request(url, { headers }), target, createExecutionContext(), app.fetch);
+    const viaApp = await app.fetch(new Request(url, { headers }), target, createExecutionContext());
+    expect(direct.status, name).toBe(viaApp.status);
+    expect(direct.status, name).toBeGreaterThanOrEqual(400);
+    expect(await direct.json(), name).toEqual(await viaApp.json());
+  }
 });
