@@ -13,12 +13,14 @@ import { joinDoc, newDocRoom } from "./testing/docHarness.ts";
 
 const ROOM_SIZE = 20;
 
-/** Counts how often the room asks any of `sockets` whether it is open. */
-function countOpenReads(sockets: MemorySocket[]): { reads: number } {
-  const counter = { reads: 0 };
+/** Counts how often the room asks any of `sockets` whether it is open, and for its id. */
+function countOpenReads(sockets: MemorySocket[]): { reads: number; ids: number } {
+  const counter = { reads: 0, ids: 0 };
   for (const socket of sockets) {
     const read = Object.getOwnPropertyDescriptor(Object.getPrototypeOf(socket), "isOpen")!.get!;
+    const id = socket.id;
     Object.defineProperty(socket, "isOpen", { get: () => (counter.reads++, read.call(socket)), configurable: true });
+    Object.defineProperty(socket, "id", { get: () => (counter.ids++, id), configurable: true });
   }
   return counter;
 }
@@ -36,6 +38,8 @@ it(`a join to a room of ${ROOM_SIZE} sockets with room to spare asks no other so
   expect(joined.closed).toBeNull();
   // The share-out walked all 20 (and the walk for the next handshake deadline, before that went).
   expect(counter.reads, "open-state reads of the room's other sockets during a join").toBe(0);
+  // The room's socket list compared the new socket's id with every other one's, to add it once.
+  expect(counter.ids, "id reads of the room's other sockets during a join").toBe(0);
 });
 
 it("a user at the per-user cap is still refused, and admitted again once one of theirs leaves", async () => {

@@ -9,22 +9,30 @@ import type { RoomHost, RoomSocket } from "./ports.ts";
 export class SocketList {
   readonly #host: RoomHost;
   #sockets: RoomSocket[] | null = null;
+  /** The ids in #sockets: a join checked for its socket by comparing it with every other (N x N for N joins). */
+  #ids = new Set<string>();
 
   constructor(host: RoomHost) {
     this.#host = host;
   }
 
   add(socket: RoomSocket): void {
-    if (this.#sockets && !this.#sockets.some((s) => s.id === socket.id)) this.#sockets.push(socket);
+    if (!this.#sockets || this.#ids.has(socket.id)) return;
+    this.#sockets.push(socket);
+    this.#ids.add(socket.id);
   }
 
   remove(socket: RoomSocket): void {
-    if (this.#sockets) this.#sockets = this.#sockets.filter((s) => s.id !== socket.id);
+    if (!this.#sockets || !this.#ids.delete(socket.id)) return;
+    this.#sockets = this.#sockets.filter((s) => s.id !== socket.id);
   }
 
   /** Every socket still open. */
   open(): RoomSocket[] {
-    this.#sockets ??= [...this.#host.sockets()];
+    if (!this.#sockets) {
+      this.#sockets = [...this.#host.sockets()];
+      this.#ids = new Set(this.#sockets.map((s) => s.id));
+    }
     return this.#sockets.filter((s) => s.isOpen);
   }
 }
