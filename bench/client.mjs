@@ -39,6 +39,8 @@ export class Peer {
   onClose = () => {};
   /** A peer that only observes: after the first sync it reads update frames without applying them, so many observers fit in one load generator. */
   readOnly = false;
+  /** When (performance.now()) the server's sync step 2 arrived, before this peer applied it: a sync's time apart from the client's own apply. */
+  step2ArrivedAt = null;
   #socket;
   #protocol;
   #room;
@@ -81,6 +83,7 @@ export class Peer {
       }
       const reply = encoding.createEncoder();
       encoding.writeVarUint(reply, SYNC);
+      if (!this.#isSynced && decoding.peekVarUint(decoder) === syncProtocol.messageYjsSyncStep2) this.step2ArrivedAt = at;
       const step = syncProtocol.readSyncMessage(decoder, reply, this.doc, this);
       if (encoding.length(reply) > 1) this.#sendBytes(reply);
       if (step === syncProtocol.messageYjsSyncStep2) {

@@ -41,7 +41,7 @@ async function urlFor(system, port, room) {
 }
 
 /** Resolves to `{ ok, at, error }`: never rejects, never waits past `deadline` (a performance.now() time). */
-function settle(promise, deadline) {
+export function settle(promise, deadline) {
   return new Promise((resolve) => {
     const timer = setTimeout(() => resolve({ ok: false, error: "timed out" }), Math.max(0, deadline - performance.now()));
     promise.then(
@@ -79,7 +79,7 @@ function syncFrame(system, room, write) {
  * update back into the peer's doc: an acknowledgement every Yjs server gives, without a
  * second client. Resolves when `isApplied(peer.doc)` holds.
  */
-function sendAndAwait(system, room, peer, update, isApplied) {
+export function sendAndAwait(system, room, peer, update, isApplied) {
   const applied = new Promise((resolve) => {
     const check = () => isApplied(peer.doc) && (peer.doc.off("update", check), resolve());
     peer.doc.on("update", check);
@@ -290,7 +290,7 @@ export async function hibernatedRooms(system, port, server, { rooms = 1000, conc
 
 const documents = new Map();
 /** The first `edits` transactions of automerge-paper applied to one Y.Text, as one update. */
-function traceDocument(edits) {
+export function traceDocument(edits) {
   if (!documents.has(edits)) {
     const doc = new Y.Doc();
     const text = doc.getText("t");
@@ -308,7 +308,7 @@ function traceDocument(edits) {
 }
 
 /** Waits until workerd evicted the room whose SQLite file is `dbFile`: its `-wal` file is gone. */
-async function waitEvicted(roomDir, dbFile, timeoutMs) {
+export async function waitEvicted(roomDir, dbFile, timeoutMs) {
   const started = performance.now();
   while (performance.now() - started < timeoutMs) {
     if (!docRoomFiles(roomDir).has(`${dbFile}-wal`)) return performance.now() - started;
@@ -317,14 +317,19 @@ async function waitEvicted(roomDir, dbFile, timeoutMs) {
   return null;
 }
 
-/** A fresh client's time to sync the room, and whether it got the whole text. */
-async function timedFreshSync(system, port, room, expected) {
+/**
+ * A fresh client's time to sync the room if it got the whole text (else null), and `step2Ms`, the
+ * time until the room's step 2 arrived: the sync without the client's own apply of the document,
+ * which is the same work for any server and moves with the load generator's machine.
+ */
+async function timedFreshSync(system, port, room, expected, step2Times = []) {
   const url = await urlFor(system, port, room);
   const started = performance.now();
   const peer = new Peer(url, system.protocol, room);
   const outcome = await settle(peer.synced(), started + SYNC_TIMEOUT_MS);
   const isWhole = outcome.ok && peer.doc.getText("t").toString() === expected;
   peer.close();
+  if (isWhole && peer.step2ArrivedAt !== null) step2Times.push(peer.step2ArrivedAt - started);
   return isWhole ? outcome.at - started : null;
 }
 
@@ -361,16 +366,18 @@ export async function coldLoad(system, port, server, { edits = 260_000, warmRuns
   if (!dbFile) throw new Error("coldLoad: could not find the room's SQLite file");
 
   const warm = [];
-  for (let i = 0; i < warmRuns; i++) warm.push(await timedFreshSync(system, port, room, text));
+  const warmStep2 = [];
+  for (let i = 0; i < warmRuns; i++) warm.push(await timedFreshSync(system, port, room, text, warmStep2));
   writer.close();
 
   const cold = [];
+  const coldStep2 = [];
   const evictWaits = [];
   for (let i = 0; i < coldRuns; i++) {
     const waited = await waitEvicted(roomDir, dbFile, EVICT_TIMEOUT_MS);
     if (waited === null) continue; // never evicted: no cold sample
     evictWaits.push(waited);
-    cold.push(await timedFreshSync(system, port, room, text));
+    cold.push(await timedFreshSync(system, port, room, text, coldStep2));
   }
   const ok = (values) => values.filter((v) => v !== null);
   return {
@@ -380,6 +387,10 @@ export async function coldLoad(system, port, server, { edits = 260_000, warmRuns
     warmSyncMs: median(ok(warm)),
     coldSyncMs: median(ok(cold)),
     coldSyncMaxMs: ok(cold).length ? Math.max(...ok(cold)) : null,
+    // Until the room's step 2 arrived: the same syncs without the client's apply of the document.
+    warmStep2Ms: median(warmStep2),
+    coldStep2Ms: median(coldStep2),
+    coldStep2MaxMs: coldStep2.length ? Math.max(...coldStep2) : null,
     coldRunsEvicted: evictWaits.length,
     coldRunsWhole: ok(cold).length,
     evictWaitMs: median(evictWaits),
