@@ -60,6 +60,12 @@ const config = floorsOnly
     };
 const only = process.argv.find((a) => a.startsWith("--only="))?.slice("--only=".length);
 if (only) config.systems = only.split(",");
+/**
+ * `--scenario=burst[,typing,...]`: only these of fanOut, burst (with its fresh sync and the floor),
+ * typing, writers, game, gameJoin and the storm scenarios, to measure one figure without the rest.
+ */
+const scenarioArg = process.argv.find((a) => a.startsWith("--scenario="))?.slice("--scenario=".length);
+const wants = (scenario) => !scenarioArg || scenarioArg.split(",").includes(scenario);
 const runsArg = process.argv.find((a) => a.startsWith("--runs="))?.slice("--runs=".length);
 if (runsArg) config.runs = Math.max(3, Number(runsArg));
 /** Each server gets the next port of 9870-9879: a killed server's port may take a moment to free. */
@@ -86,7 +92,7 @@ const results = stormOnly
   : { startedAt: new Date().toISOString(), quick, config, machine: machine(), versions: versions(), fanOut: {}, burst: {}, typing: {}, writers: {}, game: {}, gameJoin: {} };
 // Edgeroom's typing writer is its own SDK, built the way users get it.
 spawnSync(process.execPath, [new URL("../scripts/build-sdk.mjs", import.meta.url).pathname], { stdio: "ignore" });
-if (!stormOnly) {
+if (!stormOnly && wants("burst")) {
   results.burst.floor = await repeat(config.runs, async () => burstFloor(config), "floor");
   console.log("floor", results.burst.floor);
 }
@@ -106,25 +112,25 @@ for (const name of stormOnly ? [] : config.systems) {
   const server = system.start(PORT);
   try {
     await waitReady(system, server, PORT);
-    for (const receivers of config.fanOut) {
+    for (const receivers of wants("fanOut") ? config.fanOut : []) {
       await measure(["fanOut", receivers, name], () => fanOut(system, PORT, server, { receivers, messages: config.messages }));
     }
     if (isYjs(system)) {
-      await measure(["burst", name], () => burst(system, PORT, server, config));
-      for (const observers of config.typing.observers) {
+      if (wants("burst")) await measure(["burst", name], () => burst(system, PORT, server, config));
+      for (const observers of wants("typing") ? config.typing.observers : []) {
         for (const rate of config.typing.rates) {
           const key = `${rate}/s, ${observers} observer${observers > 1 ? "s" : ""}`;
           await measure(["typing", key, name], () => typing(system, PORT, server, { rate, observers, seconds: config.typing.seconds }));
         }
       }
-      if (config.writers) await measure(["writers", name], () => manyWriters(system, PORT, server, config.writers));
+      if (config.writers && wants("writers")) await measure(["writers", name], () => manyWriters(system, PORT, server, config.writers));
     }
     if (system.protocol === "colyseus" || system.needsToken) {
-      for (const players of config.game.players) {
+      for (const players of wants("game") ? config.game.players : []) {
         // Edgeroom's players ask for the binary2 wire, as the SDK does (others: node bench/game.mjs --wire=json,binary).
         await measure(["game", players, name], () => gameTick(system, PORT, server, { players, seconds: config.game.seconds, wire: "binary2" }));
       }
-      if (config.game.storm) await measure(["gameJoin", name], () => joinStorm(system, PORT, server, { clients: config.game.storm, wire: "binary2" }));
+      if (config.game.storm && wants("gameJoin")) await measure(["gameJoin", name], () => joinStorm(system, PORT, server, { clients: config.game.storm, wire: "binary2" }));
     }
   } finally {
     await stopAndClean(server);
@@ -137,7 +143,7 @@ const storm = stormOptions(quick && !floorsOnly);
 for (const name of config.systems) {
   const system = SYSTEMS[name];
   if (system.protocol === "colyseus") continue;
-  for (const scenario of config.storm) {
+  for (const scenario of config.storm.filter(wants)) {
     if (scenario === "coldLoad" && !system.needsToken) continue;
     const PORT = nextPort();
     const server = system.start(PORT);
@@ -157,8 +163,8 @@ for (const name of config.systems) {
 }
 
 mkdirSync(new URL("./results/", import.meta.url), { recursive: true });
-if (only) {
-  console.log("--only: results printed, files left as they were");
+if (only || scenarioArg) {
+  console.log("--only or --scenario: results printed, files left as they were");
   process.exit(0);
 }
 writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
