@@ -59,6 +59,8 @@ export const arena = defineGame({
   isInput: isArenaInput,
   maxPlayers: 8,
   tickRateHz: 20,
+  // Every player sends a move most ticks: the room's sockets are not hibernatable (GameRoom.options).
+  realtime: true,
   // Positions are whole units and the clock moves in 50 ms ticks: lossless steps, one byte a move.
   precision: { x: 1, y: 1, timeLeftMs: 50 },
 

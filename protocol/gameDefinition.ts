@@ -43,6 +43,14 @@ export interface GameDefinition<State = unknown, Input = unknown, View = unknown
   maxPlayers: number;
   /** Ticks per second while players are connected; `onTick` runs on each. */
   tickRateHz: number;
+  /**
+   * Players send input on most ticks (an action game), rather than now and then (turns). On Durable
+   * Objects a realtime room's sockets are not hibernatable: each message is cheaper for the room,
+   * which never sleeps while players are connected anyway (it ticks), but a room left with only
+   * spectators stays in memory, and its sockets close (1006, the SDK resumes) if it is evicted.
+   * Default false: sockets hibernate with the room. Elsewhere it changes nothing.
+   */
+  realtime?: boolean;
   /** The state of a new match, from its seed and the players seated at the start. */
   setup(seed: number, players: string[]): State;
   /** A player took a seat. */

@@ -64,6 +64,7 @@ const GameSchema = z.object(
       .number({ message: `must be a number of ticks per second above 0, at most ${MAX_TICK_RATE_HZ}` })
       .gt(0, { message: `must be a number of ticks per second above 0, at most ${MAX_TICK_RATE_HZ}` })
       .max(MAX_TICK_RATE_HZ, { message: `must be a number of ticks per second above 0, at most ${MAX_TICK_RATE_HZ}` }),
+    realtime: z.boolean({ message: "must be true or false" }).optional(),
     setup: fn("(seed, players) => state"),
     onJoin: fn("(state, playerId, ctx) => void"),
     onLeave: fn("(state, playerId, ctx) => void"),

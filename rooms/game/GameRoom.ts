@@ -14,6 +14,18 @@ import type { RoomSocket } from "../engine/ports.ts";
 /** WebSockets this isolate has seen a message from, as partyserver connections (see webSocketMessage). */
 const knownSockets = new WeakMap<WebSocket, RoomSocket>();
 
+/** The game of the room being constructed, while partyserver reads `GameRoom.options` inside its constructor. */
+let constructing: AnyGame | undefined;
+
+/** The game a room object's name (`{gameName}:{roomId}`) names, or undefined for a bad or unknown name. */
+function gameOfObject(ctx: DurableObjectState): AnyGame | undefined {
+  try {
+    return findGame(parseGameRoomObjectName(ctx.id.name ?? "").gameName);
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * An authoritative game room as a Durable Object named `{gameName}:{roomId}`: a shell that wires a
  * GameEngine (gameEngine.ts: seats, the match, the tick) and the shared RoomCore to partyserver,
@@ -21,7 +33,22 @@ const knownSockets = new WeakMap<WebSocket, RoomSocket>();
  * accepts, hands over and answers the admin API's calls.
  */
 export class GameRoom extends Server<Env> {
-  static options = { hibernate: true };
+  /**
+   * Whether the room's sockets are hibernatable, which partyserver reads once per instance, inside
+   * `super()`: so per game. A realtime game's room (GameDefinition.realtime) accepts plain sockets:
+   * workerd then hands each message to the listener of the request that accepted it, where a
+   * hibernatable socket's message is an event of its own (a new incoming request, its metrics and
+   * input-gate work), one per input, 2,000 a second at 100 players. Such a room ticks while any player is
+   * connected, which keeps it in memory anyway; what it gives up is sleeping with only spectators,
+   * or players gone idle after an idle end (R7), connected, and its sockets surviving an eviction
+   * (they close with 1006 and the SDK resumes the seat). A turn-based room (tic-tac-toe waiting for a
+   * move) keeps hibernation.
+   */
+  static options = {
+    get hibernate(): boolean {
+      return !constructing?.realtime;
+    },
+  };
 
   readonly game: AnyGame;
   readonly #engine: GameEngine;
@@ -29,7 +56,12 @@ export class GameRoom extends Server<Env> {
   readonly #core: RoomCore;
 
   constructor(ctx: DurableObjectState, env: Env) {
-    super(ctx, env);
+    constructing = gameOfObject(ctx);
+    try {
+      super(ctx, env);
+    } finally {
+      constructing = undefined;
+    }
     const { gameName, roomId } = parseGameRoomObjectName(ctx.id.name ?? "");
     const game = findGame(gameName);
     if (!game) {

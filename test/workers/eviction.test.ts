@@ -88,9 +88,11 @@ describe("eviction in the middle of a game tick", () => {
     const first = await join("arena", roomId, "bo");
     for (let seq = 1; seq <= 3; seq++) send(first.socket, seq, move(seq));
     await message(first.socket, "delta", (m) => m.ack === 3);
+    // An arena room's sockets are not hibernatable (GameRoom.options): their messages reach onMessage.
+    expect(await runInDurableObject(room("arena", roomId), (instance: GameRoom) => [...instance.getConnections()].length)).toBe(1);
     await runInDurableObject(room("arena", roomId), async (instance: GameRoom, state) => {
-      const [ws] = state.getWebSockets();
-      for (let seq = 4; seq <= 8; seq++) await instance.webSocketMessage(ws!, JSON.stringify({ type: "input", seq, input: move(seq) }));
+      const [connection] = instance.getConnections();
+      for (let seq = 4; seq <= 8; seq++) instance.onMessage(connection!, JSON.stringify({ type: "input", seq, input: move(seq) }));
       state.abort("reset with inputs queued");
     }).catch(() => {});
     expect((await first.socket.closed).code).toBe(1006);

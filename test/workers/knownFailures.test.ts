@@ -244,17 +244,19 @@ describe("[3] a failed load never overwrites the stored document", () => {
 
 it("[3] a game room whose stored match does not parse closes its clients with 4500 and leaves the record as it is", async () => {
   const roomId = "match-garbage";
-  const player = await join("arena", roomId, "ada");
-  const watcher = await join("arena", roomId, "wanda", { role: "spectator" });
-  player.socket.close();
-  await expect.poll(() => inRoom("arena", roomId, (r) => r.isTicking)).toBe(false);
-  const entries = () => runInDurableObject(room("arena", roomId), (_r, state) => state.storage.sql.exec<{ entry: string }>("SELECT entry FROM game_match_entry ORDER BY id").toArray());
-  await runInDurableObject(room("arena", roomId), (_r, state) => void state.storage.sql.exec("UPDATE game_match_entry SET entry = '{\"tick\":' WHERE id = 1"));
+  // Tic-tac-toe: a turn-based room's sockets are hibernatable, so the watcher's outlives the eviction (GameRoom.options).
+  const players = [await join("tictactoe", roomId, "ada"), await join("tictactoe", roomId, "bo")];
+  const watcher = await join("tictactoe", roomId, "wanda", { role: "spectator" });
+  for (const player of players) player.socket.close();
+  await expect.poll(() => inRoom("tictactoe", roomId, (r) => r.isTicking)).toBe(false);
+  const entries = () => runInDurableObject(room("tictactoe", roomId), (_r, state) => state.storage.sql.exec<{ entry: string }>("SELECT entry FROM game_match_entry ORDER BY id").toArray());
+  await runInDurableObject(room("tictactoe", roomId), (_r, state) => void state.storage.sql.exec("UPDATE game_match_entry SET entry = '{\"tick\":' WHERE id = 1"));
   const before = await entries();
-  await evictDurableObject(room("arena", roomId));
+  expect(before[0]?.entry).toBe('{"tick":');
+  await evictDurableObject(room("tictactoe", roomId));
   watcher.socket.send(JSON.stringify({ type: "ping", t: 1 }));
   expect(await watcher.socket.closed).toMatchObject({ code: 4500 });
-  const late = await openGame("arena", roomId, "bob");
+  const late = await openGame("tictactoe", roomId, "bob");
   expect(await late.closed).toMatchObject({ code: 4500 });
   expect(await entries()).toEqual(before);
 });

@@ -81,9 +81,10 @@ describe(`at most ${PER_SUB} connections per sub in one room`, () => {
 describe(`a socket that does not complete its handshake within ${HANDSHAKE_S} s is closed with 4408`, () => {
   it(`a game socket without hello is closed by the alarm, even after the room hibernated; one that said hello stays`, async () => {
     const roomId = "silent-game";
-    const stub = () => room("arena", roomId);
-    const talker = await join("arena", roomId, "talker", { role: "spectator" });
-    const silent = await openGame("arena", roomId, "silent");
+    // Tic-tac-toe: a turn-based room's sockets are hibernatable (an arena room's are not, GameRoom.options).
+    const stub = () => room("tictactoe", roomId);
+    const talker = await join("tictactoe", roomId, "talker", { role: "spectator" });
+    const silent = await openGame("tictactoe", roomId, "silent");
     // Too early: the alarm leaves a socket that still has time.
     expect(await runDurableObjectAlarm(stub())).toBe(true);
     expect(await connectedUsers(stub())).toEqual(["silent", "talker"]);
