@@ -40,6 +40,7 @@ describe("createEdgeroom's config check", () => {
     expect(refusal({ games: [{ ...arena, name: "Arena Game" }] })).toContain("games[0].name must be 1-32 characters of a-z, 0-9, _ and -");
     expect(refusal({ games: [{ ...arena, onTick: "soon" }] })).toContain("games[0].onTick must be a function");
     expect(refusal({ games: [{ ...arena, input: {} }] })).toContain("games[0].input must be a zod schema");
+    expect(refusal({ games: [{ ...arena, realtime: "yes" }] })).toContain("games[0].realtime must be true or false");
   });
 
   it("refuses two games of one name, and two boards of one name in a game", () => {
