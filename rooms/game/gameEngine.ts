@@ -24,6 +24,7 @@ import { HelloGroups } from "./helloGroups.ts";
 import { InputGate, utf8Length } from "./inputGate.ts";
 import { deliverMatchExport, type ExportTargets } from "./matchExports.ts";
 import { MatchRunner } from "./matchRunner.ts";
+import { ReadyPlayers } from "./readyPlayers.ts";
 import { SeatBook } from "./seatBook.ts";
 import { SeatKeeper } from "./seatKeeper.ts";
 import { ViewSync } from "./viewSync.ts";
@@ -70,6 +71,8 @@ export class GameEngine {
   /** Hellos answered in groups under workerd's output gate, one commit for those that came together (helloGroups.ts). */
   readonly #hellos: HelloGroups;
   readonly #states = new ConnectionStates();
+  /** Welcomed connections by sub: a hello finds the player's other one without walking the room (readyPlayers.ts). */
+  readonly #readyPlayers = new ReadyPlayers(() => this.#readyConnections());
   readonly #occupancy = new Occupancy<RoomSocket>((socket) => {
     const state = GameConnectionState.safeParse(socket.attachment);
     if (!state.success) return null;
@@ -144,13 +147,14 @@ export class GameEngine {
     this.#hellos.forget(socket.id);
     this.#gates.delete(socket.id);
     this.#states.forget(socket.id);
+    this.#readyPlayers.forget(socket.id);
     this.#occupancy.forget(socket.id);
     this.#ticker.forget(socket.id);
     if (this.#loadError) return;
     this.#core.noteDirectoryChange();
     const state = GameConnectionState.safeParse(socket.attachment);
     if (!state.success || state.data.role !== "player" || !state.data.isReady) return;
-    if (this.#otherConnectionOf(state.data.sub, socket.id)) return;
+    if (this.#readyPlayers.otherOf(state.data.sub, socket.id)) return;
     this.#seats.drop(state.data.sub, this.#clock.now());
     if (!this.#ticker.hasConnectedPlayers()) this.#ticker.stopTicking();
     // Held seats expire by alarm, so no timer runs for them, not even in an empty room.
@@ -239,7 +243,7 @@ export class GameEngine {
     if (mismatch) return core.closeSocket(socket, CloseCode.VERSION_MISMATCH, mismatch);
     let seat: Seat | null = null;
     if (state.role === "player") {
-      const claimed = this.#seating.claim(state, resume, this.#otherConnectionOf(state.sub, socket.id), this.#clock.now());
+      const claimed = this.#seating.claim(state, resume, this.#readyPlayers.otherOf(state.sub, socket.id), this.#clock.now());
       if (claimed === "full") return core.closeSocket(socket, CloseCode.ROOM_FULL, `room is full (${this.game.maxPlayers} players)`);
       if (claimed === "locked") return core.closeSocket(socket, CloseCode.FORBIDDEN, "room is locked: no new players");
       if (claimed === "taken") return core.closeSocket(socket, CloseCode.ROOM_FULL, "you are seated from another connection; resume with its token");
@@ -250,6 +254,7 @@ export class GameEngine {
     // Binary frames (protocol/gameWire.ts) for those who ask; JSON stays the default, readable when debugging.
     this.#states.set(socket, { ...state, isReady: true, wire: wire === "binary" || wire === "binary2" ? wire : "json" });
     this.#occupancy.handshakeDone(socket.id);
+    this.#readyPlayers.ready(state.sub, socket);
     const view = this.#ticker.viewFor(state.role === "player" ? state.sub : null);
     const ack = this.#match.acks.get(state.sub) ?? 0;
     this.#send(socket, {
@@ -277,10 +282,6 @@ export class GameEngine {
       if (state?.isReady) ready.push({ socket, state });
     }
     return ready;
-  }
-
-  #otherConnectionOf(sub: string, exceptId: string): RoomSocket | undefined {
-    return this.#readyConnections().find((c) => c.state.sub === sub && c.socket.id !== exceptId)?.socket;
   }
 
   #refuse(socket: RoomSocket, gate: InputGate, code: GameErrorCode, message: string, seq?: number): void {

@@ -3,8 +3,8 @@
 // through; the alarm reads them again, so its expiry works from the store's record.
 import { describe, expect, it } from "vitest";
 import { crowd } from "../../../games/crowd.ts";
-import { GameLimits } from "../../../protocol/index.ts";
-import { gameHarness } from "./gameHarness.ts";
+import { CloseCode, GameLimits } from "../../../protocol/index.ts";
+import { gameHarness, TestSocket } from "./gameHarness.ts";
 
 /** Counts the room's statements that read the seat table while `work` runs. */
 async function seatReads(room: ReturnType<typeof gameHarness>, work: () => Promise<unknown>): Promise<number> {
@@ -39,5 +39,44 @@ describe("a join", () => {
     room.clock.advance(GameLimits.SEAT_HOLD_MS);
     await room.alarm();
     expect(room.engine.admin.describe().seats.map((s) => s.playerId)).toEqual(seated);
+  });
+});
+
+/** Counts reads of `isOpen` on `sockets` while `work` runs: each is a socket the room looked at. */
+function openReads(sockets: readonly TestSocket[], work: () => void): number {
+  let reads = 0;
+  for (const socket of sockets) {
+    Object.defineProperty(socket, "isOpen", { configurable: true, get: () => (reads++, socket.closed === null) });
+  }
+  try {
+    work();
+  } finally {
+    for (const socket of sockets) delete (socket as { isOpen?: boolean }).isOpen;
+  }
+  return reads;
+}
+
+describe("a hello", () => {
+  it("finds the player's other connection without walking the room's other sockets", async () => {
+    const room = gameHarness(crowd);
+    const seated = [];
+    for (let i = 0; i < 30; i++) seated.push(await room.join(`p${i}`));
+    const late = await room.open("late");
+    // The hello looked at every seated player's socket for one with the same sub: O(N) per join.
+    expect(openReads(seated, () => room.say(late, { type: "hello", protocol: 1 })), "other sockets looked at").toBe(0);
+    expect(late.last("welcome")?.seat).toBe(30);
+
+    // The index still finds it: a second connection of a seated player replaces the first (4410) with its resume token.
+    const again = await room.open("p3");
+    room.say(again, { type: "hello", protocol: 1, resume: seated[3]!.last("welcome")!.resumeToken! });
+    expect(again.last("welcome")?.seat).toBe(3);
+    expect(seated[3]!.closed?.code).toBe(CloseCode.REPLACED);
+    // Without the token, a live seat is refused to the newcomer (4409).
+    const thief = await room.open("p4");
+    room.say(thief, { type: "hello", protocol: 1 });
+    expect(thief.closed?.code).toBe(CloseCode.ROOM_FULL);
+    // After the replaced socket's close, the player's seat stays with the newer connection.
+    await room.close(seated[3]!);
+    expect(room.engine.admin.describe().seats.find((s) => s.playerId === "p3")?.droppedAt).toBeNull();
   });
 });
