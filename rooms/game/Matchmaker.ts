@@ -30,8 +30,8 @@ const TAKEN = "r.taken + (SELECT count(*) FROM mm_reservation v WHERE v.room_id 
  * (EXPLAIN QUERY PLAN). Every `?` is bound by the caller, in order.
  */
 export const MatchmakerSql = {
-  /** Public rooms with a free seat, fullest first (expired reservations dropped first). No params. */
-  quick: `SELECT r.room_id FROM mm_room r
+  /** Public rooms with a free seat, fullest first, with their free seats (expired reservations dropped first). No params. */
+  quick: `SELECT r.room_id, r.max_players - (${TAKEN}) AS free FROM mm_room r
     WHERE r.is_private = 0 AND ${TAKEN} < r.max_players
     ORDER BY ${TAKEN} DESC, r.created_at LIMIT 1`,
   /** Public rooms for a lobby. Params: limit. */
@@ -47,6 +47,12 @@ export const MatchmakerSql = {
   /** Params: now. */
   dropExpired: "DELETE FROM mm_reservation WHERE expires_at <= ?",
 } as const;
+
+/**
+ * Quick joins' reservations for one room, one row per sub of a JSON array (null for none); it picks no
+ * room, so it is not one of MatchmakerSql's. Params: room id, expires at, subs.
+ */
+const RESERVE_SQL = `INSERT INTO mm_reservation (room_id, expires_at, sub) SELECT ?1, ?2, j.value FROM json_each(?3) j`;
 
 /** A quick join waiting for its turn in a group (see Matchmaker's #quickJoins). */
 interface QuickJoin {
@@ -96,7 +102,13 @@ export class Matchmaker extends DurableObject<Env> {
     return new Promise((resolve, reject) => this.#quickJoins.push({ maxPlayers, sub, resolve, reject }));
   }
 
-  /** Places each join of `batch` in order, in this one event; answers them once any new room's collection is scheduled. */
+  /**
+   * Places each join of `batch` in order, in this one event; answers them once any new room's collection
+   * is scheduled. Each join went to the fullest room with a free seat, which stays the fullest as it
+   * fills: so the room is looked up once and filled to its free seats, and its reservations are written
+   * in one statement, before the next lookup (which counts them). Each join queried and inserted on its
+   * own: two statements a join, 1,000 in a 500-player storm.
+   */
   #answerQuickJoins(batch: QuickJoin[]): void {
     const now = Date.now();
     const placed: { join: QuickJoin; roomId: string }[] = [];
@@ -107,17 +119,33 @@ export class Matchmaker extends DurableObject<Env> {
       for (const join of batch) join.reject(error);
       return;
     }
+    let room: { roomId: string; free: number; joins: QuickJoin[] } | null = null;
+    const reserve = () => {
+      if (!room || room.joins.length === 0) return;
+      const { roomId, joins } = room;
+      room.joins = [];
+      try {
+        this.ctx.storage.sql.exec(RESERVE_SQL, roomId, now + RESERVATION_MS, JSON.stringify(joins.map((j) => j.sub)));
+        for (const join of joins) placed.push({ join, roomId });
+      } catch (error) {
+        for (const join of joins) join.reject(error);
+      }
+    };
     for (const join of batch) {
       try {
-        const row = this.ctx.storage.sql.exec<{ room_id: string }>(MatchmakerSql.quick).toArray()[0];
-        const roomId = row?.room_id ?? this.#createRoom(false, join.maxPlayers, now);
-        this.ctx.storage.sql.exec("INSERT INTO mm_reservation (room_id, expires_at, sub) VALUES (?, ?, ?)", roomId, now + RESERVATION_MS, join.sub);
-        isRoomCreated ||= !row;
-        placed.push({ join, roomId });
+        if (!room || room.free <= 0) {
+          reserve();
+          const row = this.ctx.storage.sql.exec<{ room_id: string; free: number }>(MatchmakerSql.quick).toArray()[0];
+          room = row ? { roomId: row.room_id, free: row.free, joins: [] } : { roomId: this.#createRoom(false, join.maxPlayers, now), free: join.maxPlayers, joins: [] };
+          isRoomCreated ||= !row;
+        }
+        room.free -= 1;
+        room.joins.push(join);
       } catch (error) {
         join.reject(error);
       }
     }
+    reserve();
     const scheduled = isRoomCreated ? this.#scheduleCollection(now + UNHELD_ROOM_TTL_MS) : Promise.resolve();
     scheduled.then(
       () => placed.forEach(({ join, roomId }) => join.resolve(roomId)),

@@ -133,3 +133,32 @@ it("a join reads the room's directory state once", async () => {
   expect(counter.count, "directory_state reads for 3 joins").toBeLessThanOrEqual(3);
   for (const { socket } of [first, ...joined]) socket.close();
 });
+
+it("a group of quick joins queries for a room once per room it fills and writes its reservations in one statement per room", async () => {
+  const matchmaker = env.Matchmaker.getByName(`crowd:join-statements-${Date.now()}`);
+  await matchmaker.quick(100, "warm-up"); // the matchmaker's tables exist
+  const statements = await runInDurableObject(matchmaker, (_mm, state) => {
+    const sql = state.storage.sql as unknown as { exec: (query: string, ...bindings: unknown[]) => unknown };
+    const original = sql.exec;
+    const counter = { count: 0, groups: 0, restore: () => void (sql.exec = original) };
+    sql.exec = function (this: unknown, query: string, ...bindings: unknown[]) {
+      counter.count++;
+      if (query === MatchmakerSql.dropExpired) counter.groups++; // once per group
+      return original.call(this, query, ...bindings);
+    };
+    return counter;
+  });
+  restore = statements.restore;
+  // 150 joins of 100-seat rooms: the warm-up's room fills, then one new room takes the rest.
+  const rooms = await Promise.all(Array.from({ length: 150 }, (_, i) => matchmaker.quick(100, `s-${i}`)));
+  const counts = [...new Set(rooms)].map((id) => rooms.filter((r) => r === id).length);
+  expect(counts, "joins per room, in order").toEqual([99, 51]);
+  // Per group: its expired reservations dropped, then one lookup and one insert per room it fills (two
+  // rooms here, once, and the new room's own row). Each join queried for the fullest room and inserted its own reservation: two
+  // statements a join, 300 in all.
+  expect(statements.count, `statements for 150 quick joins in ${statements.groups} groups`).toBeLessThanOrEqual(3 * statements.groups + 3);
+  const taken = await runInDurableObject(matchmaker, (_mm, state) =>
+    state.storage.sql.exec<{ room_id: string; n: number }>("SELECT room_id, count(*) AS n FROM mm_reservation GROUP BY room_id ORDER BY n DESC").toArray().map((r) => r.n),
+  );
+  expect(taken, "reservations per room").toEqual([100, 51]);
+});
