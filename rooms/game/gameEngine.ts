@@ -28,6 +28,7 @@ import { ReadyPlayers } from "./readyPlayers.ts";
 import { SeatBook } from "./seatBook.ts";
 import { SeatKeeper } from "./seatKeeper.ts";
 import { ViewSync } from "./viewSync.ts";
+import { WelcomeGroup, welcomeFrame } from "./welcomes.ts";
 
 /** What the engine is built from: the game, the room's ports, the shared core and the game's services. */
 export interface GameEngineOptions {
@@ -70,6 +71,8 @@ export class GameEngine {
   readonly #gates = new Map<string, InputGate>();
   /** Hellos answered in groups under workerd's output gate, one commit for those that came together (helloGroups.ts). */
   readonly #hellos: HelloGroups;
+  /** A group's welcomes, sent once all its hellos are seated, with one view between them (welcomes.ts). */
+  readonly #welcomes = new WelcomeGroup();
   readonly #states = new ConnectionStates();
   /** Welcomed connections by sub: a hello finds the player's other one without walking the room (readyPlayers.ts). */
   readonly #readyPlayers = new ReadyPlayers(() => this.#readyConnections());
@@ -114,7 +117,7 @@ export class GameEngine {
       readyConnections: () => this.#readyConnections(),
     });
     this.admin = new GameAdminViews({ game, store, seats: this.#seats, match: this.#match, ticker: this.#ticker });
-    this.#hellos = new HelloGroups(ports.durability, this.roomPath, core, (socket, hello) => this.#handleHello(socket, hello), (run) => ports.scheduler.afterTurn(run));
+    this.#hellos = new HelloGroups(ports.durability, this.roomPath, core, (socket, hello) => this.#handleHello(socket, hello), (run) => ports.scheduler.afterTurn(run), (answer, onError) => this.#welcomes.around(answer, onError));
   }
 
   get isTicking(): boolean { return this.#ticker.isTicking; }
@@ -255,23 +258,16 @@ export class GameEngine {
     this.#states.set(socket, { ...state, isReady: true, wire: wire === "binary" || wire === "binary2" ? wire : "json" });
     this.#occupancy.handshakeDone(socket.id);
     this.#readyPlayers.ready(state.sub, socket);
-    const view = this.#ticker.viewFor(state.role === "player" ? state.sub : null);
-    const ack = this.#match.acks.get(state.sub) ?? 0;
-    this.#send(socket, {
-      type: "welcome",
-      protocol: PROTOCOL_VERSION,
-      role: state.role,
-      playerId: state.sub,
-      seat: seat?.seat ?? null,
-      resumeToken: seat?.resumeToken ?? null,
-      tickRateHz: this.game.tickRateHz,
-      wire: this.#states.get(socket)!.wire,
-      matchId: this.#match.matchId,
-      tick: this.#match.engine?.tick ?? 0,
-      ack,
-      view,
+    const key = state.role === "player" && this.game.view.length >= 2 ? state.sub : null; // as the tick shares views
+    const welcomedWire = this.#states.get(socket)!.wire ?? "json";
+    this.#welcomes.later(socket, () => {
+      const { view, json } = this.#welcomes.view(key, () => this.#ticker.viewFor(key));
+      const ack = this.#match.acks.get(state.sub) ?? 0;
+      const { matchId } = this.#match;
+      const fields = { type: "welcome", protocol: PROTOCOL_VERSION, role: state.role, playerId: state.sub, seat: seat?.seat ?? null, resumeToken: seat?.resumeToken ?? null } as const;
+      this.#core.send(socket, welcomeFrame({ ...fields, tickRateHz: this.game.tickRateHz, wire: welcomedWire, matchId, tick: this.#match.engine?.tick ?? 0, ack }, json));
+      if (welcomedWire === "json") this.#views.sent(socket.id, matchId, ack, view); // binary baselines: WireSync's
     });
-    if (this.#states.get(socket)!.wire === "json") this.#views.sent(socket.id, this.#match.matchId, ack, view); // binary baselines: WireSync's
     this.#ticker.ensureTicking();
   }
 

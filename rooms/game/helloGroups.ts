@@ -25,6 +25,8 @@ export class HelloGroups {
     private readonly core: Pick<GameRoomCore, "closeSocket">,
     private readonly answer: (socket: RoomSocket, hello: ClientHello) => void,
     afterTurn: (run: () => void) => void,
+    /** Runs a group's answers; the engine's holds their welcomes until all are seated (welcomes.ts). */
+    private readonly around: (answer: () => void, onError: (socket: RoomSocket, error: unknown) => void) => void = (answer) => answer(),
   ) {
     this.#commits = durability?.holdsOutput
       ? new GroupCommit<string>(
@@ -56,17 +58,23 @@ export class HelloGroups {
   }
 
   #answerAll(ids: string[]): void {
-    for (const id of ids) {
-      const pending = this.#pending.get(id);
-      if (!pending) continue; // closed meanwhile
-      this.#pending.delete(id);
-      if (!pending.socket.isOpen) continue;
-      try {
-        this.answer(pending.socket, pending.hello);
-      } catch (error) {
-        logEvent("room_error", { room: this.roomPath, connection: id, error });
-        this.core.closeSocket(pending.socket, CloseCode.INTERNAL, "internal error");
+    this.around(() => {
+      for (const id of ids) {
+        const pending = this.#pending.get(id);
+        if (!pending) continue; // closed meanwhile
+        this.#pending.delete(id);
+        if (!pending.socket.isOpen) continue;
+        try {
+          this.answer(pending.socket, pending.hello);
+        } catch (error) {
+          this.#fail(pending.socket, error);
+        }
       }
-    }
+    }, (socket, error) => this.#fail(socket, error));
+  }
+
+  #fail(socket: RoomSocket, error: unknown): void {
+    logEvent("room_error", { room: this.roomPath, connection: socket.id, error });
+    this.core.closeSocket(socket, CloseCode.INTERNAL, "internal error");
   }
 }

@@ -99,7 +99,8 @@ const emptyArchive: ArchivePort = {
 };
 
 /** One game room on one database; `reload()` builds a new engine on the same database, as after an eviction. */
-export function gameHarness(game: AnyGame, roomId = "room-1", database = new DatabaseSync(":memory:")) {
+/** `holdsOutput`: as workerd's output gate, so hellos are answered in groups (helloGroups.ts) after a microtask. */
+export function gameHarness(game: AnyGame, roomId = "room-1", database = new DatabaseSync(":memory:"), { holdsOutput = false } = {}) {
   const db = nodeSqlite(database);
   const clock = new ManualClock();
   const random = new CountingRandom();
@@ -119,7 +120,7 @@ export function gameHarness(game: AnyGame, roomId = "room-1", database = new Dat
   const ports: RoomPorts = {
     host: { name: `${game.name}:${roomId}`, sockets: () => sockets, storageBytes: () => db.sql.databaseSize, deleteAll: async () => {}, drop: () => {} },
     db,
-    durability: { sync: async () => {}, afterDurable: (send) => send() },
+    durability: { sync: async () => {}, afterDurable: (send) => send(), holdsOutput },
     scheduler,
     clock,
     random,

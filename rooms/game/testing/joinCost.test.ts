@@ -80,3 +80,23 @@ describe("a hello", () => {
     expect(room.engine.admin.describe().seats.find((s) => s.playerId === "p3")?.droppedAt).toBeNull();
   });
 });
+
+describe("hellos answered in one group", () => {
+  it("carry one view, computed once for the group, in every welcome", async () => {
+    let views = 0;
+    const counted = { ...crowd, view: (state: Parameters<typeof crowd.view>[0]) => (views++, crowd.view(state, null)) };
+    const room = gameHarness(counted, "room-1", undefined, { holdsOutput: true });
+    const sockets = [];
+    for (let i = 0; i < 30; i++) sockets.push(await room.open(`p${i}`));
+    for (const socket of sockets) room.say(socket, { type: "hello", protocol: 1 });
+    await new Promise((resolve) => setTimeout(resolve, 0)); // the group is answered after the turn
+    const welcomes = sockets.map((socket) => socket.last("welcome"));
+    expect(welcomes.map((w) => w?.seat)).toEqual(sockets.map((_, i) => i));
+    // Each welcome computed (and encoded) the room's view again: 30 views of up to 30 players.
+    expect(views, "views computed for 30 welcomes").toBe(1);
+    // Every welcome shows every player of the group (the view after the group's joins), in the same bytes.
+    const players = (welcomes[0]!.view as { players: Record<string, unknown> }).players;
+    expect(Object.keys(players)).toHaveLength(30);
+    expect(new Set(sockets.map((s) => JSON.stringify(s.last("welcome")!.view))).size).toBe(1);
+  });
+});
