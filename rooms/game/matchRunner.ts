@@ -35,6 +35,8 @@ export class MatchRunner {
   /** Last input seq applied per player in this match. */
   readonly acks = new Map<string, number>();
   #lastEntryId = 0;
+  /** Entries applied inside `hold`, appended in one statement when it ends (or before anything that needs them stored). */
+  #held: MatchEntry[] | null = null;
   /** Entries this match has logged (MAX_MATCH_ENTRIES). */
   #entryCount = 0;
   /** The count when a step last saw it change, and the epoch ms of that step (MATCH_IDLE_MS). */
@@ -63,7 +65,24 @@ export class MatchRunner {
     if (this.isAwaitingActivity) this.restartAt = now;
   }
 
+  /**
+   * Runs `work` (a group of hellos) with the joins and leaves it records appended in one statement at
+   * its end, in their order: each join was its own INSERT. Everything that reads the log's ids (a
+   * snapshot, a new match, a tick's inputs) writes what is held first.
+   */
+  hold(work: () => void): void {
+    if (this.#held) return work();
+    this.#held = [];
+    try {
+      work();
+    } finally {
+      this.#writeHeld();
+      this.#held = null;
+    }
+  }
+
   start(players: string[], now: number): void {
+    this.#writeHeld();
     const seed = matchSeed(this.random);
     const id = this.random.uuid();
     this.store.startMatch({ id, seed, version: this.game.version, players, startedAt: now });
@@ -98,6 +117,7 @@ export class MatchRunner {
    * transaction makes them durable together with the tick. Returns how many were applied.
    */
   inputs(batch: readonly { playerId: string; seq: number; input: unknown }[]): number {
+    this.#writeHeld();
     const logged: MatchEntry[] = [];
     let applied = 0;
     for (const { playerId, seq, input } of batch) {
@@ -152,11 +172,20 @@ export class MatchRunner {
 
   #record(entry: MatchEntry): void {
     this.engine!.apply(entry);
-    this.#lastEntryId = this.store.appendEntry(this.matchId!, entry);
+    if (this.#held) this.#held.push(entry);
+    else this.#lastEntryId = this.store.appendEntry(this.matchId!, entry);
     this.#entryCount += 1;
   }
 
+  #writeHeld(): void {
+    const held = this.#held;
+    if (!held || held.length === 0) return;
+    this.#held = [];
+    this.#lastEntryId = this.store.appendEntries(this.matchId!, held);
+  }
+
   #snapshot(): void {
+    this.#writeHeld();
     this.store.saveSnapshot(this.matchId!, this.engine!.snapshot(), this.#lastEntryId);
   }
 

@@ -100,3 +100,30 @@ describe("hellos answered in one group", () => {
     expect(new Set(sockets.map((s) => JSON.stringify(s.last("welcome")!.view))).size).toBe(1);
   });
 });
+
+describe("a group of hellos", () => {
+  it("appends its players' joins to the match log in one statement, which a reloaded room replays as before", async () => {
+    const room = gameHarness(crowd, "room-1", undefined, { holdsOutput: true });
+    const first = await room.join("first"); // starts the match
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    room.tick(3);
+    const sockets = [];
+    for (let i = 0; i < 30; i++) sockets.push(await room.open(`p${i}`));
+    const exec = room.db.sql.exec;
+    let inserts = 0;
+    room.db.sql.exec = ((query: string, ...bindings: never[]) => {
+      if (/INSERT INTO game_match_entry/.test(query)) inserts += 1;
+      return exec.call(room.db.sql, query, ...bindings);
+    }) as typeof exec;
+    for (const socket of sockets) room.say(socket, { type: "hello", protocol: 1 });
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    room.db.sql.exec = exec;
+    expect(sockets.every((s) => s.last("welcome"))).toBe(true);
+    // Each join was its own INSERT: 30.
+    expect(inserts, "match log INSERTs for 30 joins in one group").toBe(1);
+    const live = room.engine.admin.liveState();
+    room.reload(); // replays the log past the last snapshot: the first player's join, then the group's
+    expect(room.engine.admin.liveState()).toEqual(live);
+    expect(first.closed).toBeNull();
+  });
+});
