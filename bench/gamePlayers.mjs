@@ -37,8 +37,14 @@ export class EdgeroomPlayer {
   constructor(url, wire = "json") {
     // Uncompressed frames, as every bench client uses (see BenchWebSocket): the sizes measured are the payloads.
     this.#socket = new BenchWebSocket(url);
+    let opened;
+    /** Resolves when the upgrade is answered (bench/gameStormPhases.mjs times it). */
+    this.opened = new Promise((resolve) => (opened = resolve));
     this.first = new Promise((resolve, reject) => {
-      this.#socket.onopen = () => this.#socket.send(JSON.stringify({ type: "hello", protocol: EDGEROOM_PROTOCOL, wire }));
+      this.#socket.onopen = () => {
+        opened();
+        this.#socket.send(JSON.stringify({ type: "hello", protocol: EDGEROOM_PROTOCOL, wire }));
+      };
       this.#socket.onerror = () => reject(new Error("connection failed"));
       this.#socket.onclose = (e) => {
         this.closedUnexpectedly += 1;

@@ -1,0 +1,71 @@
+// Where a game join storm's time goes: `clients` players join at once, matchmade into rooms of 100
+// (bench/game.mjs joinStorm), and for Edgeroom the load generator times each phase of a join from
+// the start: its match answer (POST /v1/match/crowd), its socket open (the upgrade through the edge
+// to the room) and its welcome (hello answered, seat written). Colyseus is timed to its first state.
+// Every system runs at once and the storms alternate, so the ratio is not the machine's drift.
+// Usage: flock /tmp/edgeroom-bench.lock node bench/gameStormPhases.mjs [--clients=500] [--runs=3]
+//   [--system=edgeroom-workerd,colyseus] [--before=<dir>] (adds edgeroom-before, see beforeSystem.mjs)
+import { pinLoadGenerator } from "./pinning.mjs";
+import { arg, sideBySideSystems } from "./beforeSystem.mjs";
+import { colyseusSystem } from "./colyseusClient.mjs";
+import { ColyseusPlayer, EdgeroomPlayer, gameToken } from "./gamePlayers.mjs";
+import { SYSTEMS, withSystemsSideBySide } from "./systems.mjs";
+import { median, percentile } from "./stats.mjs";
+
+SYSTEMS.colyseus = colyseusSystem;
+const systems = await sideBySideSystems("colyseus");
+const clients = Number(arg("clients", "500"));
+const runs = Number(arg("runs", "3"));
+const wire = arg("wire", "binary2");
+pinLoadGenerator();
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+const at = (values) => [10, 50, 90, 100].map((p) => Math.round(p === 100 ? Math.max(...values) : percentile(values, p)));
+
+async function stormOnce(system, port) {
+  const key = `phases-${Math.random().toString(36).slice(2, 8)}`;
+  const phases = { matched: [], opened: [], joined: [] };
+  const open = [];
+  if (system.protocol === "colyseus") {
+    const started = performance.now();
+    const players = Array.from({ length: clients }, () => new ColyseusPlayer(system.url(port), key));
+    for (const joined of await Promise.all(players.map((p) => p.first))) phases.joined.push(joined.at - started);
+    await Promise.race([Promise.allSettled(players.map((p) => p.close())), sleep(5_000)]);
+  } else {
+    const tokens = await Promise.all(Array.from({ length: clients }, (_, i) => gameToken(port, `${key}-${i}`)));
+    const started = performance.now();
+    await Promise.all(
+      tokens.map(async (token) => {
+        const response = await fetch(`http://127.0.0.1:${port}/v1/match/crowd`, { method: "POST", headers: { Authorization: `Bearer ${token}` }, body: '{"mode":"quick"}' });
+        if (!response.ok) throw new Error(`match: ${response.status} ${await response.text()}`);
+        const { roomId } = await response.json();
+        phases.matched.push(performance.now() - started);
+        const player = new EdgeroomPlayer(`ws://127.0.0.1:${port}/v1/game/crowd/${roomId}?token=${token}`, wire);
+        open.push(player);
+        player.opened.then(() => phases.opened.push(performance.now() - started));
+        phases.joined.push((await player.first).at - started);
+      }),
+    );
+    for (const player of open) player.close();
+    await sleep(1_000);
+  }
+  return Object.fromEntries(Object.entries(phases).filter(([, v]) => v.length > 0).map(([k, v]) => [k, at(v)]));
+}
+
+await withSystemsSideBySide(systems, async (started) => {
+  for (const entry of started) await stormOnce(entry.system, entry.port); // warm-up
+  for (let i = 0; i < runs; i++) {
+    for (const entry of started) entry.results.push(await stormOnce(entry.system, entry.port));
+  }
+  for (const { name, results } of started) {
+    const med = (phase) => [0, 1, 2, 3].map((k) => median(results.map((r) => r[phase][k])));
+    const shown = Object.keys(results[0]).map((phase) => `${phase} ${med(phase).join("/")}`);
+    console.log(name, "ms from start at p10/p50/p90/max:", shown.join(", "), "| all joined per run", results.map((r) => r.joined[3]).join(", "));
+  }
+  const last = started.at(-1);
+  for (const entry of started.slice(0, -1)) {
+    const ratios = entry.results.map((r, i) => r.joined[3] / last.results[i].joined[3]);
+    console.log(`all joined, ${entry.name} / ${last.name} per run:`, ratios.map((x) => x.toFixed(2)).join(", "), "median", median(ratios).toFixed(2));
+  }
+});
+process.exit(0);
