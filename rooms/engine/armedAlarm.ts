@@ -10,10 +10,15 @@ import type { Scheduler } from "./ports.ts";
 export class ArmedAlarm {
   #at: number | null = null;
 
-  /** Whether the alarm is known to run no later than each of `times` (null: that one needs none). */
-  covers(...times: (number | null)[]): boolean {
+  /**
+   * Whether the alarm is known to run no later than each of `times` (null: that one needs none). One
+   * already due (`at` before `now`) is unknown: it should have run, and an alarm whose handler failed
+   * before it reached the room (and ran out of retries) never calls `forget`, so trusting it would let
+   * no join or leave set the alarm again.
+   */
+  covers(now: number, ...times: (number | null)[]): boolean {
     const at = this.#at;
-    return at !== null && times.every((time) => time === null || at <= time);
+    return at !== null && at >= now && times.every((time) => time === null || at <= time);
   }
 
   async set(scheduler: Pick<Scheduler, "setAlarm">, at: number): Promise<void> {

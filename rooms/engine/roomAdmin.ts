@@ -63,8 +63,9 @@ export function adminOps(core: RoomCore): RoomAdmin {
     async purge({ maxR2Objects = PURGE_MAX_R2_OBJECTS_PER_REQUEST } = {}) {
       for (const socket of core.openSockets()) core.closeSocket(socket, CloseCode.NOT_FOUND, "room deleted");
       // No outbox upload may start while the room's objects are being deleted.
-      await ports.scheduler.deleteAlarm();
+      // Forgotten first: a join during the await must not take the deleted alarm as set.
       core.forgetAlarm();
+      await ports.scheduler.deleteAlarm();
       const r2 = await deleteR2Prefix(ports.archive, room.archivePrefix, maxR2Objects);
       const removed = { r2Objects: r2.objects, r2Bytes: r2.bytes, directoryRows: 0, sqliteRows: 0 };
       if (!r2.isComplete) {

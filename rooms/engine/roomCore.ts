@@ -189,7 +189,7 @@ export class RoomCore implements RoomAdmin {
     if (!this.exists()) return;
     this.#lastActiveAt = this.ports.clock.now();
     const reportAt = this.#directory.changed(this.#lastActiveAt); // null: a report was just queued, to send now
-    if (neededBy !== undefined && reportAt !== null && this.#alarm.covers(reportAt, neededBy)) return;
+    if (neededBy !== undefined && reportAt !== null && this.#alarm.covers(this.#lastActiveAt, reportAt, neededBy)) return;
     void this.scheduleAlarm(reportAt);
   }
 
