@@ -7,7 +7,7 @@ import * as encoding from "lib0/encoding";
 import { describe, expect, it } from "vitest";
 import * as syncProtocol from "y-protocols/sync";
 import * as Y from "yjs";
-import { testPorts, type TestPorts } from "../engine/testing/testRoom.ts";
+import { hangUp, testPorts, type TestPorts } from "../engine/testing/testRoom.ts";
 import { editFrame, receivedText } from "../engine/testing/yjsFrames.ts";
 import type { MemorySocket } from "../engine/testing/memorySocket.ts";
 import { joinDoc, joinSdkDoc, newDocRoom, savedSeqs, type DocTestRoom } from "./testing/docHarness.ts";
@@ -119,6 +119,27 @@ describe("relay before durable, acknowledge after", () => {
     expect(room.engine.store.stats().logUpdates).toBe(3);
     ports.scheduler.endTurn();
     expect(room.engine.store.stats().logUpdates).toBe(4);
+  });
+
+  it("when the last connection leaves, writes and compacts what waits for a spaced commit", async () => {
+    // Otherwise the room's version would hold an edit its stored document lacks until the timer ran.
+    const ports = testPorts(ROOM);
+    ports.durability.holdsOutput = true;
+    const room = newRoom(ports);
+    const writer = await joinSdk(room, "writer");
+    const doc = new Y.Doc();
+    room.engine.message(writer, editFrame(doc, (d) => d.getText("t").insert(0, "first")));
+    ports.scheduler.endTurn();
+    await ports.durability.land();
+    room.engine.writes.compact();
+    room.engine.message(writer, editFrame(doc, (d) => d.getText("t").insert(5, " second")));
+    ports.scheduler.endTurn();
+    // Waiting out BUSY_COMMIT_INTERVAL_MS: not yet in the log.
+    expect(room.engine.store.stats().logUpdates).toBe(0);
+    await hangUp(room.engine, ports, writer);
+    expect(room.engine.store.stats().logUpdates).toBe(0);
+    const again = newRoom(testPorts(ROOM, { db: ports.db, archive: ports.archive }));
+    expect(again.engine.doc.getText("t").toString()).toBe("first second");
   });
 
   it("loses an update the room relayed but never made durable only until its sender's next sync re-sends it", async () => {

@@ -135,7 +135,9 @@ export class DocWrites {
     this.#store.compact(Y.encodeStateAsUpdate(doc), Y.encodeStateVector(doc));
   }
 
+  /** Writes what waits (a spaced commit's updates too), then folds the log into the snapshot if it holds anything. */
   compactIfLogged(): void {
+    this.#commits.flush();
     if (this.#store.stats().logUpdates > 0) this.compact();
   }
 
