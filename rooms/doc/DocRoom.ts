@@ -2,15 +2,12 @@ import { Server, type Connection, type ConnectionContext, type WSMessage } from 
 import type * as Y from "yjs";
 import { cloudflarePorts } from "../cloudflare/ports.ts";
 import { cloudflareServices } from "../cloudflare/services.ts";
+import { KnownSockets } from "../cloudflare/knownSockets.ts";
 import { socketOf } from "../cloudflare/sockets.ts";
-import type { RoomSocket } from "../engine/ports.ts";
 import { logEvent } from "../log.ts";
 import { DocAdmin } from "./docAdmin.ts";
 import { DocEngine } from "./docEngine.ts";
 import { toBytes } from "./frames.ts";
-
-/** WebSockets this isolate accepted or heard from, as partyserver connections (see webSocketMessage). */
-const knownSockets = new WeakMap<WebSocket, RoomSocket>();
 
 /**
  * A collaboration room as a Durable Object: partyserver's naming and hibernation-aware sockets,
@@ -21,6 +18,7 @@ export class DocRoom extends Server<Env> {
   static options = { hibernate: true };
   readonly #engine: DocEngine;
   readonly #admin: DocAdmin;
+  readonly #known = new KnownSockets();
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -36,25 +34,16 @@ export class DocRoom extends Server<Env> {
   }
 
   onConnect(connection: Connection, { request }: ConnectionContext): Promise<void> {
-    const socket = socketOf(connection);
-    knownSockets.set(connection, socket); // partyserver just accepted it: one of its own
-    return this.#engine.connect(socket, request);
+    return this.#engine.connect(this.#known.remember(connection), request);
   }
 
   onMessage(connection: Connection, message: WSMessage): void {
-    const socket = socketOf(connection);
-    knownSockets.set(connection, socket);
-    this.#engine.message(socket, typeof message === "string" ? message : toBytes(message));
+    this.#engine.message(this.#known.remember(connection), typeof message === "string" ? message : toBytes(message));
   }
 
-  /**
-   * partyserver deserializes a WebSocket's attachment on every message to check it is one of its
-   * own: each client of a join storm took two of them (its sync step 1 and step 2), and each edit of
-   * a typing client one. A socket this instance accepted or already heard from is known to be one.
-   * After a wake the map is empty and the first message takes partyserver's path.
-   */
+  /** A socket this instance knows skips partyserver's check of its attachment (KnownSockets). */
   override async webSocketMessage(ws: WebSocket, message: WSMessage): Promise<void> {
-    const socket = knownSockets.get(ws);
+    const socket = this.#known.get(ws);
     if (!socket) return super.webSocketMessage(ws, message);
     this.#engine.message(socket, typeof message === "string" ? message : toBytes(message));
   }

@@ -4,15 +4,12 @@ import { parseGameRoomObjectName, type AnyGame } from "../../protocol/index.ts";
 import { cloudflareGameServices } from "../cloudflare/gameServices.ts";
 import { cloudflarePorts } from "../cloudflare/ports.ts";
 import { cloudflareServices } from "../cloudflare/services.ts";
+import { KnownSockets } from "../cloudflare/knownSockets.ts";
 import { socketOf } from "../cloudflare/sockets.ts";
 import { toBytes } from "../doc/frames.ts";
 import { RoomCore } from "../engine/roomCore.ts";
 import { GameEngine } from "./gameEngine.ts";
 import { findGame, isRegistryConfigured } from "./registry.ts";
-import type { RoomSocket } from "../engine/ports.ts";
-
-/** WebSockets this isolate has seen a message from, as partyserver connections (see webSocketMessage). */
-const knownSockets = new WeakMap<WebSocket, RoomSocket>();
 
 /** The game of the room being constructed, while partyserver reads `GameRoom.options` inside its constructor. */
 let constructing: AnyGame | undefined;
@@ -54,6 +51,7 @@ export class GameRoom extends Server<Env> {
   readonly #engine: GameEngine;
   /** What every room shares (sockets, deadlines, outbox, directory, admin), through ports. */
   readonly #core: RoomCore;
+  readonly #known = new KnownSockets();
 
   constructor(ctx: DurableObjectState, env: Env) {
     constructing = gameOfObject(ctx);
@@ -91,25 +89,14 @@ export class GameRoom extends Server<Env> {
     this.#engine.start();
   }
   onConnect(connection: Connection, { request }: ConnectionContext): Promise<void> {
-    const socket = socketOf(connection);
-    // partyserver just accepted it, so it is one of its own: its hello need not be checked again (webSocketMessage).
-    knownSockets.set(connection, socket);
-    return this.#core.connect(socket, request);
+    return this.#core.connect(this.#known.remember(connection), request);
   }
   onMessage(connection: Connection, message: WSMessage): void {
-    const socket = socketOf(connection);
-    knownSockets.set(connection, socket);
-    this.#core.message(socket, typeof message === "string" ? message : toBytes(message));
+    this.#core.message(this.#known.remember(connection), typeof message === "string" ? message : toBytes(message));
   }
-  /**
-   * partyserver deserializes a WebSocket's attachment on every message to check it is one of its
-   * own: at 100 players sending 20 inputs a second that was the room's largest cost in JavaScript
-   * (14% of its CPU). A socket this instance accepted (onConnect), or whose message already went
-   * that way, is known to be one: in a join storm each hello took that read too. After a wake the
-   * map is empty and the first message takes partyserver's path.
-   */
+  /** A socket this instance knows skips partyserver's check of its attachment (KnownSockets). */
   override async webSocketMessage(ws: WebSocket, message: WSMessage): Promise<void> {
-    const socket = knownSockets.get(ws);
+    const socket = this.#known.get(ws);
     if (!socket) return super.webSocketMessage(ws, message);
     this.#core.message(socket, typeof message === "string" ? message : toBytes(message));
   }
