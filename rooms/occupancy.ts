@@ -63,18 +63,19 @@ export function connectionsPerSub(configured: string | undefined): { value: numb
   return parsed.success ? { value: parsed.data, isValid: true } : { value: RoomLimits.MAX_CONNECTIONS_PER_SUB, isValid: false };
 }
 
-/**
- * Who holds each live connection, kept in memory: admission looks at every live connection at
- * every connect, and reading each socket's attachment there would make N joins cost N x N reads.
- * It only caches the attachments: an instance woken from hibernation reads them again on first
- * use, and counts always walk the room's live connections, so a socket closed without a close
- * event is never counted.
- */
 /** What Occupancy needs of a socket: its id (the room reads the rest through `read`). */
 interface Identified {
   readonly id: string;
 }
 
+/**
+ * Who holds each live connection, kept in memory: reading each socket's attachment at every connect
+ * would make N joins cost N x N reads. It only caches the attachments: an instance woken from
+ * hibernation reads them again on first use. A join far from every limit is admitted on the count of
+ * known occupants, which can only be too high (a socket closed without its close event still counts),
+ * never too low (`admitsByUpperBound`); a join near a limit walks the room's live connections, so such
+ * a socket is not counted there.
+ */
 export class Occupancy<Connection extends Identified = Identified> {
   readonly #known = new Map<string, Occupant>();
   readonly #read: (connection: Connection) => Occupant | null;
