@@ -117,7 +117,7 @@ export class GameEngine {
       readyConnections: () => this.#readyConnections(),
     });
     this.admin = new GameAdminViews({ game, store, seats: this.#seats, match: this.#match, ticker: this.#ticker });
-    this.#hellos = new HelloGroups(ports.durability, this.roomPath, core, (socket, hello) => this.#handleHello(socket, hello), (run) => ports.scheduler.afterTurn(run), (answer, onError) => this.#match.hold(() => this.#welcomes.around(answer, onError)));
+    this.#hellos = new HelloGroups(ports.durability, this.roomPath, core, (socket, hello) => this.#handleHello(socket, hello), (run) => ports.scheduler.afterTurn(run), (answer, onError) => this.#welcomes.around(() => this.#match.hold(answer), onError));
   }
 
   get isTicking(): boolean { return this.#ticker.isTicking; }

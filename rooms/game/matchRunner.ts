@@ -76,8 +76,11 @@ export class MatchRunner {
     try {
       work();
     } finally {
-      this.#writeHeld();
-      this.#held = null;
+      try {
+        this.#writeHeld();
+      } finally {
+        this.#held = null;
+      }
     }
   }
 

@@ -126,4 +126,32 @@ describe("a group of hellos", () => {
     expect(room.engine.admin.liveState()).toEqual(live);
     expect(first.closed).toBeNull();
   });
+
+  it("after a group whose log write failed, the next group's joins are still written when it ends", async () => {
+    const room = gameHarness(crowd, "room-1", undefined, { holdsOutput: true });
+    await room.join("first"); // starts the match
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    const exec = room.db.sql.exec;
+    let failNext = true;
+    let inserts = 0;
+    room.db.sql.exec = ((query: string, ...bindings: never[]) => {
+      if (/INSERT INTO game_match_entry/.test(query)) {
+        if (failNext) {
+          failNext = false;
+          throw new Error("disk full");
+        }
+        inserts += 1;
+      }
+      return exec.call(room.db.sql, query, ...bindings);
+    }) as typeof exec;
+    const failing = [await room.open("a1"), await room.open("a2")];
+    for (const socket of failing) room.say(socket, { type: "hello", protocol: 1 });
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    const next = [await room.open("b1"), await room.open("b2")];
+    for (const socket of next) room.say(socket, { type: "hello", protocol: 1 });
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    room.db.sql.exec = exec;
+    expect(next.every((s) => s.last("welcome"))).toBe(true);
+    expect(inserts, "match log INSERTs for the group after the failed one").toBe(1);
+  });
 });
