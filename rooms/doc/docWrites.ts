@@ -11,9 +11,9 @@ import type { LazyDoc } from "./lazyDoc.ts";
 /**
  * Least time between the starts of a busy room's commits, where a commit holds the runtime's thread
  * (workerd; see CommitPacing): at most 20 a second, so a fast writer's updates share them, and a
- * `saved` comes at most this much later than it would have. Measured at 500 updates a second
- * (bench/typingPairs.mjs, alternating runs): observers' p99 was 10 ms at 50 ms, 67 ms at 10 ms and
- * 70 ms unspaced, the disk's fsync p99 then 7-35 ms.
+ * `saved` comes at most this much later than it would have. In alternating runs at 500 updates a
+ * second (bench/typingPairs.mjs, BENCHMARKS.md) an observer's p99 was 10 ms with 50 ms between commits
+ * and 67 ms with 10 ms.
  */
 export const BUSY_COMMIT_INTERVAL_MS = 50;
 
