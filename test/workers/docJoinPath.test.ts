@@ -6,19 +6,7 @@ import * as Y from "yjs";
 import { afterEach, expect, it } from "vitest";
 import { app } from "../../server/app.ts";
 import { docUpgrade } from "../../server/docUpgrade.ts";
-import { BASE, devToken, encodeSyncStep1, openDoc } from "./helpers.ts";
-
-/** Counts calls into the runtime's attachment read (WebSocket.prototype.deserializeAttachment) while installed. */
-function countAttachmentReads() {
-  const proto = WebSocket.prototype as { deserializeAttachment(): unknown };
-  const original = proto.deserializeAttachment;
-  const counter = { reads: 0, restore: () => void (proto.deserializeAttachment = original) };
-  proto.deserializeAttachment = function (this: WebSocket) {
-    counter.reads++;
-    return original.call(this);
-  };
-  return counter;
-}
+import { BASE, countAttachmentReads, devToken, encodeSyncStep1, openDoc } from "./helpers.ts";
 
 let restore = () => {};
 afterEach(() => restore());

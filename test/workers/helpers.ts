@@ -152,3 +152,15 @@ export function updateYjsRefusesWhileApplying(): Uint8Array {
   encoding.writeVarUint(update, 0); // length 0
   return encoding.toUint8Array(update);
 }
+
+/** Counts calls into the runtime's attachment read (WebSocket.prototype.deserializeAttachment) while installed. */
+export function countAttachmentReads() {
+  const proto = WebSocket.prototype as { deserializeAttachment(): unknown };
+  const original = proto.deserializeAttachment;
+  const counter = { reads: 0, restore: () => void (proto.deserializeAttachment = original) };
+  proto.deserializeAttachment = function (this: WebSocket) {
+    counter.reads++;
+    return original.call(this);
+  };
+  return counter;
+}

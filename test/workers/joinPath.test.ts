@@ -5,18 +5,7 @@ import { afterEach, expect, it } from "vitest";
 import { PROTOCOL_VERSION } from "../../protocol/version.ts";
 import { MatchmakerSql } from "../../rooms/game/Matchmaker.ts";
 import { join, message, openGame, room } from "./gameHelpers.ts";
-
-/** Counts calls into the runtime's attachment read (WebSocket.prototype.deserializeAttachment) while installed. */
-function countAttachmentReads() {
-  const proto = WebSocket.prototype as { deserializeAttachment(): unknown };
-  const original = proto.deserializeAttachment;
-  const counter = { reads: 0, restore: () => void (proto.deserializeAttachment = original) };
-  proto.deserializeAttachment = function (this: WebSocket) {
-    counter.reads++;
-    return original.call(this);
-  };
-  return counter;
-}
+import { countAttachmentReads } from "./helpers.ts";
 
 let restore = () => {};
 afterEach(() => restore());
