@@ -13,6 +13,7 @@ import { SocketList, TokenDeadlines } from "./connections.ts";
 import { DirectoryReporter } from "./directoryReporter.ts";
 import type { RoomPorts, RoomSocket } from "./ports.ts";
 import { adminOps, type RoomAdmin } from "./roomAdmin.ts";
+import { RoomSends } from "./roomSends.ts";
 import { enqueueRoomEvent } from "./roomEvents.ts";
 import type { RoomServices } from "./services.ts";
 
@@ -71,6 +72,7 @@ export class RoomCore implements RoomAdmin {
   readonly #sockets: SocketList;
   readonly #deadlines: TokenDeadlines;
   readonly #readProof: ReadProof;
+  readonly #sends: RoomSends;
   readonly #admin: RoomAdmin;
   readonly #creation = new CreationGate();
   readonly #alarm = new ArmedAlarm();
@@ -92,6 +94,11 @@ export class RoomCore implements RoomAdmin {
     this.#sockets = new SocketList(ports.host);
     this.#deadlines = new TokenDeadlines(() => this.openSockets(), (socket) => room.tokenExpiryOf(socket));
     this.#readProof = new ReadProof(room.readLimits);
+    this.#sends = new RoomSends(this.#readProof, this.telemetry, {
+      readLimits: room.readLimits,
+      probeFrame: () => room.probeFrame(),
+      closeSocket: (socket, code, reason) => this.closeSocket(socket, code, reason),
+    });
     this.#lastActiveAt = ports.clock.now();
     this.#admin = adminOps(this);
   }
@@ -213,44 +220,14 @@ export class RoomCore implements RoomAdmin {
   /** The alarm was deleted (a purge): the next change works it out again. */
   forgetAlarm(): void { this.#alarm.forget(); }
 
-  /**
-   * Sends a frame; probes a client that has not proven it reads, and closes one that never answers
-   * (4408) instead of sending it more. A socket closed earlier in this turn gets nothing.
-   */
+  /** Sends a frame (RoomSends: counted, read-proof probed, a slow consumer closed with 4408). */
   send(socket: RoomSocket, data: string | Uint8Array): void {
-    const bytes = frameBytes(data);
-    if (this.#sendOne(socket, data, bytes)) this.telemetry.sentToRoom(1, bytes);
+    this.#sends.send(socket, data);
   }
 
-  /**
-   * Sends one frame, encoded once by the caller, to every open socket but `without`. Per socket, O(1)
-   * work and no allocation (its read-proof budget, the send, its counters); the room's counters once.
-   */
+  /** Sends one frame, encoded once by the caller, to every open socket but `without` (RoomSends). */
   sendToAll(data: string | Uint8Array, without?: string): void {
-    const bytes = frameBytes(data);
-    let sent = 0;
-    for (const socket of this.openSockets()) if (socket.id !== without && this.#sendOne(socket, data, bytes)) sent += 1;
-    this.telemetry.sentToRoom(sent, bytes * sent);
-  }
-
-  /** Sends to one socket and counts it for that socket; says whether it sent (the room's counters are the caller's). */
-  #sendOne(socket: RoomSocket, data: string | Uint8Array, bytes: number): boolean {
-    if (!socket.isOpen) return false;
-    const verdict = this.#readProof.sent(socket.id, bytes);
-    if (verdict === "close") {
-      this.telemetry.refused("slow_consumer");
-      this.closeSocket(socket, CloseCode.SLOW_CONSUMER, `over ${this.room.readLimits.maxUnreadBytes} bytes sent without proof of reading`);
-      return false;
-    }
-    socket.send(data);
-    this.telemetry.sentTo(socket.id, bytes);
-    if (verdict === "probe") {
-      const probe = this.room.probeFrame();
-      socket.send(probe);
-      this.telemetry.sent(socket.id, frameBytes(probe));
-      this.#readProof.probed(socket.id, frameBytes(probe));
-    }
-    return true;
+    this.#sends.sendToAll(this.openSockets(), data, without);
   }
 
   openSockets(): RoomSocket[] {
@@ -306,5 +283,3 @@ export class RoomCore implements RoomAdmin {
     };
   }
 }
-
-const frameBytes = (data: string | Uint8Array): number => (typeof data === "string" ? data.length : data.byteLength);
