@@ -6,7 +6,7 @@ import { arg, sideBySideSystems } from "./beforeSystem.mjs";
 import { pinLoadGenerator } from "./pinning.mjs";
 import { fanOut } from "./scenarios.mjs";
 import { median } from "./stats.mjs";
-import { withSystemsSideBySide } from "./systems.mjs";
+import { alternateRuns, withSystemsSideBySide } from "./systems.mjs";
 
 const systems = await sideBySideSystems("do-relay");
 const receivers = Number(arg("receivers", "100"));
@@ -15,8 +15,7 @@ pinLoadGenerator();
 
 await withSystemsSideBySide(systems, async (started) => {
   const once = (entry) => fanOut(entry.system, entry.port, entry.server, { receivers, messages: 50 });
-  for (const entry of started) await once(entry); // warm-up
-  for (let i = 0; i < runs; i++) for (const entry of started) entry.results.push(await once(entry));
+  await alternateRuns(started, runs, once);
   const floor = started.at(-1);
   for (const { name, results } of started) {
     const med = (key) => median(results.map((r) => r[key]));

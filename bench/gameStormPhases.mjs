@@ -9,7 +9,7 @@ import { pinLoadGenerator } from "./pinning.mjs";
 import { arg, sideBySideSystems } from "./beforeSystem.mjs";
 import { colyseusSystem } from "./colyseusClient.mjs";
 import { ColyseusPlayer, EdgeroomPlayer, gameToken } from "./gamePlayers.mjs";
-import { SYSTEMS, withSystemsSideBySide } from "./systems.mjs";
+import { SYSTEMS, alternateRuns, withSystemsSideBySide } from "./systems.mjs";
 import { median, percentile } from "./stats.mjs";
 
 SYSTEMS.colyseus = colyseusSystem;
@@ -53,10 +53,7 @@ async function stormOnce(system, port) {
 }
 
 await withSystemsSideBySide(systems, async (started) => {
-  for (const entry of started) await stormOnce(entry.system, entry.port); // warm-up
-  for (let i = 0; i < runs; i++) {
-    for (const entry of started) entry.results.push(await stormOnce(entry.system, entry.port));
-  }
+  await alternateRuns(started, runs, (entry) => stormOnce(entry.system, entry.port));
   for (const { name, results } of started) {
     const med = (phase) => [0, 1, 2, 3].map((k) => median(results.map((r) => r[phase][k])));
     const shown = Object.keys(results[0]).map((phase) => `${phase} ${med(phase).join("/")}`);

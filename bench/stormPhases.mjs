@@ -9,7 +9,7 @@
 import { pinLoadGenerator } from "./pinning.mjs";
 import { Peer, devToken } from "./client.mjs";
 import { arg, sideBySideSystems } from "./beforeSystem.mjs";
-import { withSystemsSideBySide } from "./systems.mjs";
+import { alternateRuns, withSystemsSideBySide } from "./systems.mjs";
 import { median, percentile } from "./stats.mjs";
 import { treeCpuSeconds } from "./cpu.mjs";
 
@@ -40,13 +40,8 @@ async function stormOnce(system, port, token, server) {
 // Every system is started first and the storms alternate between them, run by run: the machine's
 // load drifts, and a ratio of storms minutes apart measures the drift as much as the systems.
 await withSystemsSideBySide(systems, async (started) => {
-  for (const entry of started) {
-    entry.token = entry.system.needsToken ? await devToken(entry.port) : null;
-    await stormOnce(entry.system, entry.port, entry.token, entry.server); // warm-up
-  }
-  for (let i = 0; i < runs; i++) {
-    for (const entry of started) entry.results.push(await stormOnce(entry.system, entry.port, entry.token, entry.server));
-  }
+  for (const entry of started) entry.token = entry.system.needsToken ? await devToken(entry.port) : null;
+  await alternateRuns(started, runs, (entry) => stormOnce(entry.system, entry.port, entry.token, entry.server));
   for (const { name, results } of started) {
     const med = (pick) => [0, 1, 2, 3].map((k) => median(results.map((r) => pick(r)[k])));
     console.log(name, "ms from start at p10/p50/p90/max: opened", med((r) => r.open).join("/"), "synced", med((r) => r.synced).join("/"), "| all synced per run", results.map((r) => r.synced[3]).join(", "), "| server CPU ms to all synced", results.map((r) => Math.round(r.cpu * 1000)).join(", "), "median", Math.round(median(results.map((r) => r.cpu)) * 1000));

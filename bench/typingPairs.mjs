@@ -6,7 +6,7 @@
 import { arg, sideBySideSystems } from "./beforeSystem.mjs";
 import { pinLoadGenerator } from "./pinning.mjs";
 import { median } from "./stats.mjs";
-import { withSystemsSideBySide } from "./systems.mjs";
+import { alternateRuns, withSystemsSideBySide } from "./systems.mjs";
 import { typing } from "./typing.mjs";
 
 const systems = await sideBySideSystems("y-partyserver");
@@ -16,8 +16,7 @@ pinLoadGenerator();
 
 await withSystemsSideBySide(systems, async (started) => {
   const once = (entry) => typing(entry.system, entry.port, entry.server, options);
-  for (const entry of started) await once(entry); // warm-up
-  for (let i = 0; i < runs; i++) for (const entry of started) entry.results.push(await once(entry));
+  await alternateRuns(started, runs, once);
   const floor = started.at(-1);
   for (const { name, results } of started) {
     const med = (key) => median(results.map((r) => r[key]));
