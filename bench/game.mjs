@@ -197,13 +197,15 @@ export async function joinStorm(system, port, server, { clients = 500, wire = "j
   let closing = false;
   let started;
   let players;
+  /** Edgeroom's joins, ms from the start: match answered, socket open, welcome (as bench/gameStormPhases.mjs). */
+  const phases = { matched: [], opened: [], joined: [] };
   if (kind === "colyseus") {
     started = performance.now();
     players = Array.from({ length: clients }, () => new ColyseusPlayer(system.url(port), key));
   } else {
     const tokens = await Promise.all(Array.from({ length: clients }, (_, i) => gameToken(port, `${key}-${i}`)));
     started = performance.now();
-    players = tokens.map((token) => ({ first: matchAndJoin(port, token, wire, (player) => (closing ? player.close() : open.push(player))) }));
+    players = tokens.map((token) => ({ first: matchAndJoin(port, token, wire, (player) => (closing ? player.close() : open.push(player)), phases, started) }));
   }
   const cpuBefore = treeCpuSeconds(server.pid);
   const loadBefore = process.cpuUsage();
@@ -233,11 +235,18 @@ export async function joinStorm(system, port, server, { clients = 500, wire = "j
     serverCpuSeconds: cpuSeconds,
     loadGeneratorCpuSeconds: (load.user + load.system) / 1e6,
     loadAverage1m: loadavg()[0],
+    ...(phases.matched.length > 0 ? { phasesMs: phaseSummary(phases, times) } : {}),
   };
 }
 
+/** p50/p90/max of each phase, so a slow round shows which one grew. */
+function phaseSummary(phases, joinedTimes) {
+  const at = (values) => [50, 90].map((p) => Math.round(percentile(values, p))).concat(Math.round(Math.max(...values))).join("/");
+  return { matched: at(phases.matched), opened: at(phases.opened), joined: at(joinedTimes) };
+}
+
 /** Edgeroom's quick join: the matchmaker picks a crowd room with a free seat, then the player connects. */
-async function matchAndJoin(port, token, wire, onOpen) {
+async function matchAndJoin(port, token, wire, onOpen, phases, started) {
   const response = await fetch(`http://127.0.0.1:${port}/v1/match/crowd`, {
     method: "POST",
     headers: { Authorization: `Bearer ${token}` },
@@ -245,7 +254,9 @@ async function matchAndJoin(port, token, wire, onOpen) {
   });
   if (!response.ok) throw new Error(`match: ${response.status} ${await response.text()}`);
   const { roomId } = await response.json();
+  phases.matched.push(performance.now() - started);
   const player = new EdgeroomPlayer(`ws://127.0.0.1:${port}/v1/game/crowd/${roomId}?token=${token}`, wire);
+  player.opened.then(() => phases.opened.push(performance.now() - started));
   onOpen(player);
   const { at } = await player.first;
   return { at, roomId };
