@@ -1,6 +1,9 @@
 // Why a game join storm is slow in one run and not the next: one run of bench/game.mjs's setting (a
 // fresh workerd, 100 players for 10 s, then the 500-player storm), with strace counting the storm's
 // fsyncs per file and the time each held workerd's thread, and the CPU of each workerd thread.
+// strace attached to a running process stops it at every system call (--seccomp-bpf filters only
+// processes it starts), so the traced storm runs 3-4x slower: read its counts and the fsyncs' own
+// durations, not its join times.
 // Usage: flock /tmp/edgeroom-bench.lock node bench/stormTrace.mjs [--clients=500] [--port=9881] [--wire=binary2]
 import { spawn, spawnSync } from "node:child_process";
 import { readFileSync, readdirSync, rmSync } from "node:fs";
