@@ -41,6 +41,11 @@ export class Peer {
   readOnly = false;
   /** When (performance.now()) the server's sync step 2 arrived, before this peer applied it: a sync's time apart from the client's own apply. */
   step2ArrivedAt = null;
+  /** When the first frame of the server's answer (an update or the step 2) arrived before this peer synced: a server may send its answer as updates ending in a step 2. */
+  answerArrivedAt = null;
+  /** How many frames and bytes that answer took (updates and the step 2). */
+  answerFrames = 0;
+  answerBytes = 0;
   #socket;
   #protocol;
   #room;
@@ -84,6 +89,11 @@ export class Peer {
       const reply = encoding.createEncoder();
       encoding.writeVarUint(reply, SYNC);
       if (!this.#isSynced && decoding.peekVarUint(decoder) === syncProtocol.messageYjsSyncStep2) this.step2ArrivedAt = at;
+      if (!this.#isSynced && decoding.peekVarUint(decoder) !== syncProtocol.messageYjsSyncStep1) {
+        this.answerArrivedAt ??= at;
+        this.answerFrames += 1;
+        this.answerBytes += event.data.byteLength;
+      }
       const step = syncProtocol.readSyncMessage(decoder, reply, this.doc, this);
       if (encoding.length(reply) > 1) this.#sendBytes(reply);
       if (step === syncProtocol.messageYjsSyncStep2) {

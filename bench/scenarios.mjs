@@ -172,8 +172,12 @@ export async function burst(system, port, server, { edits, batch }) {
   const syncStarted = performance.now();
   const fresh = new (system.Peer ?? Peer)(url, system.protocol, room);
   fresh.onClose = noteClose("fresh");
+  let openedAt = null;
+  fresh.opened.then(() => (openedAt = performance.now()));
   await fresh.synced();
   const freshSyncMs = performance.now() - syncStarted;
+  // Where the fresh sync went: the upgrade, the server's answer arriving, the client applying it.
+  const freshParts = { freshOpenedMs: openedAt - syncStarted, freshAnswerMs: fresh.answerArrivedAt - syncStarted, freshAnswerFrames: fresh.answerFrames, freshAnswerBytes: fresh.answerBytes };
   const freshOk = fresh.doc.getText("t").toString() === expected;
   // A failed check shows as a null figure in the summary; what failed is said here, per run.
   if (!converged || !freshOk) {
@@ -181,5 +185,5 @@ export async function burst(system, port, server, { edits, batch }) {
     console.error(`burst ${room}: converged ${converged}, fresh sync ${freshOk ? "whole" : "NOT whole"}`, JSON.stringify({ lengths, closes }));
   }
   for (const peer of [writer, observer, fresh]) peer.close();
-  return { converged, convergeMs: converged ? convergeMs : null, serverCpuSeconds: cpuSeconds, freshSyncMs: freshOk ? freshSyncMs : null };
+  return { converged, convergeMs: converged ? convergeMs : null, serverCpuSeconds: cpuSeconds, freshSyncMs: freshOk ? freshSyncMs : null, ...freshParts };
 }
