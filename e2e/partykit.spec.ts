@@ -76,3 +76,68 @@ test("partysocket reaches the same room with only host and token", async () => {
     socket.close();
   }
 });
+
+test("YProvider, y-websocket and the SDK joining after edits have the whole document when they say synced", async () => {
+  // The room answers a fresh client from its last whole-document update and the updates since, the
+  // last of them as the sync step 2 (rooms/doc/syncFrames.ts): each client must have applied all of
+  // them, deletes included, by the time it says synced.
+  const room = `party-fresh-${Date.now()}`;
+  const token = await devToken(E2E_BASE_URL, { sub: "party", room: `doc/${room}`, role: "editor" });
+  const writer = sdkClient(E2E_BASE_URL, "writer").doc(room);
+  const joiners: { destroy(): void }[] = [writer];
+  try {
+    await writer.whenStatus("saved");
+    writer.doc.getText("t").insert(0, "0123456789".repeat(1_000));
+    await writer.whenStatus("saved");
+    // This joiner's sync makes the whole-document update the later joiners' answers start from.
+    const first = new YProvider(host, room, new Y.Doc(), { params: { token }, disableBc: true });
+    joiners.push(first);
+    await eventually(() => first.synced && first.doc.getText("t").length === 10_000, 10_000, "the first joiner's sync");
+    for (let i = 0; i < 12; i++) {
+      writer.doc.transact(() => {
+        const text = writer.doc.getText("t");
+        text.delete(i * 40, 7);
+        text.insert(i * 90, `<edit ${i}>`);
+      });
+      await writer.whenStatus("saved");
+    }
+    const expected = writer.doc.getText("t").toString();
+    expect(await answerFrames(room, token), "frames of a fresh client's answer: the document update and the edits since").toBeGreaterThan(1);
+    const atSynced: Record<string, string> = {};
+    const party = new YProvider(host, room, new Y.Doc(), { params: { token }, disableBc: true });
+    party.on("sync", (synced: boolean) => synced && (atSynced.party ??= party.doc.getText("t").toString()));
+    const stockDoc = new Y.Doc();
+    const stock = new WebsocketProvider(`ws://${host}/v1/doc`, room, stockDoc, { params: { token }, WebSocketPolyfill: WebSocket, disableBc: true });
+    stock.on("sync", (synced: boolean) => synced && (atSynced.stock ??= stockDoc.getText("t").toString()));
+    const sdk = sdkClient(E2E_BASE_URL, "sdk").doc(room);
+    sdk.on("status", (status) => {
+      if (status === "synced" || status === "saved") atSynced.sdk ??= sdk.doc.getText("t").toString();
+    });
+    joiners.push(party, stock, sdk);
+    await eventually(() => Object.keys(atSynced).length === 3, 10_000, "three joiners synced");
+    for (const who of ["party", "stock", "sdk"]) expect(atSynced[who] === expected, `${who}'s text when it said synced`).toBe(true);
+  } finally {
+    for (const joiner of joiners) joiner.destroy();
+  }
+});
+
+/** How many frames (updates, then the step 2) the room answers a fresh client's sync step 1 with. */
+async function answerFrames(room: string, token: string): Promise<number> {
+  const socket = new WebSocket(`ws://${host}/v1/doc/${room}?token=${token}`);
+  socket.binaryType = "arraybuffer";
+  try {
+    return await new Promise<number>((resolve, reject) => {
+      let frames = 0;
+      socket.addEventListener("open", () => socket.send(new Uint8Array([0, 0, 1, 0]))); // sync step 1, empty state vector
+      socket.addEventListener("message", (event) => {
+        const bytes = new Uint8Array(event.data as ArrayBuffer);
+        if (bytes[0] !== 0 || bytes[1] === 0) return; // not a sync frame, or the room's step 1
+        frames += 1;
+        if (bytes[1] === 1) resolve(frames);
+      });
+      socket.addEventListener("close", (event) => reject(new Error(`closed ${event.code} ${event.reason}`)));
+    });
+  } finally {
+    socket.close();
+  }
+}

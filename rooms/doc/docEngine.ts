@@ -96,6 +96,7 @@ export class DocEngine {
       relay: (frame, without) => this.core.sendToAll(frame, without),
       saved: (socket, seq) => this.#messages.sendControl(socket, { type: "saved", seq }),
       commitFailed: (error) => logEvent("commit_failed", { room: name, error }),
+      wholeDocument: (update) => this.sync.wholeDocument(update),
     }, gated?.afterTurn, gated?.pacing);
     this.#messages = new DocMessages({ core: this.core, sync: this.sync, store: this.store, writes: this.writes, occupancy: this.#occupancy, name });
   }

@@ -67,7 +67,7 @@ export class DocMessages {
     const state = current.isReady ? current : this.#handshakeDone(socket, current);
     switch (frame.type) {
       case "sync_step1":
-        return core.send(socket, this.room.sync.step2(frame.stateVector));
+        return core.sendAnswer(socket, this.room.sync.step2(frame.stateVector));
       case "update":
         if (frame.isSyncReply) core.proofOfReading(socket);
         return this.#handleUpdate(socket, state, frame.update);

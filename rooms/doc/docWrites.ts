@@ -22,6 +22,8 @@ export interface DocWriteOutput {
   relay(frame: Uint8Array, without?: string): void;
   saved(socket: RoomSocket, seq: number): void;
   commitFailed(error: unknown): void;
+  /** The write path encoded the whole document as it is now (a compaction): syncFrames.ts answers fresh clients from it. */
+  wholeDocument?(update: Uint8Array): void;
 }
 
 /**
@@ -132,7 +134,9 @@ export class DocWrites {
   compact(): void {
     this.#commits.flush();
     const doc = this.#doc.get();
-    this.#store.compact(Y.encodeStateAsUpdate(doc), Y.encodeStateVector(doc));
+    const whole = Y.encodeStateAsUpdate(doc);
+    this.#store.compact(whole, Y.encodeStateVector(doc));
+    this.#out.wholeDocument?.(whole);
   }
 
   /** Writes what waits (a spaced commit's updates too), then folds the log into the snapshot if it holds anything. */

@@ -225,6 +225,11 @@ export class RoomCore implements RoomAdmin {
     this.#sends.send(socket, data);
   }
 
+  /** Sends frames a client reads as one answer, in order, any probe after the last (RoomSends.sendAnswer). */
+  sendAnswer(socket: RoomSocket, frames: readonly Uint8Array[]): void {
+    this.#sends.sendAnswer(socket, frames);
+  }
+
   /** Sends one frame, encoded once by the caller, to every open socket but `without` (RoomSends). */
   sendToAll(data: string | Uint8Array, without?: string): void {
     this.#sends.sendToAll(this.openSockets(), data, without);

@@ -39,8 +39,27 @@ export class RoomSends {
     this.telemetry.sentToRoom(sent, bytes * sent);
   }
 
-  /** Sends to one socket and counts it for that socket; says whether it sent (the room's counters are the caller's). */
-  #sendOne(socket: RoomSocket, data: string | Uint8Array, bytes: number): boolean {
+  /**
+   * Sends frames that a client reads as one answer (a fresh client's sync: updates ending in a
+   * step 2), in order, counted as `send` counts them; a probe any of them calls for goes after the
+   * last, so the client does not answer a probe halfway through the answer.
+   */
+  sendAnswer(socket: RoomSocket, frames: readonly Uint8Array[]): void {
+    let isProbeDue = false;
+    for (const frame of frames) {
+      const verdict = this.#sendOne(socket, frame, frame.byteLength, { probeLater: true });
+      if (verdict === false) return;
+      this.telemetry.sentToRoom(1, frame.byteLength);
+      isProbeDue ||= verdict === "probe";
+    }
+    if (isProbeDue) this.#probe(socket);
+  }
+
+  /**
+   * Sends to one socket and counts it for that socket; says whether it sent (the room's counters are
+   * the caller's). With `probeLater`, a probe the frame calls for is not sent but returned ("probe").
+   */
+  #sendOne(socket: RoomSocket, data: string | Uint8Array, bytes: number, { probeLater = false } = {}): boolean | "probe" {
     if (!socket.isOpen) return false;
     const verdict = this.readProof.sent(socket.id, bytes);
     if (verdict === "close") {
@@ -50,13 +69,17 @@ export class RoomSends {
     }
     socket.send(data);
     this.telemetry.sentTo(socket.id, bytes);
-    if (verdict === "probe") {
-      const probe = this.room.probeFrame();
-      socket.send(probe);
-      this.telemetry.sent(socket.id, frameBytes(probe));
-      this.readProof.probed(socket.id, frameBytes(probe));
-    }
+    if (verdict !== "probe") return true;
+    if (probeLater) return "probe";
+    this.#probe(socket);
     return true;
+  }
+
+  #probe(socket: RoomSocket): void {
+    const probe = this.room.probeFrame();
+    socket.send(probe);
+    this.telemetry.sent(socket.id, frameBytes(probe));
+    this.readProof.probed(socket.id, frameBytes(probe));
   }
 }
 
