@@ -2,7 +2,8 @@
 // no-network floor (scenarios.mjs burstFloor), so each run's fresh-sync ratio to the floor is taken
 // under the same machine load. Prints each system's median fresh sync and converge time, and the
 // per-run ratios of fresh sync to the floor's of the same round.
-// Usage: flock /tmp/edgeroom-bench.lock node bench/freshSyncPairs.mjs [--system=edgeroom-workerd] [--edits=260000] [--runs=5] [--before=<dir>]
+// Usage: flock /tmp/edgeroom-bench.lock node [--expose-gc] bench/freshSyncPairs.mjs [--system=edgeroom-workerd] [--edits=260000] [--runs=5] [--before=<dir>]
+// With --expose-gc, every fresh sync (and the floor's) starts after a full collection of the burst's garbage.
 import { arg, addBeforeSystem } from "./beforeSystem.mjs";
 import { pinLoadGenerator } from "./pinning.mjs";
 import { burst, burstFloor } from "./scenarios.mjs";
@@ -25,6 +26,6 @@ await withSystemsSideBySide(systems, async (started) => {
   for (const { name, results } of started) {
     const fresh = results.map((r) => r.freshSyncMs);
     const ratios = results.map((r, i) => (r.freshSyncMs === null ? null : r.freshSyncMs / floor.results[i].freshSyncMs));
-    console.log(`${name}: fresh sync ${median(fresh.filter((x) => x !== null))?.toFixed(1)} ms (per run ${fmt(fresh)}), opened at ${median(results.map((r) => r.freshOpenedMs)).toFixed(1)} ms, answer's first frame at ${median(results.map((r) => r.freshAnswerMs)).toFixed(1)} ms in ${results.map((r) => r.freshAnswerFrames).join("/")} frames of ${results.map((r) => Math.round(r.freshAnswerBytes / 1000)).join("/")} KB, converge ${median(results.map((r) => r.convergeMs ?? Infinity)).toFixed(0)} ms | / floor per run ${fmt(ratios)} median ${median(ratios.filter((x) => x !== null))?.toFixed(2)}`);
+    console.log(`${name}: fresh sync ${median(fresh.filter((x) => x !== null))?.toFixed(1)} ms (per run ${fmt(fresh)}), opened at ${median(results.map((r) => r.freshOpenedMs)).toFixed(1)} ms, open to answer ${median(results.map((r) => r.freshAnswerMs - r.freshOpenedMs)).toFixed(1)} ms, answer to synced ${median(results.map((r) => (r.freshSyncMs ?? Infinity) - r.freshAnswerMs)).toFixed(1)} ms, answer's first frame at ${median(results.map((r) => r.freshAnswerMs)).toFixed(1)} ms in ${results.map((r) => r.freshAnswerFrames).join("/")} frames of ${results.map((r) => Math.round(r.freshAnswerBytes / 1000)).join("/")} KB, converge ${median(results.map((r) => r.convergeMs ?? Infinity)).toFixed(0)} ms | / floor per run ${fmt(ratios)} median ${median(ratios.filter((x) => x !== null))?.toFixed(2)}`);
   }
 });

@@ -138,6 +138,7 @@ export function burstFloor({ edits, batch }) {
   const started = performance.now();
   replayTrace(a, txns, batch, (before) => Y.applyUpdate(b, Y.encodeStateAsUpdate(a, before)));
   const convergeMs = performance.now() - started;
+  globalThis.gc?.(); // under --expose-gc: the burst's garbage is collected before the fresh sync's clock, as in `burst`
   const syncStarted = performance.now();
   const fresh = new Y.Doc();
   Y.applyUpdate(fresh, Y.encodeStateAsUpdate(b));
@@ -169,6 +170,9 @@ export async function burst(system, port, server, { edits, batch }) {
   // The token is fetched before the clock starts: a client holds one before it connects (the SDK
   // reuses it), and the systems without tokens have no such request to time.
   const url = await urlFor(system, port, room);
+  // Under --expose-gc (bench/freshSyncPairs.mjs --gc), the load generator collects the burst's garbage
+  // first, so a collection of it does not land in one system's fresh sync and not another's.
+  globalThis.gc?.();
   const syncStarted = performance.now();
   const fresh = new (system.Peer ?? Peer)(url, system.protocol, room);
   fresh.onClose = noteClose("fresh");
