@@ -4,8 +4,9 @@
  * that every reading client answers (a y-protocols sync step 1, answered by a step 2; a game
  * `probe`, echoed). Bytes before an answered probe are proven read. A frame that would take a
  * connection more than `maxUnreadBytes` past its outstanding probe is not sent: the connection is
- * closed (4408). What may sit unread for one connection is at most probeAfterBytes + one frame +
- * maxUnreadBytes.
+ * closed (4408). What may sit unread for one connection is at most probeAfterBytes + one answer +
+ * maxUnreadBytes, where an answer is one frame, or a fresh client's sync answer (two frames, the
+ * probe after its last: RoomSends.sendAnswer), at most the document bound and an eighth of it.
  *
  * Clients answer probes in order, once each, so answers are counted rather than matched. This
  * bounds stalled sockets, not hostile clients: one that answers without reading passes.

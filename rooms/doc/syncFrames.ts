@@ -1,10 +1,12 @@
 import * as Y from "yjs";
+import { YjsSyncStep } from "../../protocol/yjsMessages.ts";
 import { encodeUpdate, frameOfSyncStep1, frameOfSyncStep2 } from "./frames.ts";
 import type { LazyDoc } from "./lazyDoc.ts";
 
 /**
  * Most updates a fresh client's answer carries after the whole-document update it starts from:
- * past it the room encodes its document again. Each is one more frame to send and apply.
+ * past it the room encodes its document again. They go merged into the answer's step 2
+ * (`Y.mergeUpdates`, about 1.3 ms for 64 of them in Node), a cost that grows with their count.
  */
 export const FRESH_SYNC_MAX_TAIL_UPDATES = 64;
 /**
@@ -26,42 +28,47 @@ export const FRESH_SYNC_MAX_TAIL_SHARE_OF_BASE = 0.125;
  *
  * A fresh client's answer starts from the last whole-document update the room has (its own last
  * encoding for a fresh client, a compaction's snapshot, or after a cold start the stored bytes) and
- * carries the updates the document applied since, in order, so a change does not cost the next
- * fresh client an encoding of the whole document (about 4 ms for 311 KB, on the runtime's one
- * thread). The whole-document update goes first as an update frame, then those updates, the last
- * of them as the sync step 2: y-protocols clients (the SDK, y-websocket, y-partyserver's YProvider)
- * say `synced` at the step 2, and by then have applied everything before it, in order, so they are
- * synced with the whole document as when it was one frame. With no update since, the answer is the
- * step 2 alone. Past FRESH_SYNC_MAX_TAIL_UPDATES or FRESH_SYNC_MAX_TAIL_SHARE_OF_BASE, the updates
- * are dropped with the document update they follow, and the next fresh client's encoding starts
- * again. The room's step 1 is dropped at every change.
+ * carries the updates the document applied since, so a change does not cost the next fresh client
+ * an encoding of the whole document (about 4 ms for 311 KB, on the runtime's one thread). The
+ * whole-document update goes first as an update frame, then those updates merged into one sync step
+ * 2: y-protocols clients (the SDK, y-websocket, y-partyserver's YProvider) say `synced` at the step
+ * 2, and by then have applied the frame before it, so they are synced with the whole document as when
+ * it was one frame. With no update since, the answer is the step 2 alone, as before. Past
+ * FRESH_SYNC_MAX_TAIL_UPDATES or FRESH_SYNC_MAX_TAIL_SHARE_OF_BASE, the updates are dropped with the
+ * document update they follow, and the next fresh client's encoding starts again. The room's step 1
+ * is dropped at every change.
  *
  * After a cold start, until the document is built (lazyDoc.ts), the step 1 and an older client's
  * step 2 come from the stored bytes too: the state vector stored with the snapshot or read from
- * them, and the step 2 diffed from them, so answering a sync never applies the document. The kept
- * document update is one more copy of the document in memory, bounded by
- * DocLimits.MAX_DOCUMENT_BYTES (its updates by an eighth of it), and gone when the room hibernates.
+ * them, and the step 2 diffed from them, so answering a sync never applies the document.
+ *
+ * Memory: the whole-document update is held once, inside the one frame that carries it (a step 2
+ * while no update followed it, an update frame after; the frame is rebuilt, one copy, when that
+ * changes), plus its updates and their merged step 2, each within an eighth of it. So about 1.25
+ * times the document's bytes, bounded by DocLimits.MAX_DOCUMENT_BYTES, gone when the room hibernates.
  */
 export class SyncFrames {
   readonly #doc: LazyDoc;
   #step1: Uint8Array | null = null;
-  /** The last whole-document update, and the updates the document applied after it, in order. */
-  #base: Uint8Array | null = null;
+  /** The last whole-document update: its bytes are the last `#baseBytes` of `#baseHolder`. */
+  #baseHolder: Uint8Array | null = null;
+  #baseBytes = 0;
+  /** What `#baseHolder` is: the update as it came (null), or a frame of this sync step carrying it. */
+  #baseStep: typeof YjsSyncStep.STEP2 | typeof YjsSyncStep.UPDATE | null = null;
+  /** The updates the document applied after the base, in order. */
   #tail: Uint8Array[] = [];
   #tailBytes = 0;
   /** The frames of a fresh client's answer, until the next change. */
   #freshAnswer: Uint8Array[] | null = null;
-  /** The base as an update frame, kept while the base is: every answer with a tail starts with it. */
-  #baseFrame: Uint8Array | null = null;
 
   constructor(doc: LazyDoc) {
     this.#doc = doc;
     doc.onChange((update) => {
       this.#step1 = null;
       this.#freshAnswer = null;
-      if (!this.#base) return;
+      if (!this.#baseHolder) return;
       const tailBytes = this.#tailBytes + update.byteLength;
-      if (this.#tail.length >= FRESH_SYNC_MAX_TAIL_UPDATES || tailBytes > this.#base.byteLength * FRESH_SYNC_MAX_TAIL_SHARE_OF_BASE) return this.#setBase(null);
+      if (this.#tail.length >= FRESH_SYNC_MAX_TAIL_UPDATES || tailBytes > this.#baseBytes * FRESH_SYNC_MAX_TAIL_SHARE_OF_BASE) return this.#setBase(null);
       this.#tail.push(update);
       this.#tailBytes = tailBytes;
     });
@@ -84,17 +91,27 @@ export class SyncFrames {
     const stored = this.#doc.storedUpdate();
     if (!isEmptyStateVector(stateVector)) return [frameOfSyncStep2(stored ? Y.diffUpdate(stored, stateVector) : Y.encodeStateAsUpdate(this.#doc.get(), stateVector))];
     if (this.#freshAnswer) return this.#freshAnswer;
-    if (!this.#base) this.#setBase(stored ?? Y.encodeStateAsUpdate(this.#doc.get()));
-    const base = this.#base!;
+    if (!this.#baseHolder) this.#setBase(stored ?? Y.encodeStateAsUpdate(this.#doc.get()));
     const tail = this.#tail;
-    if (tail.length === 0) return (this.#freshAnswer = [frameOfSyncStep2(base)]);
-    this.#baseFrame ??= encodeUpdate(base);
-    return (this.#freshAnswer = [this.#baseFrame, ...tail.slice(0, -1).map(encodeUpdate), frameOfSyncStep2(tail.at(-1)!)]);
+    if (tail.length === 0) return (this.#freshAnswer = [this.#baseIn(YjsSyncStep.STEP2)]);
+    return (this.#freshAnswer = [this.#baseIn(YjsSyncStep.UPDATE), frameOfSyncStep2(tail.length === 1 ? tail[0]! : Y.mergeUpdates(tail))]);
+  }
+
+  /** The base in a frame of `step`: the one held, or a new one that replaces it (the base stays held once). */
+  #baseIn(step: typeof YjsSyncStep.STEP2 | typeof YjsSyncStep.UPDATE): Uint8Array {
+    const holder = this.#baseHolder!;
+    if (this.#baseStep === step) return holder;
+    const base = holder.subarray(holder.byteLength - this.#baseBytes);
+    const frame = step === YjsSyncStep.STEP2 ? frameOfSyncStep2(base) : encodeUpdate(base);
+    this.#baseHolder = frame;
+    this.#baseStep = step;
+    return frame;
   }
 
   #setBase(update: Uint8Array | null): void {
-    this.#base = update;
-    this.#baseFrame = null;
+    this.#baseHolder = update;
+    this.#baseBytes = update?.byteLength ?? 0;
+    this.#baseStep = null;
     this.#tail = [];
     this.#tailBytes = 0;
     this.#freshAnswer = null;
