@@ -24,7 +24,10 @@ export class RoomSends {
 
   send(socket: RoomSocket, data: string | Uint8Array): void {
     const bytes = frameBytes(data);
-    if (this.#sendOne(socket, data, bytes)) this.telemetry.sentToRoom(1, bytes);
+    const sent = this.#sendOne(socket, data, bytes);
+    if (!sent) return;
+    this.telemetry.sentToRoom(1, bytes);
+    if (sent === "probe") this.#probe(socket);
   }
 
   /**
@@ -35,20 +38,26 @@ export class RoomSends {
   sendToAll(sockets: readonly RoomSocket[], data: string | Uint8Array, without?: string): void {
     const bytes = frameBytes(data);
     let sent = 0;
-    for (const socket of sockets) if (socket.id !== without && this.#sendOne(socket, data, bytes)) sent += 1;
+    for (const socket of sockets) {
+      if (socket.id === without) continue;
+      const verdict = this.#sendOne(socket, data, bytes);
+      if (!verdict) continue;
+      sent += 1;
+      if (verdict === "probe") this.#probe(socket);
+    }
     this.telemetry.sentToRoom(sent, bytes * sent);
   }
 
   /**
-   * Sends frames that a client reads as one answer (a fresh client's sync: updates ending in a
+   * Sends frames that a client reads as one answer (a fresh client's sync: the document as an update, then a
    * step 2), in order, counted as `send` counts them; a probe any of them calls for goes after the
    * last, so the client does not answer a probe halfway through the answer.
    */
   sendAnswer(socket: RoomSocket, frames: readonly Uint8Array[]): void {
     let isProbeDue = false;
     for (const frame of frames) {
-      const verdict = this.#sendOne(socket, frame, frame.byteLength, { probeLater: true });
-      if (verdict === false) return;
+      const verdict = this.#sendOne(socket, frame, frame.byteLength);
+      if (!verdict) return;
       this.telemetry.sentToRoom(1, frame.byteLength);
       isProbeDue ||= verdict === "probe";
     }
@@ -56,10 +65,11 @@ export class RoomSends {
   }
 
   /**
-   * Sends to one socket and counts it for that socket; says whether it sent (the room's counters are
-   * the caller's). With `probeLater`, a probe the frame calls for is not sent but returned ("probe").
+   * Sends to one socket and counts it for that socket. Says whether it sent, and "probe" when the
+   * socket is due a read-proof probe, which the caller sends (`#probe`) after what it is sending: the
+   * room's counters are the caller's too.
    */
-  #sendOne(socket: RoomSocket, data: string | Uint8Array, bytes: number, { probeLater = false } = {}): boolean | "probe" {
+  #sendOne(socket: RoomSocket, data: string | Uint8Array, bytes: number): "sent" | "probe" | false {
     if (!socket.isOpen) return false;
     const verdict = this.readProof.sent(socket.id, bytes);
     if (verdict === "close") {
@@ -69,10 +79,7 @@ export class RoomSends {
     }
     socket.send(data);
     this.telemetry.sentTo(socket.id, bytes);
-    if (verdict !== "probe") return true;
-    if (probeLater) return "probe";
-    this.#probe(socket);
-    return true;
+    return verdict === "probe" ? "probe" : "sent";
   }
 
   #probe(socket: RoomSocket): void {
