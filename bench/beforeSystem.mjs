@@ -27,10 +27,11 @@ export const arg = (name, fallback) => process.argv.find((a) => a.startsWith(`--
 
 /**
  * The systems a side-by-side script runs (`--system=a,b`, else Edgeroom beside `floor`, the floor
- * last), with `edgeroom-before` first when `--before=<dir>` is given.
+ * last, or alone without one), with `edgeroom-before` first when `--before=<dir>` is given.
  */
-export async function sideBySideSystems(floor) {
+export async function sideBySideSystems(floor = null) {
   const before = arg("before", null);
   if (before) await addBeforeSystem(before);
-  return arg("system", `${before ? "edgeroom-before," : ""}edgeroom-workerd,${floor}`).split(",");
+  const fallback = [before ? "edgeroom-before" : null, "edgeroom-workerd", floor].filter(Boolean).join(",");
+  return arg("system", fallback).split(",");
 }

@@ -4,15 +4,14 @@
 // per-run ratios of fresh sync to the floor's of the same round.
 // Usage: flock /tmp/edgeroom-bench.lock node [--expose-gc] bench/freshSyncPairs.mjs [--system=edgeroom-workerd] [--edits=260000] [--runs=5] [--before=<dir>]
 // With --expose-gc, every fresh sync (and the floor's) starts after a full collection of the burst's garbage.
-import { arg, addBeforeSystem } from "./beforeSystem.mjs";
+import { arg, sideBySideSystems } from "./beforeSystem.mjs";
 import { pinLoadGenerator } from "./pinning.mjs";
 import { burst, burstFloor } from "./scenarios.mjs";
 import { median } from "./stats.mjs";
 import { alternateRuns, withSystemsSideBySide } from "./systems.mjs";
 
-const before = arg("before", null);
-if (before) await addBeforeSystem(before);
-const systems = arg("system", `${before ? "edgeroom-before," : ""}edgeroom-workerd`).split(",");
+// The floor runs in this process (burstFloor), so it is not one of the started systems.
+const systems = await sideBySideSystems();
 const config = { edits: Number(arg("edits", "260000")), batch: 500 };
 const runs = Number(arg("runs", "5"));
 pinLoadGenerator();

@@ -246,7 +246,7 @@ function phaseSummary(phases, joinedTimes) {
 }
 
 /** Edgeroom's quick join: the matchmaker picks a crowd room with a free seat, then the player connects. */
-async function matchAndJoin(port, token, wire, onOpen, phases, started) {
+export async function matchAndJoin(port, token, wire, onOpen, phases, started) {
   const response = await fetch(`http://127.0.0.1:${port}/v1/match/crowd`, {
     method: "POST",
     headers: { Authorization: `Bearer ${token}` },

@@ -8,7 +8,8 @@
 import { pinLoadGenerator } from "./pinning.mjs";
 import { arg, sideBySideSystems } from "./beforeSystem.mjs";
 import { colyseusSystem } from "./colyseusClient.mjs";
-import { ColyseusPlayer, EdgeroomPlayer, gameToken } from "./gamePlayers.mjs";
+import { matchAndJoin } from "./game.mjs";
+import { ColyseusPlayer, gameToken } from "./gamePlayers.mjs";
 import { SYSTEMS, alternateRuns, withSystemsSideBySide } from "./systems.mjs";
 import { median, percentile } from "./stats.mjs";
 
@@ -36,14 +37,8 @@ async function stormOnce(system, port) {
     const started = performance.now();
     await Promise.all(
       tokens.map(async (token) => {
-        const response = await fetch(`http://127.0.0.1:${port}/v1/match/crowd`, { method: "POST", headers: { Authorization: `Bearer ${token}` }, body: '{"mode":"quick"}' });
-        if (!response.ok) throw new Error(`match: ${response.status} ${await response.text()}`);
-        const { roomId } = await response.json();
-        phases.matched.push(performance.now() - started);
-        const player = new EdgeroomPlayer(`ws://127.0.0.1:${port}/v1/game/crowd/${roomId}?token=${token}`, wire);
-        open.push(player);
-        player.opened.then(() => phases.opened.push(performance.now() - started));
-        phases.joined.push((await player.first).at - started);
+        const { at } = await matchAndJoin(port, token, wire, (player) => open.push(player), phases, started);
+        phases.joined.push(at - started);
       }),
     );
     for (const player of open) player.close();

@@ -170,7 +170,7 @@ export async function burst(system, port, server, { edits, batch }) {
   // The token is fetched before the clock starts: a client holds one before it connects (the SDK
   // reuses it), and the systems without tokens have no such request to time.
   const url = await urlFor(system, port, room);
-  // Under --expose-gc (bench/freshSyncPairs.mjs --gc), the load generator collects the burst's garbage
+  // Under node --expose-gc (npm run bench, bench/freshSyncPairs.mjs), the load generator collects the burst's garbage
   // first, so a collection of it does not land in one system's fresh sync and not another's.
   globalThis.gc?.();
   const syncStarted = performance.now();

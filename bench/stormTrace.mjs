@@ -5,13 +5,14 @@
 // processes it starts), so the traced storm runs 3-4x slower: read its counts and the fsyncs' own
 // durations, not its join times.
 // Usage: flock /tmp/edgeroom-bench.lock node bench/stormTrace.mjs [--clients=500] [--port=9881] [--wire=binary2]
-import { spawn, spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import { readFileSync, readdirSync, rmSync } from "node:fs";
+import { arg } from "./beforeSystem.mjs";
 import { gameTick, joinStorm } from "./game.mjs";
 import { pinLoadGenerator } from "./pinning.mjs";
+import { treePids } from "./serverState.mjs";
 import { SYSTEMS, stop, waitReady } from "./systems.mjs";
 
-const arg = (name, fallback) => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3) ?? fallback;
 const port = Number(arg("port", "9881"));
 const clients = Number(arg("clients", "500"));
 const wire = arg("wire", "binary2");
@@ -20,26 +21,13 @@ pinLoadGenerator();
 
 /** Pids of the tree under `root` whose command is workerd. */
 function workerdPids(root) {
-  const kids = new Map();
-  for (const name of readdirSync("/proc")) {
-    if (!/^\d+$/.test(name)) continue;
+  return treePids(root).filter((pid) => {
     try {
-      const text = readFileSync(`/proc/${name}/stat`, "utf8");
-      const ppid = Number(text.slice(text.lastIndexOf(")") + 2).split(" ")[1]);
-      if (!kids.has(ppid)) kids.set(ppid, []);
-      kids.get(ppid).push(Number(name));
-    } catch {}
-  }
-  const found = [];
-  const stack = [root];
-  while (stack.length) {
-    const pid = stack.pop();
-    try {
-      if (readFileSync(`/proc/${pid}/comm`, "utf8").trim() === "workerd") found.push(pid);
-    } catch {}
-    stack.push(...(kids.get(pid) ?? []));
-  }
-  return found;
+      return readFileSync(`/proc/${pid}/comm`, "utf8").trim() === "workerd";
+    } catch {
+      return false;
+    }
+  });
 }
 
 /** CPU ticks per thread of `pid`. */

@@ -97,7 +97,7 @@ const floors = Array.from({ length: 5 }, () => floor(update));
 console.log("floor", { encodeMs: median(floors.map((f) => f.encodeMs)).toFixed(1), applyMs: median(floors.map((f) => f.applyMs)).toFixed(1), bytes: update.byteLength });
 
 // `--system=edgeroom-workerd,y-partyserver` puts the platform's Yjs peer beside it (warm only).
-await withSystemsSideBySide(await sideBySideSystems("").then((names) => names.filter(Boolean)), async (started) => {
+await withSystemsSideBySide(await sideBySideSystems(), async (started) => {
   const rooms = [];
   for (const { name, system, port, server } of started) {
     const room = `timeline-${Math.random().toString(36).slice(2, 8)}`;
