@@ -1,12 +1,12 @@
 // Profiles the room: Edgeroom on plain workerd with its inspector open, one fan-out run under
 // V8's sampling profiler, the top functions by self time printed and the profile written to
 // bench/results/room.cpuprofile (open it in Chrome DevTools).
-// Usage: npm run bench:profile [-- fanout|writers|game|storm|docstorm] (game, storm: EDGEROOM_WIRE=json for the JSON wire;
+// Usage: npm run bench:profile [-- fanout|writers|typing|game|storm|docstorm] (typing: one editor at 500 edits/s, one observer) (game, storm: EDGEROOM_WIRE=json for the JSON wire;
 // docstorm: the floors' connection storm, 500 document clients at once)
 import { writeFileSync } from "node:fs";
 import { fanOut } from "./scenarios.mjs";
 import { SYSTEMS, stop, waitReady } from "./systems.mjs";
-import { manyWriters } from "./typing.mjs";
+import { manyWriters, typing } from "./typing.mjs";
 import { gameTick, joinStorm } from "./game.mjs";
 import { connectionStorm } from "./storm.mjs";
 
@@ -15,6 +15,7 @@ const INSPECTOR_PORT = 9877;
 const SCENARIOS = {
   fanout: (system, server, scale) => fanOut(system, PORT, server, { receivers: 100, messages: 50 * scale }),
   writers: (system, server, scale) => manyWriters(system, PORT, server, { writers: 50, perSecond: 5, seconds: 3 * scale }),
+  typing: (system, server, scale) => typing(system, PORT, server, { rate: 500, observers: 1, seconds: 6 * scale }),
   game: (system, server, scale) => gameTick(system, PORT, server, { players: 100, seconds: 5 * scale, wire: process.env.EDGEROOM_WIRE ?? "binary2" }),
   storm: (system, server, scale) => joinStorm(system, PORT, server, { clients: Math.round(500 * scale), wire: process.env.EDGEROOM_WIRE ?? "binary2" }),
   docstorm: (system, server, scale) => connectionStorm(system, PORT, server, { clients: Math.round(500 * scale) }),
