@@ -62,13 +62,22 @@ export function docStateOf(socket: RoomSocket): DocConnectionState | null {
   return state;
 }
 
-/** Stores a socket's new state, and keeps it as parsed: the room wrote it, so it needs no parse. */
-export function setDocState(socket: RoomSocket, state: DocConnectionState): void {
-  socket.attach(state);
+/**
+ * Changes a socket's state in memory only: docStateOf returns it until the attachment changes. Its
+ * caller must write it with setDocState before the room may hibernate (a pending Scheduler.later
+ * keeps the room loaded), or a woken room reads the attachment's older state.
+ */
+export function keepDocState(socket: RoomSocket, state: DocConnectionState): void {
   const attachment = socket.attachment;
   const entry = parsed.get(socket);
   if (entry) {
     entry.attachment = attachment;
     entry.state = state;
   } else parsed.set(socket, { attachment, state });
+}
+
+/** Stores a socket's new state, and keeps it as parsed: the room wrote it, so it needs no parse. */
+export function setDocState(socket: RoomSocket, state: DocConnectionState): void {
+  socket.attach(state);
+  keepDocState(socket, state);
 }

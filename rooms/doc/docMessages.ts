@@ -5,7 +5,7 @@ import type { RoomCore } from "../engine/roomCore.ts";
 import { logEvent } from "../log.ts";
 import type { Occupancy } from "../occupancy.ts";
 import { AwarenessOwners, AwarenessRelay } from "./awarenessRelay.ts";
-import { docStateOf, setDocState, type DocConnectionState } from "./connectionState.ts";
+import { docStateOf, keepDocState, setDocState, type DocConnectionState } from "./connectionState.ts";
 import type { DocWrites } from "./docWrites.ts";
 import { FrameError, decodeFrame, encodeAwareness, encodeAwarenessFrames, isEmptyUpdate, type ReceivedAwarenessEntry } from "./frames.ts";
 import type { SyncFrames } from "./syncFrames.ts";
@@ -13,6 +13,16 @@ import { TokenBucket } from "./tokenBucket.ts";
 
 /** y-partyserver marks its custom messages, text frames, with this prefix. */
 const CUSTOM_MESSAGE_PREFIX = "__YPS:";
+
+/**
+ * How long, in ms, an SDK connection's update count may live in memory only before the room writes
+ * it to the socket's attachment (where it survives hibernation, so `saved` keeps naming the client's
+ * own seqs after a wake). Written on every update, the attachment cost about a tenth of the room's
+ * time at 500 updates a second (`npm run bench:profile -- typing`); now it is at most one write a
+ * second per connection. The pending write's timer keeps the room loaded (Scheduler.later), so the
+ * room cannot hibernate with a count not yet written.
+ */
+export const UPDATE_COUNT_WRITE_MS = 1_000;
 
 /** What the message path uses of its document room. */
 export interface DocMessageRoom {
@@ -35,6 +45,10 @@ export class DocMessages {
   readonly #buckets = new Map<string, TokenBucket>();
   /** Who speaks for each awareness client id; null until first needed after a start or wake. */
   #owners: AwarenessOwners | null = null;
+  /** SDK connections whose update count is newer in memory than in their attachment (UPDATE_COUNT_WRITE_MS). */
+  readonly #unwrittenCounts = new Set<RoomSocket>();
+  /** A write of those counts is scheduled. */
+  #isCountWriteDue = false;
 
   constructor(private readonly room: DocMessageRoom) {}
 
@@ -82,6 +96,7 @@ export class DocMessages {
   /** A socket closed: its presence leaves, and the others hear so. */
   closed(socket: RoomSocket): void {
     this.#buckets.delete(socket.id);
+    this.#unwrittenCounts.delete(socket);
     const state = docStateOf(socket);
     if (!state) return;
     this.#owners?.release(socket.id, Object.keys(state.awareness).map(Number));
@@ -131,7 +146,7 @@ export class DocMessages {
     const seq = state.updateSeq + 1;
     // Only an SDK connection hears of its seq (`saved`, `refused`); it says hello before any update.
     // A stock client's count is not kept: a write to the socket's attachment on every frame, for nothing.
-    if (state.isSdk) setDocState(socket, { ...state, updateSeq: seq });
+    if (state.isSdk) this.#countUpdate(socket, { ...state, updateSeq: seq });
     // A stock client's answer to the room's step 1 when it has nothing the room lacks: nothing to
     // apply, relay, write or acknowledge, so no document transaction either (one per join in a storm).
     if (!state.isSdk && isEmptyUpdateBytes(update)) return;
@@ -180,6 +195,32 @@ export class DocMessages {
     }
     if (accepted.length === 0) return;
     for (const frame of encodeAwarenessFrames(accepted, DocLimits.MAX_PRESENCE_FRAME_BYTES)) core.sendToAll(frame, socket.id);
+  }
+
+  /** Keeps an SDK connection's new update count in memory, and has it written within UPDATE_COUNT_WRITE_MS. */
+  #countUpdate(socket: RoomSocket, state: DocConnectionState): void {
+    keepDocState(socket, state);
+    this.#unwrittenCounts.add(socket);
+    if (this.#isCountWriteDue) return;
+    this.#isCountWriteDue = true;
+    this.room.core.ports.scheduler.later(UPDATE_COUNT_WRITE_MS, () => this.#writeCounts());
+  }
+
+  /** Writes the update counts kept in memory to their sockets' attachments. */
+  #writeCounts(): void {
+    this.#isCountWriteDue = false;
+    const sockets = [...this.#unwrittenCounts];
+    this.#unwrittenCounts.clear();
+    for (const socket of sockets) {
+      const state = docStateOf(socket);
+      // A socket that closed meanwhile needs no count: its close event drops it.
+      if (!state || !socket.isOpen) continue;
+      try {
+        setDocState(socket, state);
+      } catch (error) {
+        logEvent("update_count_write_failed", { room: this.room.name, connection: socket.id, error });
+      }
+    }
   }
 
   #awarenessOwners(): AwarenessOwners {

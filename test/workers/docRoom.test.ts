@@ -5,6 +5,7 @@ import * as decoding from "lib0/decoding";
 import * as Y from "yjs";
 import { DocLimits, RoomLimits } from "../../protocol/index.ts";
 import type { DocRoom } from "../../rooms/doc/DocRoom.ts";
+import { UPDATE_COUNT_WRITE_MS } from "../../rooms/doc/docMessages.ts";
 import { encodeQueryAwareness } from "../../rooms/doc/frames.ts";
 import { devToken, editFrame, encodeSyncStep1, openDoc, openSdkDoc, receiveEarlierFrames, receivedText, type TestSocket } from "./helpers.ts";
 
@@ -53,6 +54,49 @@ describe("durable collaboration room", () => {
     // The hibernated socket still works after the wake, and the room asks for presence again.
     await saveEdit(socket, doc, (d) => d.getText("t").insert(0, ">> "));
     expect(await roomText("evicted")).toBe(">> survives eviction");
+    socket.close();
+  });
+
+  // Proves: an SDK connection's update count, kept in memory between attachment writes
+  // (UPDATE_COUNT_WRITE_MS), is written before the room hibernates, so after the wake `saved` still
+  // names the client's own seq: 6 for its sixth update, not 1 as if the connection were new.
+  it("names the client's own seqs in saved after hibernation", async () => {
+    const token = await editorToken();
+    const socket = await openSdkDoc("seq-hibernation", token);
+    const doc = new Y.Doc();
+    for (let i = 0; i < 5; i++) await saveEdit(socket, doc, (d) => d.getText("t").insert(0, String(i)));
+    await evictDurableObject(env.DocRoom.getByName("seq-hibernation"));
+    const seen = socket.frames.length;
+    socket.send(editFrame(doc, (d) => d.getText("t").insert(0, "after the wake ")));
+    const saved = await socket.next((f): f is string => typeof f === "string" && JSON.parse(f).type === "saved", seen);
+    expect(JSON.parse(saved)).toEqual({ type: "saved", seq: 6 });
+    socket.close();
+  });
+
+  // Proves the bound on attachment writes: 30 updates from one SDK connection write its
+  // attachment at most once each UPDATE_COUNT_WRITE_MS (it was once per update), and the count
+  // written is the last one.
+  it("writes an SDK connection's update count at most once a second, not per update", async () => {
+    const token = await editorToken();
+    const socket = await openSdkDoc("seq-writes", token);
+    const doc = new Y.Doc();
+    const original = WebSocket.prototype.serializeAttachment;
+    let writes = 0;
+    WebSocket.prototype.serializeAttachment = function (this: WebSocket, value: unknown) {
+      writes += 1;
+      return original.call(this, value);
+    };
+    try {
+      for (let i = 0; i < 30; i++) await saveEdit(socket, doc, (d) => d.getText("t").insert(0, "x"));
+    } finally {
+      WebSocket.prototype.serializeAttachment = original;
+    }
+    expect(writes).toBeLessThanOrEqual(2);
+    await new Promise((resolve) => setTimeout(resolve, UPDATE_COUNT_WRITE_MS + 200));
+    // What the runtime holds for the socket through hibernation (partyserver keeps the room's state under __user).
+    const counts = await runInDurableObject(env.DocRoom.getByName("seq-writes"), (_room: DocRoom, state) =>
+      state.getWebSockets().map((ws) => (WebSocket.prototype.deserializeAttachment.call(ws) as { __user?: { updateSeq?: number } }).__user?.updateSeq));
+    expect(counts).toEqual([30]);
     socket.close();
   });
 
