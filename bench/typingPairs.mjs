@@ -1,6 +1,6 @@
 // Typing at one rate and observer count, the systems started together and their runs alternated, so
 // each run's ratio to the last system (y-partyserver, the same platform without durability) is taken
-// under the same machine load. Prints each system's median p50 and p99, the per-run p99 ratios, and
+// under the same machine load. Prints each system's median p50, p99 and server CPU, the per-run p99 ratios, and
 // where in the trace each run's slowest edits fell.
 // Usage: flock /tmp/edgeroom-bench.lock node bench/typingPairs.mjs [--system=edgeroom-workerd,y-partyserver] [--rate=500] [--observers=1] [--seconds=1.5] [--runs=5] [--before=<dir>]
 import { arg, sideBySideSystems } from "./beforeSystem.mjs";
@@ -21,7 +21,7 @@ await withSystemsSideBySide(systems, async (started) => {
   for (const { name, results } of started) {
     const med = (key) => median(results.map((r) => r[key]));
     const ratios = results.map((r, i) => r.p99Ms / floor.results[i].p99Ms);
-    console.log(`${name}: p50 ${med("p50Ms").toFixed(2)} ms, p99 ${med("p99Ms").toFixed(2)} ms, lost ${results.map((r) => r.lost).join("/")} | p99 vs ${floor.name} per run ${ratios.map((x) => x.toFixed(2)).join(", ")} median ${median(ratios).toFixed(2)}`);
+    console.log(`${name}: p50 ${med("p50Ms").toFixed(2)} ms, p99 ${med("p99Ms").toFixed(2)} ms, server CPU ${med("serverCpuSeconds").toFixed(2)} s, lost ${results.map((r) => r.lost).join("/")} | p99 vs ${floor.name} per run ${ratios.map((x) => x.toFixed(2)).join(", ")} median ${median(ratios).toFixed(2)}`);
     for (const r of results) console.log(`  slowest [edit, ms]: ${r.slowest.map(([i, ms]) => `${i}:${ms}`).join(" ")}`);
   }
 });
