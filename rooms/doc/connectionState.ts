@@ -54,12 +54,7 @@ export function docStateOf(socket: RoomSocket): DocConnectionState | null {
   const entry = parsed.get(socket);
   if (entry && entry.attachment === attachment) return entry.state;
   const result = DocConnectionState.safeParse(attachment);
-  const state = result.success ? result.data : null;
-  if (entry) {
-    entry.attachment = attachment;
-    entry.state = state;
-  } else parsed.set(socket, { attachment, state });
-  return state;
+  return remember(socket, attachment, result.success ? result.data : null);
 }
 
 /**
@@ -68,16 +63,24 @@ export function docStateOf(socket: RoomSocket): DocConnectionState | null {
  * keeps the room loaded), or a woken room reads the attachment's older state.
  */
 export function keepDocState(socket: RoomSocket, state: DocConnectionState): void {
-  const attachment = socket.attachment;
   const entry = parsed.get(socket);
-  if (entry) {
-    entry.attachment = attachment;
-    entry.state = state;
-  } else parsed.set(socket, { attachment, state });
+  // The attachment is unchanged: the entry stays keyed to it, with no read of it from the runtime (a call per update).
+  if (entry) entry.state = state;
+  else remember(socket, socket.attachment, state);
 }
 
 /** Stores a socket's new state, and keeps it as parsed: the room wrote it, so it needs no parse. */
 export function setDocState(socket: RoomSocket, state: DocConnectionState): void {
   socket.attach(state);
-  keepDocState(socket, state);
+  remember(socket, socket.attachment, state);
+}
+
+/** Keys the socket's cached state to this attachment; returns the state. */
+function remember(socket: RoomSocket, attachment: unknown, state: DocConnectionState | null): DocConnectionState | null {
+  const entry = parsed.get(socket);
+  if (entry) {
+    entry.attachment = attachment;
+    entry.state = state;
+  } else parsed.set(socket, { attachment, state });
+  return state;
 }

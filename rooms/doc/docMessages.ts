@@ -45,10 +45,8 @@ export class DocMessages {
   readonly #buckets = new Map<string, TokenBucket>();
   /** Who speaks for each awareness client id; null until first needed after a start or wake. */
   #owners: AwarenessOwners | null = null;
-  /** SDK connections whose update count is newer in memory than in their attachment (UPDATE_COUNT_WRITE_MS). */
+  /** SDK connections whose update count is newer in memory than in their attachment; while any, their write is scheduled (UPDATE_COUNT_WRITE_MS). */
   readonly #unwrittenCounts = new Set<RoomSocket>();
-  /** A write of those counts is scheduled. */
-  #isCountWriteDue = false;
 
   constructor(private readonly room: DocMessageRoom) {}
 
@@ -200,15 +198,13 @@ export class DocMessages {
   /** Keeps an SDK connection's new update count in memory, and has it written within UPDATE_COUNT_WRITE_MS. */
   #countUpdate(socket: RoomSocket, state: DocConnectionState): void {
     keepDocState(socket, state);
+    // A socket closed since the last write may have emptied the set with a write still scheduled: one write more, early.
+    if (this.#unwrittenCounts.size === 0) this.room.core.ports.scheduler.later(UPDATE_COUNT_WRITE_MS, () => this.#writeCounts());
     this.#unwrittenCounts.add(socket);
-    if (this.#isCountWriteDue) return;
-    this.#isCountWriteDue = true;
-    this.room.core.ports.scheduler.later(UPDATE_COUNT_WRITE_MS, () => this.#writeCounts());
   }
 
   /** Writes the update counts kept in memory to their sockets' attachments. */
   #writeCounts(): void {
-    this.#isCountWriteDue = false;
     const sockets = [...this.#unwrittenCounts];
     this.#unwrittenCounts.clear();
     for (const socket of sockets) {
