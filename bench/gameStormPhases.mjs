@@ -5,15 +5,17 @@
 // Every system runs at once and the storms alternate, so the ratio is not the machine's drift.
 // Usage: flock /tmp/edgeroom-bench.lock node bench/gameStormPhases.mjs [--clients=500] [--runs=3]
 //   [--system=edgeroom-workerd,colyseus] [--before=<dir>] (adds edgeroom-before, see beforeSystem.mjs)
+//   (game-floor: the platform's floor, bench/servers/floors/game-relay.js)
 import { pinLoadGenerator } from "./pinning.mjs";
 import { arg, sideBySideSystems } from "./beforeSystem.mjs";
 import { colyseusSystem } from "./colyseusClient.mjs";
 import { matchAndJoin } from "./game.mjs";
 import { ColyseusPlayer, gameToken } from "./gamePlayers.mjs";
-import { SYSTEMS, alternateRuns, withSystemsSideBySide } from "./systems.mjs";
+import { SYSTEMS, alternateRuns, gameFloorSystem, withSystemsSideBySide } from "./systems.mjs";
 import { median, percentile } from "./stats.mjs";
 
 SYSTEMS.colyseus = colyseusSystem;
+SYSTEMS["game-floor"] = gameFloorSystem;
 const systems = await sideBySideSystems("colyseus");
 const clients = Number(arg("clients", "500"));
 const runs = Number(arg("runs", "3"));
@@ -54,10 +56,12 @@ await withSystemsSideBySide(systems, async (started) => {
     const shown = Object.keys(results[0]).map((phase) => `${phase} ${med(phase).join("/")}`);
     console.log(name, "ms from start at p10/p50/p90/max:", shown.join(", "), "| all joined per run", results.map((r) => r.joined[3]).join(", "));
   }
-  const last = started.at(-1);
-  for (const entry of started.slice(0, -1)) {
-    const ratios = entry.results.map((r, i) => r.joined[3] / last.results[i].joined[3]);
-    console.log(`all joined, ${entry.name} / ${last.name} per run:`, ratios.map((x) => x.toFixed(2)).join(", "), "median", median(ratios).toFixed(2));
+  // Each system against every one after it (the last is the reference: Colyseus by default), storm by storm.
+  for (const [i, a] of started.entries()) {
+    for (const b of started.slice(i + 1)) {
+      const ratios = a.results.map((r, k) => r.joined[3] / b.results[k].joined[3]);
+      console.log(`all joined, ${a.name} / ${b.name} per run:`, ratios.map((x) => x.toFixed(2)).join(", "), "median", median(ratios).toFixed(2));
+    }
   }
 });
 process.exit(0);

@@ -2,15 +2,17 @@
 // system, the systems started together and the runs alternated (alternateRuns), so a change and its
 // base (--before=<dir>, beforeSystem.mjs) are each read against Colyseus in the same round.
 // Usage: flock /tmp/edgeroom-bench.lock node bench/gameTickPairs.mjs [--players=100] [--seconds=8] [--runs=5]
-//   [--before=<dir>] [--system=edgeroom-workerd,colyseus]
+//   [--before=<dir>] [--system=edgeroom-workerd,colyseus] (game-floor: the platform's floor,
+//   bench/servers/floors/game-relay.js; e.g. --system=edgeroom-workerd,game-floor,colyseus)
 import { arg, sideBySideSystems } from "./beforeSystem.mjs";
 import { colyseusSystem } from "./colyseusClient.mjs";
 import { gameTick } from "./game.mjs";
 import { pinLoadGenerator } from "./pinning.mjs";
 import { median } from "./stats.mjs";
-import { SYSTEMS, alternateRuns, withSystemsSideBySide } from "./systems.mjs";
+import { SYSTEMS, alternateRuns, gameFloorSystem, withSystemsSideBySide } from "./systems.mjs";
 
 SYSTEMS.colyseus = colyseusSystem;
+SYSTEMS["game-floor"] = gameFloorSystem;
 const systems = await sideBySideSystems("colyseus");
 const players = Number(arg("players", "100"));
 const seconds = Number(arg("seconds", "8"));
@@ -24,16 +26,20 @@ await withSystemsSideBySide(systems, async (started) => {
     console.log(new Date().toISOString().slice(11, 19), entry.name, `cpu/tick ${result.serverCpuMsPerTick?.toFixed(2)} ms, ticks/s ${result.ticksPerSecond.toFixed(1)}, unacked ${result.inputsUnacked}`);
     return result;
   });
-  const floor = started.at(-1);
   for (const { name, results } of started) {
     const cpu = results.map((r) => r.serverCpuMsPerTick);
-    const ratios = results.map((r, i) => r.serverCpuMsPerTick / floor.results[i].serverCpuMsPerTick);
     console.log(
       name,
       `cpu/tick median ${median(cpu).toFixed(2)} ms (${cpu.map((x) => x.toFixed(2)).join(", ")})`,
-      `| / ${floor.name} median ${median(ratios).toFixed(2)}x (${ratios.map((x) => x.toFixed(2)).join(", ")})`,
       `| ticks/s median ${median(results.map((r) => r.ticksPerSecond)).toFixed(1)}`,
     );
+  }
+  // Each system against every one after it (the last is the reference: Colyseus by default), round by round.
+  for (const [i, a] of started.entries()) {
+    for (const b of started.slice(i + 1)) {
+      const ratios = a.results.map((r, k) => r.serverCpuMsPerTick / b.results[k].serverCpuMsPerTick);
+      console.log(`cpu/tick ${a.name} / ${b.name} median ${median(ratios).toFixed(2)}x (${ratios.map((x) => x.toFixed(2)).join(", ")})`);
+    }
   }
 });
 process.exit(0);

@@ -85,6 +85,20 @@ export const SYSTEMS = {
   },
 };
 
+/**
+ * The platform's floor for the game scenarios (bench/servers/floors/game-relay.js): a Durable Object
+ * that acknowledges inputs and sends each player a frame of Edgeroom's size every tick, with a
+ * counting matchmaker, in one workerd process. It speaks the game routes only, so it is not in
+ * SYSTEMS (the full run would give it every scenario); the game's side-by-side scripts add it.
+ */
+export const gameFloorSystem = {
+  protocol: "raw",
+  needsToken: true,
+  floor: true,
+  start: (port) => nodeServer("floor-workerd.mjs", port, ["game-relay"]),
+  ready: (port) => `http://127.0.0.1:${port}/v1/health`,
+};
+
 /** Where a started Edgeroom keeps its storage, for scenarios that measure it on disk. */
 function withPersistDir(persistTo, child) {
   child.persistTo = persistTo;

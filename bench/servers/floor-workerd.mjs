@@ -1,7 +1,7 @@
 // A same-platform floor on one workerd process, like edgeroom-workerd.mjs: a small Worker from
 // floors/<name>.js, bundled for workerd by esbuild, served by Miniflare on 127.0.0.1 with
-// Edgeroom's compatibility date and flags, one Durable Object class, nothing persisted.
-// Usage: node floor-workerd.mjs <port> <do-relay|y-partyserver>. Prints "ready" once listening.
+// Edgeroom's compatibility date and flags, its Durable Object classes, nothing persisted.
+// Usage: node floor-workerd.mjs <port> <do-relay|y-partyserver|game-relay>. Prints "ready" once listening.
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -11,13 +11,13 @@ import { Miniflare, convertV4MiniflareOptions } from "miniflare";
 import { unstable_getMiniflareWorkerOptions } from "wrangler";
 import { projectRoot } from "../../scripts/wrangler.mjs";
 
-/** Each floor's Durable Object class (its binding has the same name). */
-const CLASSES = { "do-relay": "Relay", "y-partyserver": "YDoc" };
+/** Each floor's Durable Object classes (each binding has its class's name). */
+const CLASSES = { "do-relay": ["Relay"], "y-partyserver": ["YDoc"], "game-relay": ["GameRelay", "Matchmaker"] };
 
 const port = Number(process.argv[2]);
 const name = process.argv[3];
-const className = CLASSES[name];
-if (!className) throw new Error(`unknown floor "${name}": one of ${Object.keys(CLASSES).join(", ")}`);
+const classNames = CLASSES[name];
+if (!classNames) throw new Error(`unknown floor "${name}": one of ${Object.keys(CLASSES).join(", ")}`);
 
 const outdir = mkdtempSync(join(tmpdir(), `edgeroom-floor-${name}-`));
 await build({
@@ -42,8 +42,8 @@ const mf = new Miniflare(convertV4MiniflareOptions({
     scriptPath: join(outdir, "index.js"),
     compatibilityDate: workerOptions.compatibilityDate,
     compatibilityFlags: workerOptions.compatibilityFlags,
-    // SQLite-backed, as new Durable Objects are on Cloudflare; neither floor writes to it.
-    durableObjects: { [className]: { className, useSQLite: true } },
+    // SQLite-backed, as new Durable Objects are on Cloudflare; no floor writes to it.
+    durableObjects: Object.fromEntries(classNames.map((className) => [className, { className, useSQLite: true }])),
   }],
   host: "127.0.0.1",
   port,
