@@ -253,9 +253,11 @@ export async function matchAndJoin(port, token, wire, onOpen, phases, started) {
     body: JSON.stringify({ mode: "quick" }),
   });
   if (!response.ok) throw new Error(`match: ${response.status} ${await response.text()}`);
-  const { roomId } = await response.json();
+  const { roomId, region } = await response.json();
   phases.matched.push(performance.now() - started);
-  const player = new EdgeroomPlayer(`ws://127.0.0.1:${port}/v1/game/crowd/${roomId}?token=${token}`, wire);
+  // The room's region goes with the socket, as the SDK's joinOrCreate sends it (client-sdk/index.ts).
+  const inRegion = region && region !== "any" ? `&region=${region}` : "";
+  const player = new EdgeroomPlayer(`ws://127.0.0.1:${port}/v1/game/crowd/${roomId}?token=${token}${inRegion}`, wire);
   player.opened.then(() => phases.opened.push(performance.now() - started));
   onOpen(player);
   const { at } = await player.first;

@@ -54,8 +54,11 @@ export interface GameRoomCore {
   proofOfReading(socket: RoomSocket): void;
   /** Activity without forcing a directory report. */
   noteActivity(): void;
-  /** A change the directory shows; sets the alarm for the report. */
-  noteDirectoryChange(): void;
+  /**
+   * A change the directory shows; sets the alarm for the report. `neededBy`: when the change itself
+   * needs the alarm (null: never); an alarm already set no later is left alone.
+   */
+  noteDirectoryChange(neededBy?: number | null): void;
   /** The alarm for the earliest of the core's and the engine's due work. */
   scheduleAlarm(): Promise<void>;
   /** Closes the socket with 4440 when its token expires. */

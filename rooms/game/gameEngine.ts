@@ -143,7 +143,9 @@ export class GameEngine {
     } });
     if (!state) return;
     this.#core.watchTokenExpiry(socket, state.tokenExpiresAt);
-    this.#core.noteDirectoryChange();
+    // What this join adds to the alarm: its handshake deadline and its token's expiry. An alarm set
+    // no later (in a join storm, the first join's) leaves it alone, with no statement run.
+    this.#core.noteDirectoryChange(Math.min(state.connectedAt + RoomLimits.HANDSHAKE_TIMEOUT_MS, state.tokenExpiresAt));
   }
 
   async handleClose(socket: RoomSocket): Promise<void> {
@@ -154,14 +156,18 @@ export class GameEngine {
     this.#occupancy.forget(socket.id);
     this.#ticker.forget(socket.id);
     if (this.#loadError) return;
-    this.#core.noteDirectoryChange();
     const state = GameConnectionState.safeParse(socket.attachment);
-    if (!state.success || state.data.role !== "player" || !state.data.isReady) return;
-    if (this.#readyPlayers.otherOf(state.data.sub, socket.id)) return;
-    this.#seats.drop(state.data.sub, this.#clock.now());
-    if (!this.#ticker.hasConnectedPlayers()) this.#ticker.stopTicking();
-    // Held seats expire by alarm, so no timer runs for them, not even in an empty room.
-    await this.#core.scheduleAlarm();
+    // A ready player with no other connection keeps its seat, held until SEAT_HOLD_MS.
+    const isHeld = state.success && state.data.role === "player" && state.data.isReady && !this.#readyPlayers.otherOf(state.data.sub, socket.id);
+    if (isHeld) {
+      const now = this.#clock.now();
+      this.#seats.drop(state.data.sub, now);
+      if (!this.#ticker.hasConnectedPlayers()) this.#ticker.stopTicking();
+      // Held seats expire by alarm, so no timer runs for them, not even in an empty room.
+      this.#core.noteDirectoryChange(now + GameLimits.SEAT_HOLD_MS);
+    } else {
+      this.#core.noteDirectoryChange(null);
+    }
   }
 
   /** Handles one frame. What it throws, the core turns into a logged 4500 close. */

@@ -3,7 +3,7 @@
 // through; the alarm reads them again, so its expiry works from the store's record.
 import { describe, expect, it } from "vitest";
 import { crowd } from "../../../games/crowd.ts";
-import { CloseCode, GameLimits } from "../../../protocol/index.ts";
+import { CloseCode, GameLimits, RoomLimits } from "../../../protocol/index.ts";
 import { gameHarness, TestSocket } from "./gameHarness.ts";
 
 /** Counts the room's statements that read the seat table while `work` runs. */
@@ -153,5 +153,70 @@ describe("a group of hellos", () => {
     room.db.sql.exec = exec;
     expect(next.every((s) => s.last("welcome"))).toBe(true);
     expect(inserts, "match log INSERTs for the group after the failed one").toBe(1);
+  });
+});
+
+/** Counts the alarms the room asks for, and the statements it runs, while `work` runs. */
+async function alarmWork(room: ReturnType<typeof gameHarness>, work: () => Promise<unknown>): Promise<{ alarms: number[]; statements: number }> {
+  const setAlarm = room.scheduler.setAlarm;
+  const exec = room.db.sql.exec;
+  const alarms: number[] = [];
+  let statements = 0;
+  room.scheduler.setAlarm = (at: number) => (alarms.push(at), setAlarm.call(room.scheduler, at));
+  room.db.sql.exec = ((query: string, ...bindings: never[]) => (statements++, exec.call(room.db.sql, query, ...bindings))) as typeof exec;
+  try {
+    await work();
+  } finally {
+    room.scheduler.setAlarm = setAlarm;
+    room.db.sql.exec = exec;
+  }
+  return { alarms, statements };
+}
+
+describe("a join's alarm", () => {
+  it("a connect or a leave whose deadline the alarm already covers asks for none and reads nothing", async () => {
+    const room = gameHarness(crowd);
+    await room.join("creator"); // creates the room: its first directory report
+    await room.alarm(); // sends it; the alarm is set again for the next one
+    await room.join("second");
+    const armed = room.scheduler.alarmAt;
+    expect(armed, "the alarm the room set").not.toBeNull();
+    // Each connect worked the alarm out again (the outbox's next attempt, every deadline) and asked for it.
+    const connects = await alarmWork(room, async () => {
+      for (let i = 0; i < 10; i++) await room.open(`waiting-${i}`);
+    });
+    expect(connects, "alarms asked for and statements run by 10 connects").toEqual({ alarms: [], statements: 0 });
+    // A seated player's leave holds its seat until SEAT_HOLD_MS, later than the alarm already set.
+    const leaver = await room.join("leaver");
+    const leave = await alarmWork(room, () => room.close(leaver));
+    expect(leave.alarms, "alarms asked for by a leave").toEqual([]);
+    expect(room.scheduler.alarmAt).toBe(armed);
+  });
+
+  it("the alarm still comes for a handshake deadline and for a held seat", async () => {
+    const room = gameHarness(crowd);
+    await room.join("creator");
+    await room.alarm();
+    const late = await room.open("late"); // never says hello
+    expect(room.scheduler.alarmAt).toBeLessThanOrEqual(room.clock.now() + RoomLimits.HANDSHAKE_TIMEOUT_MS);
+    room.clock.advance(RoomLimits.HANDSHAKE_TIMEOUT_MS);
+    await room.alarm();
+    expect(late.closed?.code, "closed for its handshake").toBe(CloseCode.HANDSHAKE_TIMEOUT);
+
+    const leaver = await room.join("leaver");
+    // Every alarm the room has set runs (the runtime clears each one it runs), until none is set.
+    for (let i = 0; i < 10 && room.scheduler.alarmAt !== null; i++) {
+      room.clock.at = Math.max(room.clock.now(), room.scheduler.alarmAt);
+      room.scheduler.alarmAt = null;
+      await room.alarm();
+    }
+    expect(room.scheduler.alarmAt, "an alarm still set").toBeNull();
+    await room.close(leaver);
+    const heldUntil = room.clock.now() + GameLimits.SEAT_HOLD_MS;
+    expect(room.scheduler.alarmAt, "the alarm for the held seat").not.toBeNull();
+    expect(room.scheduler.alarmAt).toBeLessThanOrEqual(heldUntil);
+    room.clock.advance(GameLimits.SEAT_HOLD_MS);
+    await room.alarm();
+    expect(room.engine.admin.describe().seats.map((s) => s.playerId)).not.toContain("leaver");
   });
 });
