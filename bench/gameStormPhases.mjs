@@ -9,6 +9,7 @@
 import { pinLoadGenerator } from "./pinning.mjs";
 import { arg, sideBySideSystems } from "./beforeSystem.mjs";
 import { colyseusSystem } from "./colyseusClient.mjs";
+import { treeCpuSeconds } from "./cpu.mjs";
 import { matchAndJoin } from "./game.mjs";
 import { ColyseusPlayer, gameToken } from "./gamePlayers.mjs";
 import { SYSTEMS, alternateRuns, gameFloorSystem, withSystemsSideBySide } from "./systems.mjs";
@@ -25,17 +26,22 @@ pinLoadGenerator();
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 const at = (values) => [10, 50, 90, 100].map((p) => Math.round(p === 100 ? Math.max(...values) : percentile(values, p)));
 
-async function stormOnce(system, port) {
+/** One storm, with the server's CPU seconds from the clock's start until every player has joined. */
+async function stormOnce(system, port, server) {
   const key = `phases-${Math.random().toString(36).slice(2, 8)}`;
   const phases = { matched: [], opened: [], joined: [] };
   const open = [];
+  let cpuSeconds;
   if (system.protocol === "colyseus") {
+    const cpuBefore = treeCpuSeconds(server.pid);
     const started = performance.now();
     const players = Array.from({ length: clients }, () => new ColyseusPlayer(system.url(port), key));
     for (const joined of await Promise.all(players.map((p) => p.first))) phases.joined.push(joined.at - started);
+    cpuSeconds = treeCpuSeconds(server.pid) - cpuBefore;
     await Promise.race([Promise.allSettled(players.map((p) => p.close())), sleep(5_000)]);
   } else {
     const tokens = await Promise.all(Array.from({ length: clients }, (_, i) => gameToken(port, `${key}-${i}`)));
+    const cpuBefore = treeCpuSeconds(server.pid);
     const started = performance.now();
     await Promise.all(
       tokens.map(async (token) => {
@@ -43,24 +49,27 @@ async function stormOnce(system, port) {
         phases.joined.push(at - started);
       }),
     );
+    cpuSeconds = treeCpuSeconds(server.pid) - cpuBefore;
     for (const player of open) player.close();
     await sleep(1_000);
   }
-  return Object.fromEntries(Object.entries(phases).filter(([, v]) => v.length > 0).map(([k, v]) => [k, at(v)]));
+  return { ...Object.fromEntries(Object.entries(phases).filter(([, v]) => v.length > 0).map(([k, v]) => [k, at(v)])), cpuSeconds };
 }
 
 await withSystemsSideBySide(systems, async (started) => {
-  await alternateRuns(started, runs, (entry) => stormOnce(entry.system, entry.port));
+  await alternateRuns(started, runs, (entry) => stormOnce(entry.system, entry.port, entry.server));
   for (const { name, results } of started) {
     const med = (phase) => [0, 1, 2, 3].map((k) => median(results.map((r) => r[phase][k])));
-    const shown = Object.keys(results[0]).map((phase) => `${phase} ${med(phase).join("/")}`);
-    console.log(name, "ms from start at p10/p50/p90/max:", shown.join(", "), "| all joined per run", results.map((r) => r.joined[3]).join(", "));
+    const shown = Object.keys(results[0]).filter((key) => key !== "cpuSeconds").map((phase) => `${phase} ${med(phase).join("/")}`);
+    console.log(name, "ms from start at p10/p50/p90/max:", shown.join(", "), "| all joined per run", results.map((r) => r.joined[3]).join(", "), "| server CPU s per run", results.map((r) => r.cpuSeconds.toFixed(2)).join(", "));
   }
   // Each system against every one after it (the last is the reference: Colyseus by default), storm by storm.
   for (const [i, a] of started.entries()) {
     for (const b of started.slice(i + 1)) {
       const ratios = a.results.map((r, k) => r.joined[3] / b.results[k].joined[3]);
       console.log(`all joined, ${a.name} / ${b.name} per run:`, ratios.map((x) => x.toFixed(2)).join(", "), "median", median(ratios).toFixed(2));
+      const cpu = a.results.map((r, k) => r.cpuSeconds / b.results[k].cpuSeconds);
+      console.log(`server CPU, ${a.name} / ${b.name} per run:`, cpu.map((x) => x.toFixed(2)).join(", "), "median", median(cpu).toFixed(2));
     }
   }
 });
