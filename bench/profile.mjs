@@ -1,13 +1,15 @@
 // Profiles the room: Edgeroom on plain workerd with its inspector open, one fan-out run under
 // V8's sampling profiler, the top functions by self time printed and the profile written to
 // bench/results/room.cpuprofile (open it in Chrome DevTools).
-// Usage: npm run bench:profile [-- fanout|writers|typing|game|storm|docstorm] (typing: one editor at 500 edits/s, one observer) (game, storm: EDGEROOM_WIRE=json for the JSON wire;
-// docstorm: the floors' connection storm, 500 document clients at once)
+// Usage: npm run bench:profile [-- fanout|writers|typing|game|storm|docstorm|match] (typing: one editor at 500 edits/s, one observer) (game, storm: EDGEROOM_WIRE=json for the JSON wire;
+// docstorm: the floors' connection storm, 500 document clients at once; match: 500 quick-join requests
+// at once, POST /v1/match/crowd, each with its own player's token)
 import { writeFileSync } from "node:fs";
 import { fanOut } from "./scenarios.mjs";
 import { SYSTEMS, stop, waitReady } from "./systems.mjs";
 import { manyWriters, typing } from "./typing.mjs";
 import { gameTick, joinStorm } from "./game.mjs";
+import { gameToken } from "./gamePlayers.mjs";
 import { connectionStorm } from "./storm.mjs";
 
 const PORT = 9876;
@@ -19,7 +21,19 @@ const SCENARIOS = {
   game: (system, server, scale) => gameTick(system, PORT, server, { players: 100, seconds: 5 * scale, wire: process.env.EDGEROOM_WIRE ?? "binary2" }),
   storm: (system, server, scale) => joinStorm(system, PORT, server, { clients: Math.round(500 * scale), wire: process.env.EDGEROOM_WIRE ?? "binary2" }),
   docstorm: (system, server, scale) => connectionStorm(system, PORT, server, { clients: Math.round(500 * scale) }),
+  match: (_system, _server, scale) => matchRequests(Math.round(500 * scale)),
 };
+
+/** `count` quick-join requests at once, each with a token of its own (fetched first); how many answered 200. */
+async function matchRequests(count) {
+  const tokens = await Promise.all(Array.from({ length: count }, (_, i) => gameToken(PORT, `profile-${Math.random().toString(36).slice(2, 8)}-${i}`)));
+  const statuses = await Promise.all(
+    tokens.map((token) =>
+      fetch(`http://127.0.0.1:${PORT}/v1/match/crowd`, { method: "POST", headers: { Authorization: `Bearer ${token}` }, body: '{"mode":"quick"}' }).then(async (r) => (await r.arrayBuffer(), r.status)),
+    ),
+  );
+  return { requests: count, answered200: statuses.filter((s) => s === 200).length };
+}
 const scenario = SCENARIOS[process.argv[2] ?? "fanout"];
 if (!scenario) throw new Error(`scenarios: ${Object.keys(SCENARIOS).join(", ")}`);
 
