@@ -245,8 +245,22 @@ function phaseSummary(phases, joinedTimes) {
   return { matched: at(phases.matched), opened: at(phases.opened), joined: at(joinedTimes) };
 }
 
-/** Edgeroom's quick join: the matchmaker picks a crowd room with a free seat, then the player connects. */
-export async function matchAndJoin(port, token, wire, onOpen, phases, started) {
+/**
+ * Edgeroom's quick join: the matchmaker picks a crowd room with a free seat, then the player connects.
+ * `overSocket`: in one request, WebSocket /v1/match/crowd/join, whose welcome names the room (the
+ * "matched" phase is then the socket's open).
+ */
+export async function matchAndJoin(port, token, wire, onOpen, phases, started, { overSocket = false } = {}) {
+  if (overSocket) {
+    const player = new EdgeroomPlayer(`ws://127.0.0.1:${port}/v1/match/crowd/join?token=${token}`, wire);
+    player.opened.then(() => {
+      const at = performance.now() - started;
+      phases.matched.push(at);
+      phases.opened.push(at);
+    });
+    onOpen(player);
+    return player.first;
+  }
   const response = await fetch(`http://127.0.0.1:${port}/v1/match/crowd`, {
     method: "POST",
     headers: { Authorization: `Bearer ${token}` },

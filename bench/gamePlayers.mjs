@@ -64,7 +64,7 @@ export class EdgeroomPlayer {
         const head = STATE_HEAD.exec(text.slice(0, 160));
         if (head) return this.onState(at, bytes, Number(head[2]), Number(head[3]), head[1] === "full");
         if (text === PROBE) return this.#socket.send(PROBE); // proof of reading, as every client gives it
-        if (text.startsWith('{"type":"welcome"')) resolve({ at, roomId: null });
+        if (text.startsWith('{"type":"welcome"')) resolve({ at, roomId: JSON.parse(text).roomId ?? null });
         else if (text.startsWith('{"type":"error"')) this.errors += 1;
       };
     });

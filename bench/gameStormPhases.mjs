@@ -5,7 +5,8 @@
 // Every system runs at once and the storms alternate, so the ratio is not the machine's drift.
 // Usage: flock /tmp/edgeroom-bench.lock node bench/gameStormPhases.mjs [--clients=500] [--runs=3]
 //   [--system=edgeroom-workerd,colyseus] [--before=<dir>] (adds edgeroom-before, see beforeSystem.mjs)
-//   (game-floor: the platform's floor, bench/servers/floors/game-relay.js)
+//   (game-floor: the platform's floor, bench/servers/floors/game-relay.js; edgeroom-join-socket: Edgeroom
+//   on workerd joined in one request per player, WebSocket /v1/match/crowd/join)
 import { pinLoadGenerator } from "./pinning.mjs";
 import { arg, sideBySideSystems } from "./beforeSystem.mjs";
 import { colyseusSystem } from "./colyseusClient.mjs";
@@ -17,6 +18,8 @@ import { median, percentile } from "./stats.mjs";
 
 SYSTEMS.colyseus = colyseusSystem;
 SYSTEMS["game-floor"] = gameFloorSystem;
+/** Edgeroom on workerd whose players join in one request (WebSocket /v1/match/crowd/join), not the POST and then the socket. */
+SYSTEMS["edgeroom-join-socket"] = { ...SYSTEMS["edgeroom-workerd"], joinsOverSocket: true };
 const systems = await sideBySideSystems("colyseus");
 const clients = Number(arg("clients", "500"));
 const runs = Number(arg("runs", "3"));
@@ -45,7 +48,7 @@ async function stormOnce(system, port, server) {
     const started = performance.now();
     await Promise.all(
       tokens.map(async (token) => {
-        const { at } = await matchAndJoin(port, token, wire, (player) => open.push(player), phases, started);
+        const { at } = await matchAndJoin(port, token, wire, (player) => open.push(player), phases, started, { overSocket: system.joinsOverSocket });
         phases.joined.push(at - started);
       }),
     );

@@ -48,6 +48,11 @@ export const ServerGameMessage = z.discriminatedUnion("type", [
     tickRateHz: z.number(),
     /** How views come after the welcome; absent from servers older than the binary wire (JSON). */
     wire: GameWire.optional(),
+    /**
+     * The room's id, which a socket opened on WebSocket /v1/match/{gameName}/join learns here (its
+     * reconnects use the room's own URL); absent from servers older than that route.
+     */
+    roomId: z.string().optional(),
     matchId: z.string().nullable(),
     tick: z.number().int(),
     ack: z.number().int(),

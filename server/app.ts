@@ -9,7 +9,7 @@ import { handleDocSocket } from "./routes/docSocket.ts";
 import { handleDocVersion, handleDocVersions } from "./routes/docVersions.ts";
 import { handleGameSocket } from "./routes/gameSocket.ts";
 import { handleLeaderboard } from "./routes/leaderboards.ts";
-import { handleMatch, handleOpenRooms } from "./routes/matchmaking.ts";
+import { handleMatch, handleMatchSocket, handleOpenRooms } from "./routes/matchmaking.ts";
 import { handleReplay, handleReplayList } from "./routes/replays.ts";
 import { handleHealth } from "./routes/health.ts";
 import { handlePartiesSocket } from "./routes/partiesSocket.ts";
@@ -37,6 +37,7 @@ app
   .get("/v1/game/:gameName/:roomId", handleGameSocket)
   .post("/v1/match/:gameName", handleMatch)
   .get("/v1/match/:gameName/open", handleOpenRooms)
+  .get("/v1/match/:gameName/join", handleMatchSocket)
   .get("/v1/leaderboards/:board", handleLeaderboard)
   .get("/v1/replays/:gameName/:roomId", handleReplayList)
   .get("/v1/replays/:gameName/:roomId/:matchId", handleReplay)

@@ -52,6 +52,8 @@ export interface GameEngineOptions {
  */
 export class GameEngine {
   readonly game: AnyGame;
+  /** The room's id, which its welcomes name. */
+  readonly #roomId: string;
   /** `game/{game}/{roomId}`, as tokens and logs name the room. */
   readonly roomPath: string;
   readonly #core: GameRoomCore;
@@ -92,6 +94,7 @@ export class GameEngine {
   constructor(options: GameEngineOptions) {
     const { game, store, ports, services } = options;
     this.game = game;
+    this.#roomId = options.roomId;
     this.roomPath = roomPath("game", `${game.name}/${options.roomId}`);
     const core = (this.#core = options.core(gameRoomKind(this, options.roomId)));
     this.#clock = ports.clock;
@@ -271,7 +274,7 @@ export class GameEngine {
       const ack = this.#match.acks.get(state.sub) ?? 0;
       const { matchId } = this.#match;
       const fields = { type: "welcome", protocol: PROTOCOL_VERSION, role: state.role, playerId: state.sub, seat: seat?.seat ?? null, resumeToken: seat?.resumeToken ?? null } as const;
-      this.#core.send(socket, welcomeFrame({ ...fields, tickRateHz: this.game.tickRateHz, wire: welcomedWire, matchId, tick: this.#match.engine?.tick ?? 0, ack }, json));
+      this.#core.send(socket, welcomeFrame({ ...fields, tickRateHz: this.game.tickRateHz, wire: welcomedWire, roomId: this.#roomId, matchId, tick: this.#match.engine?.tick ?? 0, ack }, json));
       if (welcomedWire === "json") this.#views.sent(socket.id, matchId, ack, view); // binary baselines: WireSync's
     });
     this.#ticker.ensureTicking();

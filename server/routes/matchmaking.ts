@@ -1,6 +1,6 @@
 import type { Context } from "hono";
 import { z } from "zod";
-import { Region, roomPath } from "../../protocol/index.ts";
+import { Region, gameRoomObjectName, roomPath } from "../../protocol/index.ts";
 import { findGame } from "../../rooms/game/registry.ts";
 import { matchmakerFor } from "../../rooms/game/seatReports.ts";
 import type { AppEnv } from "../app.ts";
@@ -9,6 +9,8 @@ import { readJsonBody } from "../jsonBody.ts";
 import { choosePlacement } from "../placement.ts";
 import { takeToken } from "../../rooms/RateLimiter.ts";
 import { authorizeRoom } from "../roomRequest.ts";
+import { timed } from "../timing.ts";
+import { forwardedRequest } from "./roomForward.ts";
 
 const MatchRequest = z.object({ mode: z.enum(["quick", "private"]), region: Region.optional() });
 /** Largest body this route reads, in bytes. */
@@ -39,6 +41,33 @@ export async function handleMatch(c: Context<AppEnv>): Promise<Response> {
   const matchmaker = matchmakerFor(c.env, game.name, region);
   const roomId = body.value.mode === "quick" ? await matchmaker.quick(game.maxPlayers, claims.sub) : await matchmaker.createPrivate(game.maxPlayers, claims.sub);
   return c.json({ roomId, region, ...(body.value.mode === "private" ? { joinCode: roomId } : {}) });
+}
+
+/**
+ * WebSocket /v1/match/{gameName}/join?token=&region=: a quick join in one request. The matchmaker
+ * picks a room with a free seat, as POST /v1/match/{gameName} does for mode "quick", and the socket goes
+ * straight to it: one request per player where the POST and the room's socket made two, and an HTTP
+ * request costs the platform about as much as the rest of a join (BENCHMARKS.md). The welcome names
+ * the room (`roomId`); a reconnect goes to the room's own URL with the seat's resume token. The token
+ * must grant a player role on every room of the game (`game/{gameName}/*`), as the POST's must.
+ */
+export async function handleMatchSocket(c: Context<AppEnv>): Promise<Response> {
+  const game = findGame(c.req.param("gameName") ?? "");
+  if (!game) return jsonError(c, 404, "unknown_game", `no game named "${c.req.param("gameName")}"`);
+  const claims = await authorizeRoom(c, "game", roomPath("game", `${game.name}/*`));
+  if (claims instanceof Response) return claims;
+  if (claims.role !== "player") return jsonError(c, 403, "role_not_allowed", "only players join matches");
+  const url = new URL(c.req.url);
+  const placement = choosePlacement(c.req.raw, url);
+  if (!placement.ok) return jsonError(c, 400, "bad_region", placement.message);
+  // Checked before the matchmaker: a plain GET (a client learning why its upgrade failed) reserves no seat.
+  if (c.req.header("Upgrade")?.toLowerCase() !== "websocket") return jsonError(c, 426, "upgrade_required", "connect with a WebSocket");
+
+  const roomId = await matchmakerFor(c.env, game.name, placement.hint ?? "any").quick(game.maxPlayers, claims.sub);
+  const path = roomPath("game", `${game.name}/${roomId}`);
+  url.pathname = `/v1/game/${encodeURIComponent(game.name)}/${roomId}`;
+  const room = c.env.GameRoom.getByName(gameRoomObjectName(game.name, roomId), { locationHint: placement.hint });
+  return timed(c, "room", () => room.fetch(forwardedRequest(c.req.raw, url, claims, path, placement.hint)));
 }
 
 /** GET /v1/match/{gameName}/open?region=: public rooms with a free seat, for a lobby screen. */
