@@ -63,9 +63,15 @@ export const PING_INTERVAL_MS = 2_000;
  * const seq = game.send({ type: "move", dx: 1, dy: 0 }); // typed from the game's input schema
  * ```
  */
+/** Where a connection opened before its room was known (a quick join's) goes once the welcome names the room. */
+export type RoomAddress = (roomId: string) => Pick<SessionContext, "socketUrl" | "getToken">;
+
 export class GameConnection<G extends AnyGame = AnyGame> extends Emitter<GameConnectionEvents<G>> {
   readonly gameName: string;
-  readonly roomId: string;
+  #roomId: string | null;
+  /** The session's context: its socket URL and token change once a quick join's welcome names the room. */
+  readonly #context: SessionContext;
+  readonly #roomAddress: RoomAddress | null;
   #status: GameStatus = "connecting";
   #closeReason: CloseReason | null = null;
   #view: ViewOf<G> | null = null;
@@ -83,10 +89,16 @@ export class GameConnection<G extends AnyGame = AnyGame> extends Emitter<GameCon
   #wireKeys: WireKeys = { names: [], steps: [] };
   readonly #session: SocketSession;
 
-  constructor(context: SessionContext & { gameName: string; roomId: string }) {
+  /**
+   * `roomId` null: the socket is a quick join's (WebSocket /v1/match/{gameName}/join), and `roomAddress`
+   * says where its reconnects go once the welcome names the room.
+   */
+  constructor(context: SessionContext & { gameName: string; roomId: string | null; roomAddress?: RoomAddress }) {
     super();
     this.gameName = context.gameName;
-    this.roomId = context.roomId;
+    this.#roomId = context.roomId;
+    this.#context = context;
+    this.#roomAddress = context.roomAddress ?? null;
     this.#session = new SocketSession(context, {
       onConnecting: () => this.#setStatus("connecting"),
       // Binary views when the room offers them (an older room answers JSON); the `view` objects are the same.
@@ -102,6 +114,10 @@ export class GameConnection<G extends AnyGame = AnyGame> extends Emitter<GameCon
     });
   }
 
+  /** The room's id; for a quick join (`client.quickJoin`), known from its welcome on, and "" before it. */
+  get roomId(): string {
+    return this.#roomId ?? "";
+  }
   get status(): GameStatus {
     return this.#status;
   }
@@ -162,6 +178,11 @@ export class GameConnection<G extends AnyGame = AnyGame> extends Emitter<GameCon
     const message = decoded.value;
     switch (message.type) {
       case "welcome":
+        // A quick join's room, named here: the seat's reconnects go to that room, not to another match.
+        if (this.#roomId === null && message.roomId && this.#roomAddress) {
+          this.#roomId = message.roomId;
+          Object.assign(this.#context, this.#roomAddress(message.roomId));
+        }
         this.#wireKeys = { names: [], steps: [] };
         this.#role = message.role;
         this.#seat = message.seat;

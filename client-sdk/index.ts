@@ -136,6 +136,19 @@ export interface EdgeroomClient {
    */
   joinOrCreate<G extends AnyGame = AnyGame>(gameName: string, options?: MatchOptions): Promise<GameConnection<G>>;
   /**
+   * Joins a room with a free seat in one request (WebSocket /v1/match/{gameName}/join), and resolves
+   * once seated, when the welcome has named the room (`roomId`); reconnects go to that room with the
+   * seat's resume token. `joinOrCreate` (quick) makes two requests, the match and then the room's socket,
+   * and resolves before connecting. Asks `getToken` for `{ kind: "match" }` first, then for the room.
+   *
+   * @example
+   * ```ts
+   * const game = await client.quickJoin<typeof arena>("arena");
+   * console.log(game.roomId, game.seat);
+   * ```
+   */
+  quickJoin<G extends AnyGame = AnyGame>(gameName: string, options?: GameOptions): Promise<GameConnection<G>>;
+  /**
    * Joins a collaboration room and keeps `doc` in sync with it.
    *
    * @example
@@ -202,6 +215,23 @@ export function createClient(options: ClientOptions): EdgeroomClient {
       }
       const region = match.region === "any" ? undefined : match.region;
       return client.game(gameName, match.roomId, { region });
+    },
+
+    async quickJoin(gameName, quickOptions = {}) {
+      const name = encodeURIComponent(gameName);
+      const game = new GameConnection({
+        ...session,
+        gameName,
+        roomId: null,
+        socketUrl: socketUrlFor(`/v1/match/${name}/join`, quickOptions.region),
+        getToken: () => options.getToken({ kind: "match", gameName }),
+        roomAddress: (roomId) => ({
+          socketUrl: socketUrlFor(`/v1/game/${name}/${roomId}`, quickOptions.region),
+          getToken: () => options.getToken({ kind: "game", gameName, roomId }),
+        }),
+      });
+      await game.whenStatus("joined");
+      return game;
     },
 
     async leaderboard(board, pageOptions = {}) {

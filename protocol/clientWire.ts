@@ -107,6 +107,8 @@ const ServerGameMessageCheck = byType({
     resumeToken: nullable(string),
     tickRateHz: number,
     wire: optional(oneOf("json", "binary", "binary2")),
+    // A room id, as the client builds its reconnect URL from it.
+    roomId: optional((v) => (isRoomId(v) ? v : FAIL)),
     matchId: nullable(string),
     tick: int,
     ack: int,

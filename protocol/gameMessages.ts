@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { checkJsonMessage, parseJsonMessage, type ParseResult } from "./control.ts";
 import { MatchEndReason, MatchResultSchema } from "./matchResult.ts";
+import { RoomId } from "./rooms.ts";
 
 /** Game rooms speak JSON text frames, one message each, all defined here for both sides. */
 export const GameRole = z.enum(["player", "spectator"]);
@@ -52,7 +53,7 @@ export const ServerGameMessage = z.discriminatedUnion("type", [
      * The room's id, which a socket opened on WebSocket /v1/match/{gameName}/join learns here (its
      * reconnects use the room's own URL); absent from servers older than that route.
      */
-    roomId: z.string().optional(),
+    roomId: RoomId.optional(),
     matchId: z.string().nullable(),
     tick: z.number().int(),
     ack: z.number().int(),
