@@ -48,3 +48,29 @@ test("the SDK resumes its seat after a dropped connection and sends the inputs m
     o.destroy();
   }
 });
+
+test("quickJoin seats two players in one room with one request each, and a dropped one resumes its seat in that room", async () => {
+  const first = sockets.length;
+  // A region of their own, so no room another spec left with a free seat takes either of them.
+  const x = await player("qj-x").quickJoin<typeof tictactoe>("tictactoe", { region: "oc" });
+  const o = await player("qj-o").quickJoin<typeof tictactoe>("tictactoe", { region: "oc" });
+  try {
+    expect(sockets[first]!.url).toContain("/v1/match/tictactoe/join");
+    expect(o.roomId).toBe(x.roomId);
+    expect([x.seat, o.seat]).toEqual([0, 1]);
+    await eventually(() => x.view?.phase === "playing", 10_000, "both seated");
+
+    sockets[first]!.close(1000, "network blip");
+    await eventually(() => x.status !== "joined", 5_000, "x dropped");
+    await x.whenStatus("joined");
+    // The reconnect went to the room the welcome named, and the seat came back with it.
+    expect(sockets.at(-1)!.url).toContain(`/v1/game/tictactoe/${x.roomId}`);
+    expect(x.seat).toBe(0);
+    const seq = x.send({ type: "place", cell: 4 });
+    await eventually(() => x.info.ack >= seq, 10_000, "x's move applied");
+    await eventually(() => o.view?.board[4] === "X", 10_000, "o sees it");
+  } finally {
+    x.destroy();
+    o.destroy();
+  }
+});
