@@ -52,8 +52,12 @@ export const MAX_UNACKED_INPUTS = 64;
 /** How often a joined connection measures its round trip, in ms. */
 export const PING_INTERVAL_MS = 2_000;
 
+/** Where a connection opened before its room was known (a quick join's) goes once the welcome names the room. */
+export type RoomAddress = (roomId: string) => Pick<SessionContext, "socketUrl" | "getToken">;
+
 /**
- * A seat (or a spectator's view) in one game room. Made by `client.game()`.
+ * A seat (or a spectator's view) in one game room. Made by `client.game()`, `client.joinOrCreate()` or
+ * `client.quickJoin()`.
  *
  * @example
  * ```ts
@@ -63,9 +67,6 @@ export const PING_INTERVAL_MS = 2_000;
  * const seq = game.send({ type: "move", dx: 1, dy: 0 }); // typed from the game's input schema
  * ```
  */
-/** Where a connection opened before its room was known (a quick join's) goes once the welcome names the room. */
-export type RoomAddress = (roomId: string) => Pick<SessionContext, "socketUrl" | "getToken">;
-
 export class GameConnection<G extends AnyGame = AnyGame> extends Emitter<GameConnectionEvents<G>> {
   readonly gameName: string;
   #roomId: string | null;

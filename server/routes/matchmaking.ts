@@ -46,8 +46,8 @@ export async function handleMatch(c: Context<AppEnv>): Promise<Response> {
 /**
  * WebSocket /v1/match/{gameName}/join?token=&region=: a quick join in one request. The matchmaker
  * picks a room with a free seat, as POST /v1/match/{gameName} does for mode "quick", and the socket goes
- * straight to it: one request per player where the POST and the room's socket made two, and an HTTP
- * request costs the platform about as much as the rest of a join (BENCHMARKS.md). The welcome names
+ * straight to it: one request per player where the POST and the room's socket made two, and one HTTP
+ * request costs workerd about 0.4 ms of CPU (bench/requestCost.mjs; a storm joins 1.6-1.8x faster, BENCHMARKS.md). The welcome names
  * the room (`roomId`); a reconnect goes to the room's own URL with the seat's resume token. The token
  * must grant a player role on every room of the game (`game/{gameName}/*`), as the POST's must.
  */
