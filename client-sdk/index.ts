@@ -140,6 +140,7 @@ export interface EdgeroomClient {
    * once seated, when the welcome has named the room (`roomId`); reconnects go to that room with the
    * seat's resume token. `joinOrCreate` (quick) makes two requests, the match and then the room's socket,
    * and resolves before connecting. Asks `getToken` for `{ kind: "match" }` first, then for the room.
+   * The welcome's view is `game.view` when it resolves; `state` events bring the ones after it.
    *
    * @example
    * ```ts

@@ -20,7 +20,8 @@ export const client = createClient({
 export async function joinFromUrl<G extends AnyGame>(gameName: string): Promise<GameConnection<G>> {
   const roomId = params.get("room");
   if (roomId) return client.game<G>(gameName, roomId);
-  const game = await client.joinOrCreate<G>(gameName, { mode: params.get("mode") === "private" ? "private" : "quick" });
+  // A quick join is one request (the matchmaker's socket, resolved once seated); a private room is made by the match route.
+  const game = params.get("mode") === "private" ? await client.joinOrCreate<G>(gameName, { mode: "private" }) : await client.quickJoin<G>(gameName);
   params.set("room", game.roomId);
   history.replaceState(null, "", `?${params}`);
   return game;
@@ -35,10 +36,13 @@ export function showConnection(game: GameConnection<AnyGame>): void {
   room.textContent = game.roomId;
   spectate.href = `?room=${game.roomId}&role=spectator`;
   document.getElementById("role")!.textContent = role;
-  game.on("status", (next) => {
+  const showStatus = (next: GameConnection<AnyGame>["status"]) => {
     status.textContent = next;
     status.dataset.status = next === "joined" ? "saved" : next;
-  });
+  };
+  // A quick join's connection is seated already when the page gets it: show where it is now, then follow it.
+  showStatus(game.status);
+  game.on("status", showStatus);
   game.on("close", ({ code, reason }) => {
     const error = document.getElementById("error")!;
     error.hidden = false;

@@ -19,7 +19,8 @@ const cells = Array.from({ length: 9 }, (_, cell) => {
 });
 const scores = new Map<string, number>();
 
-game.on("state", (view) => {
+/** Draws a view: each `state` event's, and the one the page's connection holds already (a quick join is seated when it resolves). */
+function render(view: NonNullable<typeof game.view>): void {
   view.board.forEach((mark, i) => (cells[i]!.textContent = mark));
   const mine = view.seats.X === game.playerId ? "X" : view.seats.O === game.playerId ? "O" : null;
   message.textContent =
@@ -28,7 +29,9 @@ game.on("state", (view) => {
     : mine === null ? `${view.turn} to play`
     : view.turn === mine ? `Your turn (${mine})` : `Their turn (you are ${mine})`;
   for (const button of cells) button.disabled = view.phase !== "playing" || mine !== view.turn || button.textContent !== "";
-});
+}
+game.on("state", render);
+if (game.view) render(game.view);
 game.on("event", (event) => {
   if (event.type !== "match_over") return;
   for (const id of event.result.winners) scores.set(id, (scores.get(id) ?? 0) + 1);
