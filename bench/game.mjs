@@ -7,7 +7,7 @@ import { loadavg } from "node:os";
 import { pathToFileURL } from "node:url";
 import { colyseusSystem } from "./colyseusClient.mjs";
 import { treeCpuSeconds } from "./cpu.mjs";
-import { ColyseusPlayer, EdgeroomPlayer, gameToken } from "./gamePlayers.mjs";
+import { ColyseusPlayer, EdgeroomPlayer, gameToken, quickMatch } from "./gamePlayers.mjs";
 import { percentile } from "./stats.mjs";
 import { pinLoadGenerator } from "./pinning.mjs";
 import { SYSTEMS, stop, waitReady } from "./systems.mjs";
@@ -261,11 +261,7 @@ export async function matchAndJoin(port, token, wire, onOpen, phases, started, {
     onOpen(player);
     return player.first;
   }
-  const response = await fetch(`http://127.0.0.1:${port}/v1/match/crowd`, {
-    method: "POST",
-    headers: { Authorization: `Bearer ${token}` },
-    body: JSON.stringify({ mode: "quick" }),
-  });
+  const response = await quickMatch(port, token);
   if (!response.ok) throw new Error(`match: ${response.status} ${await response.text()}`);
   const { roomId, region } = await response.json();
   phases.matched.push(performance.now() - started);

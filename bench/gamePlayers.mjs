@@ -18,6 +18,11 @@ export async function gameToken(port, sub) {
   return (await response.json()).token;
 }
 
+/** POST /v1/match/crowd for a quick join, as `token`'s player: the Response, unread. */
+export function quickMatch(port, token) {
+  return fetch(`http://127.0.0.1:${port}/v1/match/crowd`, { method: "POST", headers: { Authorization: `Bearer ${token}` }, body: JSON.stringify({ mode: "quick" }) });
+}
+
 /**
  * An Edgeroom player on a raw WebSocket, speaking protocol/gameMessages.ts. It reads tick and ack
  * from the head of each frame instead of parsing the whole view, so the load generator stays light.

@@ -13,7 +13,7 @@ import { colyseusSystem } from "./colyseusClient.mjs";
 import { treeCpuSeconds } from "./cpu.mjs";
 import { matchAndJoin } from "./game.mjs";
 import { ColyseusPlayer, gameToken } from "./gamePlayers.mjs";
-import { SYSTEMS, alternateRuns, gameFloorSystem, withSystemsSideBySide } from "./systems.mjs";
+import { SYSTEMS, alternateRuns, gameFloorSystem, printPairRatios, withSystemsSideBySide } from "./systems.mjs";
 import { median, percentile } from "./stats.mjs";
 
 SYSTEMS.colyseus = colyseusSystem;
@@ -66,14 +66,7 @@ await withSystemsSideBySide(systems, async (started) => {
     const shown = Object.keys(results[0]).filter((key) => key !== "cpuSeconds").map((phase) => `${phase} ${med(phase).join("/")}`);
     console.log(name, "ms from start at p10/p50/p90/max:", shown.join(", "), "| all joined per run", results.map((r) => r.joined[3]).join(", "), "| server CPU s per run", results.map((r) => r.cpuSeconds.toFixed(2)).join(", "));
   }
-  // Each system against every one after it (the last is the reference: Colyseus by default), storm by storm.
-  for (const [i, a] of started.entries()) {
-    for (const b of started.slice(i + 1)) {
-      const ratios = a.results.map((r, k) => r.joined[3] / b.results[k].joined[3]);
-      console.log(`all joined, ${a.name} / ${b.name} per run:`, ratios.map((x) => x.toFixed(2)).join(", "), "median", median(ratios).toFixed(2));
-      const cpu = a.results.map((r, k) => r.cpuSeconds / b.results[k].cpuSeconds);
-      console.log(`server CPU, ${a.name} / ${b.name} per run:`, cpu.map((x) => x.toFixed(2)).join(", "), "median", median(cpu).toFixed(2));
-    }
-  }
+  printPairRatios(started, "all joined", (r) => r.joined[3]);
+  printPairRatios(started, "server CPU", (r) => r.cpuSeconds);
 });
 process.exit(0);

@@ -9,7 +9,7 @@ import { colyseusSystem } from "./colyseusClient.mjs";
 import { gameTick } from "./game.mjs";
 import { pinLoadGenerator } from "./pinning.mjs";
 import { median } from "./stats.mjs";
-import { SYSTEMS, alternateRuns, gameFloorSystem, withSystemsSideBySide } from "./systems.mjs";
+import { SYSTEMS, alternateRuns, gameFloorSystem, printPairRatios, withSystemsSideBySide } from "./systems.mjs";
 
 SYSTEMS.colyseus = colyseusSystem;
 SYSTEMS["game-floor"] = gameFloorSystem;
@@ -34,12 +34,6 @@ await withSystemsSideBySide(systems, async (started) => {
       `| ticks/s median ${median(results.map((r) => r.ticksPerSecond)).toFixed(1)}`,
     );
   }
-  // Each system against every one after it (the last is the reference: Colyseus by default), round by round.
-  for (const [i, a] of started.entries()) {
-    for (const b of started.slice(i + 1)) {
-      const ratios = a.results.map((r, k) => r.serverCpuMsPerTick / b.results[k].serverCpuMsPerTick);
-      console.log(`cpu/tick ${a.name} / ${b.name} median ${median(ratios).toFixed(2)}x (${ratios.map((x) => x.toFixed(2)).join(", ")})`);
-    }
-  }
+  printPairRatios(started, "cpu/tick", (r) => r.serverCpuMsPerTick);
 });
 process.exit(0);

@@ -9,7 +9,7 @@ import { fanOut } from "./scenarios.mjs";
 import { SYSTEMS, stop, waitReady } from "./systems.mjs";
 import { manyWriters, typing } from "./typing.mjs";
 import { gameTick, joinStorm } from "./game.mjs";
-import { gameToken } from "./gamePlayers.mjs";
+import { gameToken, quickMatch } from "./gamePlayers.mjs";
 import { connectionStorm } from "./storm.mjs";
 
 const PORT = 9876;
@@ -29,7 +29,7 @@ async function matchRequests(count) {
   const tokens = await Promise.all(Array.from({ length: count }, (_, i) => gameToken(PORT, `profile-${Math.random().toString(36).slice(2, 8)}-${i}`)));
   const statuses = await Promise.all(
     tokens.map((token) =>
-      fetch(`http://127.0.0.1:${PORT}/v1/match/crowd`, { method: "POST", headers: { Authorization: `Bearer ${token}` }, body: '{"mode":"quick"}' }).then(async (r) => (await r.arrayBuffer(), r.status)),
+      quickMatch(PORT, token).then(async (r) => (await r.arrayBuffer(), r.status)),
     ),
   );
   return { requests: count, answered200: statuses.filter((s) => s === 200).length };

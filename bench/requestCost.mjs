@@ -6,10 +6,9 @@
 //   [--system=edgeroom-workerd,game-floor] [--before=<dir>]
 import { arg, sideBySideSystems } from "./beforeSystem.mjs";
 import { treeCpuSeconds } from "./cpu.mjs";
-import { gameToken } from "./gamePlayers.mjs";
+import { gameToken, quickMatch } from "./gamePlayers.mjs";
 import { pinLoadGenerator } from "./pinning.mjs";
-import { median } from "./stats.mjs";
-import { SYSTEMS, alternateRuns, gameFloorSystem, withSystemsSideBySide } from "./systems.mjs";
+import { SYSTEMS, alternateRuns, gameFloorSystem, printPairRatios, withSystemsSideBySide } from "./systems.mjs";
 
 SYSTEMS["game-floor"] = gameFloorSystem;
 const systems = await sideBySideSystems("game-floor");
@@ -28,7 +27,7 @@ async function once({ port, server }) {
     Array.from({ length: count }, (_, i) =>
       route === "health"
         ? fetch(`http://127.0.0.1:${port}/v1/health`).then(async (r) => (await r.arrayBuffer(), r.status))
-        : fetch(`http://127.0.0.1:${port}/v1/match/crowd`, { method: "POST", headers: { Authorization: `Bearer ${tokens[i]}` }, body: '{"mode":"quick"}' }).then(async (r) => (await r.arrayBuffer(), r.status)),
+        : quickMatch(port, tokens[i]).then(async (r) => (await r.arrayBuffer(), r.status)),
     ),
   );
   const ms = performance.now() - started;
@@ -43,11 +42,6 @@ await withSystemsSideBySide(systems, async (started) => {
   for (const { name, results } of started) {
     console.log(name, `${count} x ${route}: server CPU s`, results.map((r) => r.cpuSeconds.toFixed(2)).join(", "), "| ms", results.map((r) => Math.round(r.ms)).join(", "));
   }
-  for (const [i, a] of started.entries()) {
-    for (const b of started.slice(i + 1)) {
-      const ratios = a.results.map((r, k) => r.cpuSeconds / b.results[k].cpuSeconds);
-      console.log(`server CPU, ${a.name} / ${b.name}: median ${median(ratios).toFixed(2)}x (${ratios.map((x) => x.toFixed(2)).join(", ")})`);
-    }
-  }
+  printPairRatios(started, "server CPU", (r) => r.cpuSeconds);
 });
 process.exit(0);

@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { applyLocalMigrations, localVars, offlineEnv, projectRoot, raisedLimitVars } from "../scripts/wrangler.mjs";
 import { colyseusSystem } from "./colyseusClient.mjs";
 import { nodeServer, pinned } from "./pinning.mjs";
+import { median } from "./stats.mjs";
 
 export { hasTaskset } from "./pinning.mjs";
 
@@ -165,4 +166,17 @@ export async function withSystemsSideBySide(names, body) {
 export async function alternateRuns(started, runs, once) {
   for (const entry of started) await once(entry);
   for (let i = 0; i < runs; i++) for (const entry of started) entry.results.push(await once(entry));
+}
+
+/**
+ * Prints, for each started system against every one after it (the last is the scripts' reference),
+ * `valueOf` of its run over the other's in the same round: the median and each round's.
+ */
+export function printPairRatios(started, label, valueOf) {
+  for (const [i, a] of started.entries()) {
+    for (const b of started.slice(i + 1)) {
+      const ratios = a.results.map((r, k) => valueOf(r) / valueOf(b.results[k]));
+      console.log(`${label}, ${a.name} / ${b.name}: median ${median(ratios).toFixed(2)}x (${ratios.map((x) => x.toFixed(2)).join(", ")})`);
+    }
+  }
 }

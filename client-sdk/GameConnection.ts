@@ -70,8 +70,6 @@ export type RoomAddress = (roomId: string) => Pick<SessionContext, "socketUrl" |
 export class GameConnection<G extends AnyGame = AnyGame> extends Emitter<GameConnectionEvents<G>> {
   readonly gameName: string;
   #roomId: string | null;
-  /** The session's context: its socket URL and token change once a quick join's welcome names the room. */
-  readonly #context: SessionContext;
   readonly #roomAddress: RoomAddress | null;
   #status: GameStatus = "connecting";
   #closeReason: CloseReason | null = null;
@@ -98,7 +96,6 @@ export class GameConnection<G extends AnyGame = AnyGame> extends Emitter<GameCon
     super();
     this.gameName = context.gameName;
     this.#roomId = context.roomId;
-    this.#context = context;
     this.#roomAddress = context.roomAddress ?? null;
     this.#session = new SocketSession(context, {
       onConnecting: () => this.#setStatus("connecting"),
@@ -182,7 +179,7 @@ export class GameConnection<G extends AnyGame = AnyGame> extends Emitter<GameCon
         // A quick join's room, named here: the seat's reconnects go to that room, not to another match.
         if (this.#roomId === null && message.roomId && this.#roomAddress) {
           this.#roomId = message.roomId;
-          Object.assign(this.#context, this.#roomAddress(message.roomId));
+          this.#session.readdress(this.#roomAddress(message.roomId));
         }
         this.#wireKeys = { names: [], steps: [] };
         this.#role = message.role;

@@ -99,6 +99,12 @@ export class SocketSession {
     socket?.close(1000, reason);
   }
 
+  /** Where the next connection goes, and with which token (a quick join's, once its room is known). */
+  readdress(address: Pick<SessionContext, "socketUrl" | "getToken">): void {
+    this.context.socketUrl = address.socketUrl;
+    this.context.getToken = address.getToken;
+  }
+
   async #connect(): Promise<void> {
     if (this.#isStopped) return;
     this.handlers.onConnecting();

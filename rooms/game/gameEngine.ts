@@ -146,8 +146,7 @@ export class GameEngine {
     } });
     if (!state) return;
     this.#core.watchTokenExpiry(socket, state.tokenExpiresAt);
-    // What this join adds to the alarm: its handshake deadline and its token's expiry. An alarm set
-    // no later (in a join storm, the first join's) leaves it alone, with no statement run.
+    // What this join adds to the alarm; one set no later (a storm's first join's) is left alone.
     this.#core.noteDirectoryChange(Math.min(state.connectedAt + RoomLimits.HANDSHAKE_TIMEOUT_MS, state.tokenExpiresAt));
   }
 
@@ -160,17 +159,15 @@ export class GameEngine {
     this.#ticker.forget(socket.id);
     if (this.#loadError) return;
     const state = GameConnectionState.safeParse(socket.attachment);
-    // A ready player with no other connection keeps its seat, held until SEAT_HOLD_MS.
+    // A ready player with no other connection keeps its seat until SEAT_HOLD_MS, expired by the
+    // alarm (no timer runs for it, not even in an empty room): what this leave adds to the alarm.
     const isHeld = state.success && state.data.role === "player" && state.data.isReady && !this.#readyPlayers.otherOf(state.data.sub, socket.id);
+    const now = this.#clock.now();
     if (isHeld) {
-      const now = this.#clock.now();
       this.#seats.drop(state.data.sub, now);
       if (!this.#ticker.hasConnectedPlayers()) this.#ticker.stopTicking();
-      // Held seats expire by alarm, so no timer runs for them, not even in an empty room.
-      this.#core.noteDirectoryChange(now + GameLimits.SEAT_HOLD_MS);
-    } else {
-      this.#core.noteDirectoryChange(null);
     }
+    this.#core.noteDirectoryChange(isHeld ? now + GameLimits.SEAT_HOLD_MS : null);
   }
 
   /** Handles one frame. What it throws, the core turns into a logged 4500 close. */

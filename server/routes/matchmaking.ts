@@ -1,6 +1,6 @@
 import type { Context } from "hono";
 import { z } from "zod";
-import { Region, gameRoomObjectName, roomPath } from "../../protocol/index.ts";
+import { Region, gameRoomObjectName, roomPath, type AnyGame, type VerifiedTokenClaims } from "../../protocol/index.ts";
 import { findGame } from "../../rooms/game/registry.ts";
 import { matchmakerFor } from "../../rooms/game/seatReports.ts";
 import type { AppEnv } from "../app.ts";
@@ -16,13 +16,24 @@ const MatchRequest = z.object({ mode: z.enum(["quick", "private"]), region: Regi
 /** Largest body this route reads, in bytes. */
 const MAX_BODY_BYTES = 1024;
 
-/** POST /v1/match/{gameName}: a room with a free seat (quick) or a new private one. */
-export async function handleMatch(c: Context<AppEnv>): Promise<Response> {
+/**
+ * The game a match route names and the player asking: 404 for an unknown game, the token checked for
+ * every room of it (`game/{gameName}/*`), 403 for a role other than player. Both match routes start here.
+ */
+async function matchingPlayer(c: Context<AppEnv>): Promise<{ game: AnyGame; claims: VerifiedTokenClaims } | Response> {
   const game = findGame(c.req.param("gameName") ?? "");
   if (!game) return jsonError(c, 404, "unknown_game", `no game named "${c.req.param("gameName")}"`);
   const claims = await authorizeRoom(c, "game", roomPath("game", `${game.name}/*`));
   if (claims instanceof Response) return claims;
   if (claims.role !== "player") return jsonError(c, 403, "role_not_allowed", "only players join matches");
+  return { game, claims };
+}
+
+/** POST /v1/match/{gameName}: a room with a free seat (quick) or a new private one. */
+export async function handleMatch(c: Context<AppEnv>): Promise<Response> {
+  const player = await matchingPlayer(c);
+  if (player instanceof Response) return player;
+  const { game, claims } = player;
 
   const body = await readJsonBody(c, MatchRequest, MAX_BODY_BYTES, '{ "mode": "quick" | "private", "region"? }');
   if (!body.ok) return body.response;
@@ -47,16 +58,16 @@ export async function handleMatch(c: Context<AppEnv>): Promise<Response> {
  * WebSocket /v1/match/{gameName}/join?token=&region=: a quick join in one request. The matchmaker
  * picks a room with a free seat, as POST /v1/match/{gameName} does for mode "quick", and the socket goes
  * straight to it: one request per player where the POST and the room's socket made two, and one HTTP
- * request costs workerd about 0.4 ms of CPU (bench/requestCost.mjs; a storm joins 1.6-1.8x faster, BENCHMARKS.md). The welcome names
- * the room (`roomId`); a reconnect goes to the room's own URL with the seat's resume token. The token
+ * request costs workerd about 0.4 ms of CPU (bench/requestCost.mjs; a storm joins 1.6-1.8x faster,
+ * BENCHMARKS.md). The welcome names the room (`roomId`); a reconnect goes to the room's own URL with the seat's resume token. The token
  * must grant a player role on every room of the game (`game/{gameName}/*`), as the POST's must.
  */
 export async function handleMatchSocket(c: Context<AppEnv>): Promise<Response> {
-  const game = findGame(c.req.param("gameName") ?? "");
-  if (!game) return jsonError(c, 404, "unknown_game", `no game named "${c.req.param("gameName")}"`);
-  const claims = await authorizeRoom(c, "game", roomPath("game", `${game.name}/*`));
-  if (claims instanceof Response) return claims;
-  if (claims.role !== "player") return jsonError(c, 403, "role_not_allowed", "only players join matches");
+  const player = await matchingPlayer(c);
+  if (player instanceof Response) return player;
+  const { game, claims } = player;
+  // Not checkRoomRequest: the role's 403 must come before the 426, so a client learning why its
+  // upgrade failed (a plain GET) hears of its role, not of the upgrade.
   const url = new URL(c.req.url);
   const placement = choosePlacement(c.req.raw, url);
   if (!placement.ok) return jsonError(c, 400, "bad_region", placement.message);
