@@ -1,7 +1,7 @@
 // Profiles the room: Edgeroom on plain workerd with its inspector open, one fan-out run under
 // V8's sampling profiler, the top functions by self time printed and the profile written to
 // bench/results/room.cpuprofile (open it in Chrome DevTools).
-// Usage: npm run bench:profile [-- fanout|writers|typing|game|storm|docstorm|match] (typing: one editor at 500 edits/s, one observer) (game, storm: EDGEROOM_WIRE=json for the JSON wire;
+// Usage: npm run bench:profile [-- fanout|writers|typing|typing50|game|storm|docstorm|match] [--system=edgeroom-workerd|y-partyserver|do-relay] (typing: one editor at 500 edits/s, one observer; typing50: the same with 50 observers) (game, storm: EDGEROOM_WIRE=json for the JSON wire;
 // docstorm: the floors' connection storm, 500 document clients at once; match: 500 quick-join requests
 // at once, POST /v1/match/crowd, each with its own player's token)
 import { writeFileSync } from "node:fs";
@@ -18,6 +18,7 @@ const SCENARIOS = {
   fanout: (system, server, scale) => fanOut(system, PORT, server, { receivers: 100, messages: 50 * scale }),
   writers: (system, server, scale) => manyWriters(system, PORT, server, { writers: 50, perSecond: 5, seconds: 3 * scale }),
   typing: (system, server, scale) => typing(system, PORT, server, { rate: 500, observers: 1, seconds: 6 * scale }),
+  typing50: (system, server, scale) => typing(system, PORT, server, { rate: 500, observers: 50, seconds: 6 * scale }),
   game: (system, server, scale) => gameTick(system, PORT, server, { players: 100, seconds: 5 * scale, wire: process.env.EDGEROOM_WIRE ?? "binary2" }),
   storm: (system, server, scale) => joinStorm(system, PORT, server, { clients: Math.round(500 * scale), wire: process.env.EDGEROOM_WIRE ?? "binary2" }),
   docstorm: (system, server, scale) => connectionStorm(system, PORT, server, { clients: Math.round(500 * scale) }),
@@ -34,16 +35,21 @@ async function matchRequests(count) {
   );
   return { requests: count, answered200: statuses.filter((s) => s === 200).length };
 }
-const scenario = SCENARIOS[process.argv[2] ?? "fanout"];
+const args = process.argv.slice(2);
+const scenario = SCENARIOS[args.find((a) => !a.startsWith("--")) ?? "fanout"];
 if (!scenario) throw new Error(`scenarios: ${Object.keys(SCENARIOS).join(", ")}`);
+/** The worker's name in workerd's inspector, per system that runs on one workerd process. */
+const WORKER_NAMES = { "edgeroom-workerd": "edgeroom", "y-partyserver": "y-partyserver", "do-relay": "do-relay" };
+const systemName = args.find((a) => a.startsWith("--system="))?.slice("--system=".length) ?? "edgeroom-workerd";
+if (!WORKER_NAMES[systemName]) throw new Error(`--system: one of ${Object.keys(WORKER_NAMES).join(", ")}`);
 
 process.env.EDGEROOM_INSPECTOR_PORT = String(INSPECTOR_PORT);
-const system = SYSTEMS["edgeroom-workerd"];
+const system = SYSTEMS[systemName];
 const server = system.start(PORT);
 try {
   await waitReady(system, server, PORT);
   await scenario(system, server, 0.4); // warm-up: rooms, JIT
-  const inspector = await connect(`ws://127.0.0.1:${INSPECTOR_PORT}/core:user:edgeroom`);
+  const inspector = await connect(`ws://127.0.0.1:${INSPECTOR_PORT}/core:user:${WORKER_NAMES[systemName]}`);
   await inspector.call("Profiler.enable");
   await inspector.call("Profiler.setSamplingInterval", { interval: 100 });
   await inspector.call("Profiler.start");

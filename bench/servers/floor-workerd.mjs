@@ -47,6 +47,8 @@ const mf = new Miniflare(convertV4MiniflareOptions({
   }],
   host: "127.0.0.1",
   port,
+  // bench/profile.mjs --system=<floor> attaches to workerd's inspector here.
+  ...(process.env.EDGEROOM_INSPECTOR_PORT ? { inspectorPort: Number(process.env.EDGEROOM_INSPECTOR_PORT) } : {}),
 }));
 await mf.ready;
 console.log("ready");
