@@ -70,6 +70,11 @@ export interface GameOptions {
   region?: string;
 }
 
+export interface QuickJoinOptions extends GameOptions {
+  /** Aborting it gives the join up: its socket closes (leaving the seat if it had one) and the promise rejects with the signal's reason. */
+  signal?: AbortSignal;
+}
+
 export interface MatchOptions {
   /** `quick` (default) joins a room with a free seat; `private` creates a room to share by its id. */
   mode?: "quick" | "private";
@@ -140,7 +145,8 @@ export interface EdgeroomClient {
    * once seated, when the welcome has named the room (`roomId`); reconnects go to that room with the
    * seat's resume token. `joinOrCreate` (quick) makes two requests, the match and then the room's socket,
    * and resolves before connecting. Asks `getToken` for `{ kind: "match" }` first, then for the room.
-   * The welcome's view is `game.view` when it resolves; `state` events bring the ones after it.
+   * The welcome's view is `game.view` when it resolves; `state` events bring the ones after it. While the
+   * service is unreachable it keeps retrying, as a connection does; `signal` gives it up.
    *
    * @example
    * ```ts
@@ -148,7 +154,7 @@ export interface EdgeroomClient {
    * console.log(game.roomId, game.seat);
    * ```
    */
-  quickJoin<G extends AnyGame = AnyGame>(gameName: string, options?: GameOptions): Promise<GameConnection<G>>;
+  quickJoin<G extends AnyGame = AnyGame>(gameName: string, options?: QuickJoinOptions): Promise<GameConnection<G>>;
   /**
    * Joins a collaboration room and keeps `doc` in sync with it.
    *
@@ -219,6 +225,8 @@ export function createClient(options: ClientOptions): EdgeroomClient {
     },
 
     async quickJoin(gameName, quickOptions = {}) {
+      const { signal } = quickOptions;
+      signal?.throwIfAborted();
       const name = encodeURIComponent(gameName);
       const game = new GameConnection({
         ...session,
@@ -231,7 +239,16 @@ export function createClient(options: ClientOptions): EdgeroomClient {
           getToken: () => options.getToken({ kind: "game", gameName, roomId }),
         }),
       });
-      await game.whenStatus("joined");
+      const giveUp = () => game.destroy();
+      signal?.addEventListener("abort", giveUp, { once: true });
+      try {
+        await game.whenStatus("joined");
+        signal?.throwIfAborted();
+      } catch (error) {
+        throw signal?.aborted ? signal.reason : error;
+      } finally {
+        signal?.removeEventListener("abort", giveUp);
+      }
       return game;
     },
 

@@ -63,3 +63,30 @@ it("rejects when the join socket is closed for good before a welcome", async () 
   last().drop(CloseCode.FORBIDDEN, "room is locked: no new players");
   await expect(joining).rejects.toThrow(/room is locked/);
 });
+
+it("gives the join up when its signal aborts, while it retries a dropped join: the socket closes, nothing reconnects, the promise rejects with the reason", async () => {
+  const { client } = makeClient();
+  const controller = new AbortController();
+  const joining = client.quickJoin("arena", { signal: controller.signal });
+  const outcome = joining.then(() => "resolved", (error: unknown) => error);
+  await settle();
+  last().open();
+  last().drop(1006, "network");
+  await vi.advanceTimersByTimeAsync(50);
+  expect(FakeSocket.made.length, "a dropped join retries").toBe(2);
+  const retrying = last();
+  controller.abort(new Error("unmounted"));
+  expect(retrying.isClosedByClient).toBe(true);
+  expect(await outcome).toEqual(new Error("unmounted"));
+  await vi.advanceTimersByTimeAsync(1_000);
+  expect(FakeSocket.made.length, "sockets after the abort").toBe(2);
+});
+
+it("an aborted signal asks for no token and opens no socket", async () => {
+  const { client, asked } = makeClient();
+  const controller = new AbortController();
+  controller.abort(new Error("gone"));
+  await expect(client.quickJoin("arena", { signal: controller.signal })).rejects.toThrow("gone");
+  await settle();
+  expect([asked.length, FakeSocket.made.length]).toEqual([0, 0]);
+});

@@ -1,6 +1,6 @@
 // Issue 15, item 3: @edgeroom/react in Chromium against wrangler dev. The demo's React page renders in
 // <StrictMode> (React's development build, which mounts every effect twice): each room must still open one
-// socket, matchmake once, and close when the last component using it unmounts.
+// socket, matchmake once (a quick match is its one join socket), and close when the last component using it unmounts.
 import { expect, test, type Page } from "@playwright/test";
 import { E2E_BASE_URL } from "../playwright.config.ts";
 
@@ -44,7 +44,7 @@ test("StrictMode opens one socket per room and matchmakes once; unmounting close
   const matchRequests: string[] = [];
   const docTokens: string[] = [];
   page.on("request", (request) => {
-    if (request.method() === "POST" && new URL(request.url()).pathname === "/v1/match/tictactoe") matchRequests.push(request.url());
+    if (request.method() === "POST" && new URL(request.url()).pathname.startsWith("/v1/match/")) matchRequests.push(request.url());
     if (request.method() === "POST" && new URL(request.url()).pathname === "/v1/dev/token" && request.postData()?.includes(`doc/${room}`)) docTokens.push(request.url());
   });
   await page.goto(`/react.html?room=${room}&name=Solo`);
@@ -58,15 +58,17 @@ test("StrictMode opens one socket per room and matchmakes once; unmounting close
   await expect(page.getByTestId("game-status")).toHaveText("joined");
   const gameRoom = (await page.getByTestId("game-room").textContent())!;
   expect(gameRoom).not.toBe("");
-  expect(await sockets(page, "/v1/game/tictactoe/"), "game sockets").toEqual({ made: 1, open: 1 });
-  expect(matchRequests, "matchmaking requests").toHaveLength(1);
+  // A quick match is one socket, to the match's join route, and no POST /v1/match.
+  expect(await sockets(page, "/v1/match/tictactoe/join"), "quick-join sockets").toEqual({ made: 1, open: 1 });
+  expect(await sockets(page, "/v1/game/tictactoe/"), "room sockets").toEqual({ made: 0, open: 0 });
+  expect(matchRequests, "matchmaking requests").toHaveLength(0);
   await expect.poll(() => connectionsIn(`game/tictactoe/${gameRoom}`)).toBe(1);
 
   // (b) unmounting the rooms' components closes their sockets, and the rooms see them go.
   await page.getByTestId("toggle-room").click();
   await expect(page.getByTestId("doc-status")).toHaveCount(0);
   await expect.poll(() => sockets(page, `/v1/doc/${room}`)).toEqual({ made: 1, open: 0 });
-  await expect.poll(() => sockets(page, "/v1/game/tictactoe/")).toEqual({ made: 1, open: 0 });
+  await expect.poll(() => sockets(page, "/v1/match/tictactoe/join")).toEqual({ made: 1, open: 0 });
   await expect.poll(() => connectionsIn(`doc/${room}`)).toBe(0);
   await expect.poll(() => connectionsIn(`game/tictactoe/${gameRoom}`)).toBe(0);
 
@@ -75,6 +77,28 @@ test("StrictMode opens one socket per room and matchmakes once; unmounting close
   await expect(page.getByTestId("doc-status")).toHaveText("saved");
   expect(await sockets(page, `/v1/doc/${room}`)).toEqual({ made: 2, open: 1 });
   await expect.poll(() => connectionsIn(`doc/${room}`)).toBe(1);
+});
+
+test("unmounting a quick match still under way closes its join socket, and it does not retry", async ({ page }) => {
+  const room = `pw-react-giveup-${Date.now()}`;
+  const pageErrors: string[] = [];
+  page.on("pageerror", (error) => pageErrors.push(error.message));
+  // The join socket is held here and never reaches the service, so no welcome comes: the join stays under way.
+  const joins: { closedByPage: boolean }[] = [];
+  await page.routeWebSocket(/\/v1\/match\/tictactoe\/join/, (socket) => {
+    const join = { closedByPage: false };
+    joins.push(join);
+    socket.onClose(() => (join.closedByPage = true));
+  });
+  await page.goto(`/react.html?room=${room}&name=Solo`);
+  await expect.poll(() => joins.length).toBe(1);
+  await expect(page.getByTestId("game-status")).toHaveText("connecting");
+  await page.getByTestId("toggle-room").click();
+  await expect.poll(() => joins[0].closedByPage, { message: "the join socket closed by the page" }).toBe(true);
+  // Longer than the SDK's first reconnect delays: a join given up makes no new socket.
+  await page.waitForTimeout(2_000);
+  expect(joins, "join sockets").toHaveLength(1);
+  expect(pageErrors).toEqual([]);
 });
 
 test("two pages edit one document, both reach saved and see each other; two pages matchmake into one game", async ({ browser }) => {

@@ -134,7 +134,7 @@ async function drive() {
   const context = await browser.newContext();
   const errors = [];
   const docRoom = `react-check-${Date.now().toString(36)}`;
-  /** Per tab: the sockets it opened and the matchmaking requests it sent, to hold StrictMode's double mount to one of each. */
+  /** Per tab: the sockets it opened and the matchmaking requests it sent (a POST or a quick join's socket), to hold StrictMode's double mount to one of each. */
   const traffic = new Map();
   const open = async (label, path = "/") => {
     const page = await context.newPage();
@@ -144,7 +144,10 @@ async function drive() {
     page.on("websocket", (socket) => {
       const path = new URL(socket.url()).pathname;
       if (path.startsWith("/v1/doc/")) seen.docSockets += 1;
-      if (path.startsWith("/v1/game/")) seen.gameSockets += 1;
+      // A quick match joins through one socket to /v1/match/{game}/join: the game's socket and its matchmaking at once.
+      const isQuickJoin = /^\/v1\/match\/[^/]+\/join$/.test(path);
+      if (path.startsWith("/v1/game/") || isQuickJoin) seen.gameSockets += 1;
+      if (isQuickJoin) seen.matchRequests += 1;
     });
     page.on("request", (request) => {
       if (request.method() === "POST" && new URL(request.url()).pathname.startsWith("/v1/match/")) seen.matchRequests += 1;

@@ -7,7 +7,7 @@ import { release, retain, sharedFor, type Shared } from "./shared.ts";
 export type GameTarget = { roomId: string; region?: string } | { match: "quick" | "private"; region?: string };
 
 export interface UseGameResult<G extends AnyGame> {
-  /** The connection, once mounted (and, with `match`, once matchmaking answered). */
+  /** The connection, once mounted; with `match: "quick"`, once seated; with `match: "private"`, once matchmaking answered. */
   connection: GameConnection<G> | null;
   /** `connecting` (also while matchmaking), `joined`, `offline` or `closed` (also when matchmaking failed: see `error`). */
   status: GameStatus;
@@ -21,7 +21,7 @@ export interface UseGameResult<G extends AnyGame> {
   rttMs: number | null;
   /** Sends an input; returns its seq, or null while there is no connection yet. */
   send: (input: InputOf<G>) => number | null;
-  /** Why matchmaking failed, or null. Refusals of the socket itself are in `connection.closeReason`. */
+  /** Why matchmaking failed, or null: for `match: "quick"` also a refusal of its join socket. Refusals of a room's socket are in `connection.closeReason`. */
   error: Error | null;
 }
 
@@ -31,6 +31,8 @@ interface GameSlot<G extends AnyGame> {
   /** The socket or the matchmaking is under way (started by the first retain). */
   isStarted: boolean;
   isDisposed: boolean;
+  /** Gives up a quick join still under way when the slot is disposed. */
+  readonly joining: AbortController;
   listeners: Set<() => void>;
 }
 
@@ -48,11 +50,12 @@ function gameKey(gameName: string, target: GameTarget, matchInstance: number): s
 
 function sharedGame<G extends AnyGame>(client: EdgeroomClient, key: string): Shared<GameSlot<G>> {
   return sharedFor<GameSlot<G>>(client, key, () => {
-    const slot: GameSlot<G> = { connection: null, error: null, isStarted: false, isDisposed: false, listeners: new Set() };
+    const slot: GameSlot<G> = { connection: null, error: null, isStarted: false, isDisposed: false, joining: new AbortController(), listeners: new Set() };
     return {
       value: slot,
       dispose: () => {
         slot.isDisposed = true;
+        slot.joining.abort(new Error("useGame unmounted"));
         slot.connection?.destroy();
       },
     };
@@ -68,7 +71,12 @@ function start<G extends AnyGame>(client: EdgeroomClient, gameName: string, targ
     slot.connection = client.game<G>(gameName, target.roomId, { region: target.region });
     return notify();
   }
-  client.joinOrCreate<G>(gameName, { mode: target.match, region: target.region }).then(
+  // A quick match is one socket (client.quickJoin), a private one a request and then the room's socket.
+  const matching =
+    target.match === "quick"
+      ? client.quickJoin<G>(gameName, { region: target.region, signal: slot.joining.signal })
+      : client.joinOrCreate<G>(gameName, { mode: "private", region: target.region });
+  matching.then(
     (connection) => {
       // Unmounted while matchmaking: the seat is given back at once.
       if (slot.isDisposed) return connection.destroy();
@@ -76,6 +84,7 @@ function start<G extends AnyGame>(client: EdgeroomClient, gameName: string, targ
       notify();
     },
     (error: unknown) => {
+      if (slot.isDisposed) return;
       slot.error = error instanceof Error ? error : new Error(String(error));
       notify();
     },
@@ -86,7 +95,8 @@ function start<G extends AnyGame>(client: EdgeroomClient, gameName: string, targ
  * Joins a game room for as long as the component is mounted, by room id or through matchmaking, and
  * re-renders on each new view. Components using the same room id share one socket. With `match`, each
  * mounted component matchmakes once (StrictMode's double mount does not matchmake twice); the seat is
- * left when it unmounts.
+ * left when it unmounts. `match: "quick"` joins in one socket (`client.quickJoin`), and unmounting
+ * gives up a join still under way.
  *
  * @example
  * ```tsx

@@ -33,7 +33,11 @@ export class FakeSocket {
     this.readyState = 3;
     this.onerror?.();
   }
-  close() {}
+  /** Whether the client closed it. */
+  isClosedByClient = false;
+  close() {
+    this.isClosedByClient = true;
+  }
   send(data: string | Uint8Array) {
     this.sent.push(data);
   }
