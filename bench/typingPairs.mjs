@@ -21,7 +21,7 @@ await withSystemsSideBySide(systems, async (started) => {
   for (const { name, results } of started) {
     const med = (key) => median(results.map((r) => r[key]));
     const ratios = results.map((r, i) => r.p99Ms / floor.results[i].p99Ms);
-    console.log(`${name}: p50 ${med("p50Ms").toFixed(2)} ms, p99 ${med("p99Ms").toFixed(2)} ms, server CPU ${med("serverCpuSeconds").toFixed(2)} s, lost ${results.map((r) => r.lost).join("/")} | p99 vs ${floor.name} per run ${ratios.map((x) => x.toFixed(2)).join(", ")} median ${median(ratios).toFixed(2)}`);
+    console.log(`${name}: p50 ${med("p50Ms").toFixed(2)} ms (runs ${results.map((r) => r.p50Ms.toFixed(1)).join(", ")}), p99 ${med("p99Ms").toFixed(2)} ms, server CPU ${med("serverCpuSeconds").toFixed(2)} s, lost ${results.map((r) => r.lost).join("/")} | p99 vs ${floor.name} per run ${ratios.map((x) => x.toFixed(2)).join(", ")} median ${median(ratios).toFixed(2)}`);
     for (const r of results) console.log(`  slowest [edit, ms]: ${r.slowest.map(([i, ms]) => `${i}:${ms}`).join(" ")}`);
   }
 });
