@@ -246,8 +246,8 @@ and \`edgeroom/token\` (createToken, for your backend). See the project README, 
 const CLIENT_README = `# @edgeroom/client
 
 The client for an Edgeroom Worker, for browsers and Node 22: \`createClient({ baseUrl, getToken })\`,
-then \`client.doc(roomId)\` for a Yjs document or \`client.joinOrCreate<typeof myGame>("my-game")\` for a
-typed game room. ESM with type declarations.
+then \`client.doc(roomId)\` for a Yjs document or \`client.quickJoin<typeof myGame>("my-game")\` for a
+typed game room (one socket, resolved once seated). ESM with type declarations.
 
     npm install @edgeroom/client yjs y-protocols lib0
 

@@ -51,10 +51,10 @@ function guest(name) {
 async function play() {
   const ann = guest("Ann");
   const bob = guest("Bob");
-  const a = await ann.client.joinOrCreate("reaction");
-  // Bob looks for a match once Ann sits in her room, as a second window a few seconds later would.
-  await a.whenStatus("joined");
-  const b = await bob.client.joinOrCreate("reaction");
+  // As the page does: one socket each (client.quickJoin), resolved once seated. Bob looks for a match once
+  // Ann sits in her room, as a second window a few seconds later would.
+  const a = await ann.client.quickJoin("reaction");
+  const b = await bob.client.quickJoin("reaction");
   assert.equal(b.roomId, a.roomId, "quick matchmaking seats the second player in the first one's room, where Ann already sits");
   const over = new Promise((resolve) => a.on("event", (event) => event.type === "match_over" && resolve(event)));
   // Ann clicks once on every green light; Bob never clicks. The first view may already be green.

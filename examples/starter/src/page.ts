@@ -1,6 +1,6 @@
 // The page: matchmaking and the game through @edgeroom/client, typed from the game module itself,
 // and a shared document bound to a textarea. esbuild bundles it into public/app.js (npm run build).
-import { createClient, type GameConnection, type TokenRequest } from "@edgeroom/client";
+import { createClient, type GameConnection, type TokenRequest, type ViewOf } from "@edgeroom/client";
 import { POINTS_TO_WIN, reaction } from "./game.ts";
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
@@ -26,20 +26,25 @@ const client = createClient({ baseUrl: location.origin, getToken });
 
 // --- the game ---
 let game: GameConnection<typeof reaction> | null = null;
+/** The join under way, given up when "Find a match" is clicked again before it is seated. */
+let joining: AbortController | null = null;
 const light = $<HTMLButtonElement>("light");
 
 $("play").addEventListener("click", async () => {
   game?.destroy();
+  joining?.abort();
+  const attempt = (joining = new AbortController());
   $("status").textContent = "finding a match…";
   try {
-    game = await client.joinOrCreate<typeof reaction>(reaction.name);
+    // One socket: the matchmaker picks a room with a free seat; it resolves once seated there.
+    game = await client.quickJoin<typeof reaction>(reaction.name, { signal: attempt.signal });
   } catch (error) {
-    $("status").textContent = String(error);
+    if (!attempt.signal.aborted) $("status").textContent = String(error);
     return;
   }
   const connection = game;
-  connection.on("status", (status) => ($("status").textContent = `${status} (room ${connection.roomId})`));
-  connection.on("state", (view) => {
+  const showStatus = () => ($("status").textContent = `${connection.status} (room ${connection.roomId})`);
+  const render = (view: ViewOf<typeof reaction>) => {
     const me = connection.playerId;
     const who = (id: string | null) => (id === null ? "nobody" : id === me ? "you" : "your opponent");
     light.dataset.phase = view.phase;
@@ -50,7 +55,12 @@ $("play").addEventListener("click", async () => {
       : view.lastRound ? `round ${view.round}: ${who(view.lastRound.winner)} took the last round${view.lastRound.early ? " (a click on red)" : ` in ${view.lastRound.reactionMs} ms`}`
       : `round ${view.round}: wait for green…`;
     $("score").textContent = view.players.map((id) => `${who(id)}: ${view.points[id] ?? 0}`).join(" · ");
-  });
+  };
+  connection.on("status", showStatus);
+  connection.on("state", render);
+  // Seated already: the welcome's status and view are here, and events bring the ones after them.
+  showStatus();
+  if (connection.view) render(connection.view);
 });
 
 const click = () => game?.send({ type: "click" });
