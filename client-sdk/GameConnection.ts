@@ -161,7 +161,7 @@ export class GameConnection<G extends AnyGame = AnyGame> extends Emitter<GameCon
     return whenStatus<GameStatus>(this, status, "game");
   }
 
-  /** Leaves the room and releases everything. Safe to call more than once. */
+  /** Leaves the room and releases everything: the socket closes with 1000, and the room gives a player's seat back at once (a drop would hold it 20 s). Safe to call more than once. */
   destroy(): void {
     if (this.#isDestroyed) return;
     this.#isDestroyed = true;

@@ -35,7 +35,7 @@ test("the SDK resumes its seat after a dropped connection and sends the inputs m
     const seen: string[] = [];
     x.on("status", (s) => seen.push(s));
     // x opened the room's first socket; o's came after.
-    sockets.find((s) => s.url.includes(x.roomId))!.close(1000, "network blip");
+    sockets.find((s) => s.url.includes(x.roomId))!.close(3000, "network blip");
     await eventually(() => x.status === "offline" || seen.includes("offline"), 5_000, "offline");
     const seq = x.send({ type: "place", cell: 4 }); // made while offline
     await x.whenStatus("joined");
@@ -60,7 +60,7 @@ test("quickJoin seats two players in one room with one request each, and a dropp
     expect([x.seat, o.seat]).toEqual([0, 1]);
     await eventually(() => x.view?.phase === "playing", 10_000, "both seated");
 
-    sockets[first]!.close(1000, "network blip");
+    sockets[first]!.close(3000, "network blip");
     await eventually(() => x.status !== "joined", 5_000, "x dropped");
     await x.whenStatus("joined");
     // The reconnect went to the room the welcome named, and the seat came back with it.

@@ -77,6 +77,12 @@ test("StrictMode opens one socket per room and matchmakes once; unmounting close
   await expect(page.getByTestId("doc-status")).toHaveText("saved");
   expect(await sockets(page, `/v1/doc/${room}`)).toEqual({ made: 2, open: 1 });
   await expect.poll(() => connectionsIn(`doc/${room}`)).toBe(1);
+
+  // Leaving again before the page closes: an unmount gives the game seat back at once (the SDK closes with
+  // 1000), where a closing page holds it 20 s for a reconnect, which would seat the next test's player opposite it.
+  await expect(page.getByTestId("game-status")).toHaveText("joined");
+  await page.getByTestId("toggle-room").click();
+  await expect.poll(() => sockets(page, "/v1/match/tictactoe/join")).toEqual({ made: 2, open: 0 });
 });
 
 test("unmounting a quick match still under way closes its join socket, and it does not retry", async ({ page }) => {

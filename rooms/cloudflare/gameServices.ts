@@ -4,7 +4,7 @@ import { SeatReporter, reportSeats } from "../game/seatReports.ts";
 
 /** A game room's services in Cloudflare, all from `env`: D1 leaderboards, R2 replays, the edge cache, the Matchmaker DO. */
 export function cloudflareGameServices(env: Env, gameName: string, roomId: string): GameServices {
-  const seatReports = new SeatReporter((region, seated, maxPlayers) => reportSeats(env, gameName, region, roomId, seated, maxPlayers));
+  const seatReports = new SeatReporter((region, seated, maxPlayers, arrived) => reportSeats(env, gameName, region, roomId, seated, maxPlayers, arrived));
   return {
     leaderboards: new D1LeaderboardStore(env.DB),
     replays: new R2ReplayArchive(env.ARCHIVE),

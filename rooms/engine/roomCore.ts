@@ -55,7 +55,8 @@ export interface RoomKind {
   onConnect(socket: RoomSocket, request: Request): Promise<void> | void;
   /** Handles one frame; the core turns anything it throws into a logged 4500 close. */
   onMessage(socket: RoomSocket, data: string | Uint8Array): void;
-  onClose(socket: RoomSocket): Promise<void> | void;
+  /** A socket closed; `code` is the close code its client sent, where the runtime reports one. */
+  onClose(socket: RoomSocket, code?: number): Promise<void> | void;
 }
 
 /**
@@ -122,12 +123,12 @@ export class RoomCore implements RoomAdmin {
     }
   }
 
-  async close(socket: RoomSocket): Promise<void> {
+  async close(socket: RoomSocket, code?: number): Promise<void> {
     this.#sockets.remove(socket);
     this.#deadlines.forget(socket.id);
     this.#readProof.forget(socket.id);
     this.telemetry.forget(socket.id);
-    await this.room.onClose(socket);
+    await this.room.onClose(socket, code);
   }
 
   async alarm(): Promise<void> {

@@ -100,8 +100,8 @@ export class GameRoom extends Server<Env> {
     if (!socket) return super.webSocketMessage(ws, message);
     this.#core.message(socket, typeof message === "string" ? message : toBytes(message));
   }
-  onClose(connection: Connection): Promise<void> {
-    return this.#core.close(socketOf(connection));
+  onClose(connection: Connection, code: number): Promise<void> {
+    return this.#core.close(socketOf(connection), code);
   }
   onAlarm(): Promise<void> {
     return this.#core.alarm();

@@ -163,19 +163,26 @@ export class Matchmaker extends DurableObject<Env> {
   }
 
   /**
-   * A room's own count of taken seats, and who sits in them. An empty room leaves the listing. A
-   * seated player's reservation is used up: counted as well, it would fill a 2-seat room with one
-   * player until it expired, and the next quick join would wait alone in a new room.
+   * A room's own count of taken seats, and who has sat in them since its last report (`seated`: who sits
+   * now, and who sat and left meanwhile). An empty room leaves the listing, unless a player is on the way
+   * to it. A seated player's reservation is used up: counted as well, it would fill a 2-seat room with
+   * one player until it expired, and the next quick join would wait alone in a new room.
    */
   report(roomId: string, taken: number, maxPlayers: number, seated: readonly string[] = []): void {
     const sql = this.ctx.storage.sql;
-    if (taken === 0) {
-      sql.exec("DELETE FROM mm_room WHERE room_id = ?", roomId);
-      sql.exec("DELETE FROM mm_reservation WHERE room_id = ?", roomId);
-      return;
-    }
     if (seated.length > 0) {
       sql.exec("DELETE FROM mm_reservation WHERE room_id = ? AND sub IN (SELECT value FROM json_each(?))", roomId, JSON.stringify(seated));
+    }
+    if (taken === 0) {
+      // An empty room is forgotten, unless a player is on the way to it: a report sent before they sat
+      // (a room reports at most once a second) must not take their reservation, nor the room, from under
+      // the next quick join that would pair with them.
+      const onTheWay = sql.exec<{ n: number }>("SELECT count(*) AS n FROM mm_reservation WHERE room_id = ? AND expires_at > ?", roomId, Date.now()).one().n;
+      if (onTheWay === 0) {
+        sql.exec("DELETE FROM mm_room WHERE room_id = ?", roomId);
+        sql.exec("DELETE FROM mm_reservation WHERE room_id = ?", roomId);
+        return;
+      }
     }
     // A room reported after it was forgotten is listed again as what its id says it is.
     sql.exec(

@@ -30,6 +30,6 @@ export function gameRoomKind(engine: GameEngine, roomId: string): RoomKind {
     nextAlarmWork: () => engine.nextAlarmWork(),
     onConnect: (socket, request) => engine.handleConnect(socket, request),
     onMessage: (socket, data) => engine.handleMessage(socket, data),
-    onClose: (socket) => engine.handleClose(socket),
+    onClose: (socket, code) => engine.handleClose(socket, code),
   };
 }

@@ -55,6 +55,14 @@ export class SeatBook {
     if (seat) this.#put({ ...seat, droppedAt: now });
   }
 
+  /** Gives the player's seat back now; false if they had none. */
+  release(playerId: string): boolean {
+    if (!this.all().some((s) => s.playerId === playerId)) return false;
+    this.#store.deleteSeat(playerId);
+    this.#seats = this.all().filter((s) => s.playerId !== playerId);
+    return true;
+  }
+
   /** Gives back seats held past SEAT_HOLD_MS; returns their players. */
   expire(now: number): string[] {
     const expired = this.all().filter((s) => s.droppedAt !== null && now - s.droppedAt >= GameLimits.SEAT_HOLD_MS);
@@ -74,7 +82,7 @@ export class SeatBook {
     this.#seats = null;
   }
 
-  /** Every seat, by seat number. Read-only: changes go through claim, drop and expire. */
+  /** Every seat, by seat number. Read-only: changes go through claim, drop, release and expire. */
   all(): readonly Seat[] {
     return (this.#seats ??= this.#store.seats());
   }

@@ -34,6 +34,13 @@ export class SeatKeeper {
     return claim.seat;
   }
 
+  /** A player left on purpose: the seat is given back now, and they leave the match, as when a hold expires. */
+  leave(playerId: string): void {
+    if (!this.parts.seats.release(playerId)) return;
+    this.parts.match.leave(playerId);
+    this.#report();
+  }
+
   /** The alarm's expiry: the seats as the store has them, then expire. */
   expireByAlarm(now: number): void {
     this.parts.seats.refresh();

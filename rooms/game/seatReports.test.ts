@@ -22,6 +22,21 @@ describe("SeatReporter: at most one report per interval", () => {
     expect(sent).toEqual([["a"], ["a", "b", "c"], []]);
   });
 
+  it("names in its next report a player who sat and left within the interval, so their reservation is used up", () => {
+    vi.useFakeTimers();
+    const sent: { seated: string[]; arrived: string[] }[] = [];
+    const reporter = new SeatReporter((_region, seated, _max, arrived) => sent.push({ seated: [...seated], arrived: [...arrived] }));
+    reporter.report("any", ["a"], 2);
+    reporter.report("any", [], 2); // a left
+    reporter.report("any", ["b"], 2); // b sat
+    reporter.report("any", [], 2); // and left, all within the interval
+    vi.advanceTimersByTime(SEAT_REPORT_INTERVAL_MS);
+    expect(sent).toEqual([
+      { seated: ["a"], arrived: ["a"] },
+      { seated: [], arrived: ["b"] },
+    ]);
+  });
+
   it("a room filling for a second, a join every 10 ms, reaches the matchmaker in at most two reports", () => {
     // Each report is a commit on the one matchmaker every quick join waits on; the joins' reservations
     // already count their seats, so a report per 50 ms (20 here) only added work in a join storm.

@@ -7,12 +7,13 @@ export function matchmakerFor(env: Env, gameName: string, region: string) {
 }
 
 /**
- * Tells the matchmaker which players (subs) hold a room's seats. Fire-and-forget: the matchmaker
- * also holds reservations, so a lost report delays a correction but never overfills a room.
+ * Tells the matchmaker how many seats of a room are taken, and which players (subs) have sat since
+ * the last report (`arrived`, the seated ones by default): their reservations are used up. Fire-and-forget:
+ * the matchmaker also holds reservations, so a lost report delays a correction but never overfills a room.
  */
-export function reportSeats(env: Env, gameName: string, region: string, roomId: string, seated: readonly string[], max: number): void {
+export function reportSeats(env: Env, gameName: string, region: string, roomId: string, seated: readonly string[], max: number, arrived: readonly string[] = seated): void {
   matchmakerFor(env, gameName, region)
-    .report(roomId, seated.length, max, seated)
+    .report(roomId, seated.length, max, arrived)
     .catch((error: unknown) => logEvent("seat_report_failed", { room: gameRoomObjectName(gameName, roomId), error }));
 }
 
@@ -34,20 +35,28 @@ export const SEAT_REPORT_INTERVAL_MS = 1_000;
 
 /**
  * One room's seat reports, throttled: the first goes at once (a lone player is counted without
- * delay), later ones within SEAT_REPORT_INTERVAL_MS wait and only the newest is sent.
+ * delay), later ones within SEAT_REPORT_INTERVAL_MS wait and only the newest is sent. Each sent
+ * report also names every player seen seated since the one before (`arrived`), so a player who sat
+ * and left between two reports still uses up their reservation: otherwise it would count as a seat
+ * on its way for RESERVATION_MS, and send the room's next quick join elsewhere.
  */
 export class SeatReporter {
   #latest: { region: string; seated: readonly string[]; max: number } | null = null;
   #timer: ReturnType<typeof setTimeout> | null = null;
+  /** Players seen seated since the last report sent: at most those who sat within one interval. */
+  #arrived = new Set<string>();
 
-  constructor(private readonly send: (region: string, seated: readonly string[], max: number) => void) {}
+  constructor(private readonly send: (region: string, seated: readonly string[], max: number, arrived: readonly string[]) => void) {}
 
   report(region: string, seated: readonly string[], max: number): void {
+    for (const sub of seated) this.#arrived.add(sub);
     if (this.#timer !== null) {
       this.#latest = { region, seated, max };
       return;
     }
-    this.send(region, seated, max);
+    const arrived = [...this.#arrived];
+    this.#arrived.clear();
+    this.send(region, seated, max, arrived);
     this.#timer = setTimeout(() => this.#flush(), SEAT_REPORT_INTERVAL_MS);
   }
 

@@ -39,7 +39,7 @@ export class NodeGameRoom implements NodeRoomEngine {
 
   connect(socket: RoomSocket, request: Request) { return this.#core.connect(socket, request); }
   message(socket: RoomSocket, data: string | Uint8Array) { this.#core.message(socket, data); }
-  close(socket: RoomSocket) { return this.#core.close(socket); }
+  close(socket: RoomSocket, code: number) { return this.#core.close(socket, code); }
   alarm() { return this.#core.alarm(); }
 
   // ---- RPC, as GameRoom names it ----

@@ -189,6 +189,21 @@ describe("seats and resume", () => {
     o.socket.close();
   });
 
+  it("gives the seat back at once to a player who leaves on purpose (close 1000, as the SDK's destroy), and the match goes on without them", async () => {
+    const x = await join("tictactoe", "left", "xavier");
+    const o = await join("tictactoe", "left", "olga");
+    x.socket.leave();
+    await x.socket.closed;
+    // No hold: the seat is gone, and [T5] leaving during play forfeits at once.
+    await expect.poll(() => inRoom("tictactoe", "left", (r) => r.describe().seats.map((s) => s.playerId))).toEqual(["olga"]);
+    expect(await message(o.socket, "match_over")).toMatchObject({ result: { winners: ["olga"] } });
+    // The seat is free for a newcomer now, not 20 s from now.
+    const p = await join("tictactoe", "left", "paul");
+    expect(p.welcome.seat).toBe(x.welcome.seat);
+    p.socket.close();
+    o.socket.close();
+  });
+
   it("a second connection of a seated player needs the resume token to take the seat", async () => {
     const first = await join("arena", "takeover", "ada");
     const intruder = await openGame("arena", "takeover", "ada");

@@ -67,8 +67,14 @@ export class TestSocket {
     this.ws.send(data);
   }
 
+  /** Closes as a dropped connection does, so a game room holds the player's seat (any code but 1000). */
   close(): void {
-    this.ws.close(1000, "test done");
+    this.ws.close(3000, "dropped");
+  }
+
+  /** Closes as a client that leaves on purpose does (1000, as the SDK's destroy): a game room frees the seat at once. */
+  leave(): void {
+    this.ws.close(1000, "left");
   }
 }
 

@@ -61,6 +61,18 @@ describe("matchmaking", () => {
     socket.close();
   });
 
+  it("a room reported empty while a player is on the way to it keeps their reservation, so the next quick join pairs with them", async () => {
+    const stub = env.Matchmaker.getByName("tictactoe:empty-report");
+    const room = await stub.quick(2, "ann");
+    // The room's report from before Ann sat (its last player had left): 0 taken.
+    await stub.report(room, 0, 2);
+    expect(await stub.quick(2, "bob")).toBe(room);
+    // Ann and Bob sat and left before the room's next report, which names them: their reservations are used
+    // up, nobody is on the way, and the empty room is forgotten.
+    await stub.report(room, 0, 2, ["ann", "bob"]);
+    expect(await stub.quick(2, "cy")).not.toBe(room);
+  });
+
   it("a matchmaker whose reservations table predates `sub` gets the column, keeping its rows", async () => {
     const stub = env.Matchmaker.getByName("old-schema:any");
     const columns = await runInDurableObject(stub, (_mm: Matchmaker, state) => {
