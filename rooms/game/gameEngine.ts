@@ -43,9 +43,6 @@ export interface GameEngineOptions {
   maxConnectionsPerSub: number;
 }
 
-/** WebSocket's normal closure: what a client sends when it closes on purpose (the SDK's destroy). */
-const NORMAL_CLOSURE = 1000;
-
 /**
  * An authoritative game room, with no runtime in it: admission's outcome, hello and welcome,
  * seats kept across reconnects, the input gate, the tick loop (gameTicker.ts), the alarm's work
@@ -153,7 +150,7 @@ export class GameEngine {
     this.#core.noteDirectoryChange(Math.min(state.connectedAt + RoomLimits.HANDSHAKE_TIMEOUT_MS, state.tokenExpiresAt));
   }
 
-  /** A socket closed. A player's seat is held for a reconnect, unless their client left on purpose (`code` 1000). */
+  /** A socket closed; `code` is its client's close code, which decides whether a player's seat is held (SeatKeeper.disconnected). */
   async handleClose(socket: RoomSocket, code?: number): Promise<void> {
     this.#hellos.forget(socket.id);
     this.#gates.delete(socket.id);
@@ -163,19 +160,14 @@ export class GameEngine {
     this.#ticker.forget(socket.id);
     if (this.#loadError) return;
     const state = GameConnectionState.safeParse(socket.attachment);
-    // A ready player with no other connection keeps its seat until SEAT_HOLD_MS, expired by the
-    // alarm (no timer runs for it, not even in an empty room): what this leave adds to the alarm.
-    const isSeated = state.success && state.data.role === "player" && state.data.isReady && !this.#readyPlayers.otherOf(state.data.sub, socket.id);
-    // A client that closes with 1000 (the SDK's destroy) has left: its seat is free at once, for the
-    // matchmaker's next player too, where a drop (1001 from a closing tab, 1006, any other) holds it.
-    const isHeld = isSeated && code !== NORMAL_CLOSURE;
-    const now = this.#clock.now();
-    if (isSeated) {
-      if (isHeld) this.#seats.drop(state.data.sub, now);
-      else this.#seating.leave(state.data.sub);
+    // A ready player's last connection: its seat is held, expired by the alarm (no timer runs for it,
+    // not even in an empty room), or given back now; a hold's end is what this leave adds to the alarm.
+    let holdEndsAt: number | null = null;
+    if (state.success && state.data.role === "player" && state.data.isReady && !this.#readyPlayers.otherOf(state.data.sub, socket.id)) {
+      holdEndsAt = this.#seating.disconnected(state.data.sub, code, this.#clock.now());
       if (!this.#ticker.hasConnectedPlayers()) this.#ticker.stopTicking();
     }
-    this.#core.noteDirectoryChange(isHeld ? now + GameLimits.SEAT_HOLD_MS : null);
+    this.#core.noteDirectoryChange(holdEndsAt);
   }
 
   /** Handles one frame. What it throws, the core turns into a logged 4500 close. */

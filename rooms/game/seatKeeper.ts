@@ -1,10 +1,13 @@
 import type { Seat } from "../../persistence/gameStore.ts";
-import { CloseCode } from "../../protocol/index.ts";
+import { CloseCode, GameLimits } from "../../protocol/index.ts";
 import type { RoomSocket } from "../engine/ports.ts";
 import type { GameConnectionState } from "./connectionState.ts";
 import type { GameRoomCore, GameServices } from "./gameCore.ts";
 import type { MatchRunner } from "./matchRunner.ts";
 import type { SeatBook } from "./seatBook.ts";
+
+/** WebSocket's normal closure: what a client sends when it closes on purpose. */
+const NORMAL_CLOSURE = 1000;
 
 /**
  * Seats as the match sees them: a claimed seat brings its player into the match (starting one in
@@ -34,11 +37,22 @@ export class SeatKeeper {
     return claim.seat;
   }
 
-  /** A player left on purpose: the seat is given back now, and they leave the match, as when a hold expires. */
-  leave(playerId: string): void {
-    if (!this.parts.seats.release(playerId)) return;
-    this.parts.match.leave(playerId);
-    this.#report();
+  /**
+   * The player's last connection closed with `code`. A client that left on purpose (1000, the SDK's
+   * destroy) gives the seat back now, and the player leaves the match as when a hold expires, so the
+   * matchmaker can seat the next player there. Any other close (1001 from a closing tab, 1006, none)
+   * holds the seat for a reconnect. Returns when the hold ends, or null when the seat was given back.
+   */
+  disconnected(playerId: string, code: number | undefined, now: number): number | null {
+    if (code !== NORMAL_CLOSURE) {
+      this.parts.seats.drop(playerId, now);
+      return now + GameLimits.SEAT_HOLD_MS;
+    }
+    if (this.parts.seats.release(playerId)) {
+      this.parts.match.leave(playerId);
+      this.#report();
+    }
+    return null;
   }
 
   /** The alarm's expiry: the seats as the store has them, then expire. */
