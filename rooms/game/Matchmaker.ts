@@ -163,15 +163,15 @@ export class Matchmaker extends DurableObject<Env> {
   }
 
   /**
-   * A room's own count of taken seats, and who has sat in them since its last report (`seated`: who sits
-   * now, and who sat and left meanwhile). An empty room leaves the listing, unless a player is on the way
+   * A room's own count of taken seats, and who has sat in them since its last report (`arrived`: who
+   * sits now, and who sat and left meanwhile). An empty room leaves the listing, unless a player is on the way
    * to it. A seated player's reservation is used up: counted as well, it would fill a 2-seat room with
    * one player until it expired, and the next quick join would wait alone in a new room.
    */
-  report(roomId: string, taken: number, maxPlayers: number, seated: readonly string[] = []): void {
+  report(roomId: string, taken: number, maxPlayers: number, arrived: readonly string[] = []): void {
     const sql = this.ctx.storage.sql;
-    if (seated.length > 0) {
-      sql.exec("DELETE FROM mm_reservation WHERE room_id = ? AND sub IN (SELECT value FROM json_each(?))", roomId, JSON.stringify(seated));
+    if (arrived.length > 0) {
+      sql.exec("DELETE FROM mm_reservation WHERE room_id = ? AND sub IN (SELECT value FROM json_each(?))", roomId, JSON.stringify(arrived));
     }
     if (taken === 0) {
       // An empty room is forgotten, unless a player is on the way to it: a report sent before they sat

@@ -8,10 +8,10 @@ export function matchmakerFor(env: Env, gameName: string, region: string) {
 
 /**
  * Tells the matchmaker how many seats of a room are taken, and which players (subs) have sat since
- * the last report (`arrived`, the seated ones by default): their reservations are used up. Fire-and-forget:
+ * the last report (`arrived`): their reservations are used up. Fire-and-forget:
  * the matchmaker also holds reservations, so a lost report delays a correction but never overfills a room.
  */
-export function reportSeats(env: Env, gameName: string, region: string, roomId: string, seated: readonly string[], max: number, arrived: readonly string[] = seated): void {
+export function reportSeats(env: Env, gameName: string, region: string, roomId: string, seated: readonly string[], max: number, arrived: readonly string[]): void {
   matchmakerFor(env, gameName, region)
     .report(roomId, seated.length, max, arrived)
     .catch((error: unknown) => logEvent("seat_report_failed", { room: gameRoomObjectName(gameName, roomId), error }));
