@@ -24,19 +24,25 @@ export { addReservationSub } from "./matchmakerSchema.ts";
 
 /** Seated plus live reservations: a room's count as quick joins see it. */
 const TAKEN = "r.taken + (SELECT count(*) FROM mm_reservation v WHERE v.room_id = r.room_id)";
+/**
+ * A room someone is in or on the way to: not one whose every taken seat is held for a player whose
+ * connection dropped. A quick join sent there would wait, alone, for a player who may not come back
+ * (SEAT_HOLD_MS); it gets a room of its own, or one with a player in it, instead.
+ */
+const ATTENDED = `(r.held = 0 OR r.held < ${TAKEN})`;
 
 /**
  * The queries that pick rooms out of many, exported so a test can show each searches an index
  * (EXPLAIN QUERY PLAN). Every `?` is bound by the caller, in order.
  */
 export const MatchmakerSql = {
-  /** Public rooms with a free seat, fullest first, with their free seats (expired reservations dropped first). No params. */
+  /** Attended public rooms with a free seat, fullest first, with their free seats (expired reservations dropped first). No params. */
   quick: `SELECT r.room_id, r.max_players - (${TAKEN}) AS free FROM mm_room r
-    WHERE r.is_private = 0 AND ${TAKEN} < r.max_players
+    WHERE r.is_private = 0 AND ${TAKEN} < r.max_players AND ${ATTENDED}
     ORDER BY ${TAKEN} DESC, r.created_at LIMIT 1`,
-  /** Public rooms for a lobby. Params: limit. */
+  /** Attended public rooms for a lobby. Params: limit. */
   open: `SELECT r.room_id, ${TAKEN} AS taken, r.max_players FROM mm_room r
-    WHERE r.is_private = 0 ORDER BY taken DESC, r.created_at LIMIT ?`,
+    WHERE r.is_private = 0 AND ${ATTENDED} ORDER BY taken DESC, r.created_at LIMIT ?`,
   /** Forgets rooms nobody holds. Params: cutoff, now, batch. */
   collect: `DELETE FROM mm_room WHERE room_id IN (
     SELECT r.room_id FROM mm_room r WHERE r.taken = 0 AND r.created_at <= ?
@@ -166,9 +172,10 @@ export class Matchmaker extends DurableObject<Env> {
    * A room's own count of taken seats, and who has sat in them since its last report (`arrived`: who
    * sits now, and who sat and left meanwhile). An empty room leaves the listing, unless a player is on the way
    * to it. A seated player's reservation is used up: counted as well, it would fill a 2-seat room with
-   * one player until it expired, and the next quick join would wait alone in a new room.
+   * one player until it expired, and the next quick join would wait alone in a new room. `held`: how many
+   * of the taken seats are held for a player whose connection dropped (0 from a room that does not say).
    */
-  report(roomId: string, taken: number, maxPlayers: number, arrived: readonly string[] = []): void {
+  report(roomId: string, taken: number, maxPlayers: number, arrived: readonly string[] = [], held = 0): void {
     const sql = this.ctx.storage.sql;
     if (arrived.length > 0) {
       sql.exec("DELETE FROM mm_reservation WHERE room_id = ? AND sub IN (SELECT value FROM json_each(?))", roomId, JSON.stringify(arrived));
@@ -186,9 +193,9 @@ export class Matchmaker extends DurableObject<Env> {
     }
     // A room reported after it was forgotten is listed again as what its id says it is.
     sql.exec(
-      `INSERT INTO mm_room (room_id, is_private, taken, max_players, created_at) VALUES (?, ?, ?, ?, ?)
-       ON CONFLICT (room_id) DO UPDATE SET taken = excluded.taken, max_players = excluded.max_players`,
-      roomId, roomId.startsWith(PRIVATE_PREFIX) ? 1 : 0, taken, maxPlayers, Date.now(),
+      `INSERT INTO mm_room (room_id, is_private, taken, held, max_players, created_at) VALUES (?, ?, ?, ?, ?, ?)
+       ON CONFLICT (room_id) DO UPDATE SET taken = excluded.taken, held = excluded.held, max_players = excluded.max_players`,
+      roomId, roomId.startsWith(PRIVATE_PREFIX) ? 1 : 0, taken, Math.min(Math.max(held, 0), taken), maxPlayers, Date.now(),
     );
   }
 

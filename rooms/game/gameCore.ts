@@ -76,8 +76,9 @@ export interface GameServices {
   /** A leaderboard's rows changed: pages of it cached at the edge are stale. */
   boardChanged(board: string): Promise<unknown>;
   /**
-   * Tells the matchmaker of the room's region which players (subs) hold its seats. Fire-and-forget:
-   * the matchmaker also holds reservations, so a lost report never overfills a room.
+   * Tells the matchmaker of the room's region which players (subs) hold its seats, and how many of
+   * those seats are held for a player whose connection dropped (`held`). Fire-and-forget: the
+   * matchmaker also holds reservations, so a lost report never overfills a room.
    */
-  reportSeats(region: string, seated: readonly string[], maxPlayers: number): void;
+  reportSeats(region: string, seated: readonly string[], maxPlayers: number, held: number): void;
 }

@@ -24,4 +24,6 @@ export const MATCHMAKER_MIGRATIONS = [
     "CREATE INDEX IF NOT EXISTS mm_room_unheld ON mm_room (taken, created_at)",
     "CREATE INDEX IF NOT EXISTS mm_reservation_by_expiry ON mm_reservation (expires_at)",
   ],
+  // How many of a room's taken seats are held for a player whose connection dropped (the room's report says).
+  ["ALTER TABLE mm_room ADD COLUMN held INTEGER NOT NULL DEFAULT 0"],
 ] as const;

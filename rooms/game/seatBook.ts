@@ -4,7 +4,8 @@ import type { Randomness } from "../engine/ports.ts";
 import { resumeToken } from "./randomTokens.ts";
 
 export type SeatClaim =
-  | { outcome: "held"; seat: Seat }
+  /** `wasDropped`: the seat was held for the player's dropped connection, not live on another. */
+  | { outcome: "held"; seat: Seat; wasDropped: boolean }
   | { outcome: "new"; seat: Seat }
   | { outcome: "full" | "taken" | "locked" };
 
@@ -38,7 +39,7 @@ export class SeatBook {
       if (isLiveElsewhere && resume !== held.resumeToken) return { outcome: "taken" };
       const seat = { ...held, droppedAt: null, name: player.name ?? held.name };
       this.#put(seat);
-      return { outcome: "held", seat };
+      return { outcome: "held", seat, wasDropped: held.droppedAt !== null };
     }
     if (seats.length >= this.#maxPlayers) return { outcome: "full" };
     if (isLocked) return { outcome: "locked" };
@@ -50,9 +51,11 @@ export class SeatBook {
     return { outcome: "new", seat };
   }
 
-  drop(playerId: string, now: number): void {
+  /** Holds the player's seat for their reconnect from `now`; false if they had none. */
+  drop(playerId: string, now: number): boolean {
     const seat = this.all().find((s) => s.playerId === playerId);
     if (seat) this.#put({ ...seat, droppedAt: now });
+    return seat !== undefined;
   }
 
   /** Gives the player's seat back now; false if they had none. */
@@ -80,6 +83,11 @@ export class SeatBook {
   /** Reads the seats from the store again at their next use (the alarm does: it is rare, and the store is the record). */
   refresh(): void {
     this.#seats = null;
+  }
+
+  /** How many seats are held for a player whose connection dropped. */
+  heldCount(): number {
+    return this.all().filter((s) => s.droppedAt !== null).length;
   }
 
   /** Every seat, by seat number. Read-only: changes go through claim, drop, release and expire. */

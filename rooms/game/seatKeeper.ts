@@ -11,7 +11,9 @@ const NORMAL_CLOSURE = 1000;
 
 /**
  * Seats as the match sees them: a claimed seat brings its player into the match (starting one in
- * an empty room), an expired one takes them out, and every change is reported to the matchmaker.
+ * an empty room), an expired one takes them out, and every change is reported to the matchmaker,
+ * a seat that becomes held for a dropped player, or is taken back, included: the matchmaker sends
+ * no quick join to a room whose every seat is held for players who are gone.
  */
 export class SeatKeeper {
   constructor(
@@ -33,6 +35,8 @@ export class SeatKeeper {
       else match.join(state.sub);
       match.wake(now);
       this.#report();
+    } else if (claim.wasDropped) {
+      this.#report();
     }
     return claim.seat;
   }
@@ -45,7 +49,7 @@ export class SeatKeeper {
    */
   disconnected(playerId: string, code: number | undefined, now: number): number | null {
     if (code !== NORMAL_CLOSURE) {
-      this.parts.seats.drop(playerId, now);
+      if (this.parts.seats.drop(playerId, now)) this.#report();
       return now + GameLimits.SEAT_HOLD_MS;
     }
     if (this.parts.seats.release(playerId)) {
@@ -69,7 +73,8 @@ export class SeatKeeper {
   }
 
   #report(): void {
-    const seated = this.parts.seats.all().map((seat) => seat.playerId);
-    this.parts.services.reportSeats(this.parts.core.meta.get("location_hint") ?? "any", seated, this.parts.maxPlayers);
+    const { seats } = this.parts;
+    const seated = seats.all().map((seat) => seat.playerId);
+    this.parts.services.reportSeats(this.parts.core.meta.get("location_hint") ?? "any", seated, this.parts.maxPlayers, seats.heldCount());
   }
 }

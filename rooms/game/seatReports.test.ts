@@ -1,5 +1,8 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { SEAT_REPORT_INTERVAL_MS, SeatReporter } from "./seatReports.ts";
+import { SEAT_REPORT_INTERVAL_MS, SeatReporter, type SeatReport } from "./seatReports.ts";
+
+/** A report of `seated` (nobody held) out of `maxPlayers`. */
+const seats = (seated: string[], maxPlayers: number): SeatReport => ({ region: "any", seated, maxPlayers, held: 0 });
 
 afterEach(() => vi.useRealTimers());
 
@@ -7,29 +10,29 @@ describe("SeatReporter: at most one report per interval", () => {
   it("sends the first report at once, then only the newest of those within the interval", () => {
     vi.useFakeTimers();
     const sent: string[][] = [];
-    const reporter = new SeatReporter((_region, seated) => sent.push([...seated]));
-    reporter.report("any", ["a"], 4);
+    const reporter = new SeatReporter(({ seated }) => sent.push([...seated]));
+    reporter.report(seats(["a"], 4));
     expect(sent).toEqual([["a"]]);
-    reporter.report("any", ["a", "b"], 4);
-    reporter.report("any", ["a", "b", "c"], 4);
+    reporter.report(seats(["a", "b"], 4));
+    reporter.report(seats(["a", "b", "c"], 4));
     expect(sent).toHaveLength(1);
     vi.advanceTimersByTime(SEAT_REPORT_INTERVAL_MS);
     expect(sent).toEqual([["a"], ["a", "b", "c"]]);
     // Nothing new: the interval passes without a report, and the next one goes at once.
     vi.advanceTimersByTime(SEAT_REPORT_INTERVAL_MS);
     expect(sent).toHaveLength(2);
-    reporter.report("any", [], 4);
+    reporter.report(seats([], 4));
     expect(sent).toEqual([["a"], ["a", "b", "c"], []]);
   });
 
   it("names in its next report a player who sat and left within the interval, so their reservation is used up", () => {
     vi.useFakeTimers();
     const sent: { seated: string[]; arrived: string[] }[] = [];
-    const reporter = new SeatReporter((_region, seated, _max, arrived) => sent.push({ seated: [...seated], arrived: [...arrived] }));
-    reporter.report("any", ["a"], 2);
-    reporter.report("any", [], 2); // a left
-    reporter.report("any", ["b"], 2); // b sat
-    reporter.report("any", [], 2); // and left, all within the interval
+    const reporter = new SeatReporter(({ seated }, arrived) => sent.push({ seated: [...seated], arrived: [...arrived] }));
+    reporter.report(seats(["a"], 2));
+    reporter.report(seats([], 2)); // a left
+    reporter.report(seats(["b"], 2)); // b sat
+    reporter.report(seats([], 2)); // and left, all within the interval
     vi.advanceTimersByTime(SEAT_REPORT_INTERVAL_MS);
     expect(sent).toEqual([
       { seated: ["a"], arrived: ["a"] },
@@ -42,11 +45,11 @@ describe("SeatReporter: at most one report per interval", () => {
     // already count their seats, so a report per 50 ms (20 here) only added work in a join storm.
     vi.useFakeTimers();
     const sent: number[] = [];
-    const reporter = new SeatReporter((_region, seated) => sent.push(seated.length));
+    const reporter = new SeatReporter(({ seated }) => sent.push(seated.length));
     const seated: string[] = [];
     for (let ms = 0; ms < 1_000; ms += 10) {
       seated.push(`p${ms}`);
-      reporter.report("any", [...seated], 100);
+      reporter.report(seats([...seated], 100));
       vi.advanceTimersByTime(10);
     }
     expect(sent.length, "reports sent").toBeLessThanOrEqual(2);

@@ -6,14 +6,23 @@ export function matchmakerFor(env: Env, gameName: string, region: string) {
   return env.Matchmaker.getByName(`${gameName}:${region}`);
 }
 
+/** One room's seats as it reports them: who sits (connected or held), and how many of them are held for a dropped player. */
+export interface SeatReport {
+  region: string;
+  seated: readonly string[];
+  maxPlayers: number;
+  held: number;
+}
+
 /**
- * Tells the matchmaker how many seats of a room are taken, and which players (subs) have sat since
- * the last report (`arrived`): their reservations are used up. Fire-and-forget:
- * the matchmaker also holds reservations, so a lost report delays a correction but never overfills a room.
+ * Tells the matchmaker how many seats of a room are taken and how many of those are held for a
+ * dropped player, and which players (subs) have sat since the last report (`arrived`): their
+ * reservations are used up. Fire-and-forget: the matchmaker also holds reservations, so a lost report
+ * delays a correction but never overfills a room.
  */
-export function reportSeats(env: Env, gameName: string, region: string, roomId: string, seated: readonly string[], max: number, arrived: readonly string[]): void {
-  matchmakerFor(env, gameName, region)
-    .report(roomId, seated.length, max, arrived)
+export function reportSeats(env: Env, gameName: string, roomId: string, report: SeatReport, arrived: readonly string[]): void {
+  matchmakerFor(env, gameName, report.region)
+    .report(roomId, report.seated.length, report.maxPlayers, arrived, report.held)
     .catch((error: unknown) => logEvent("seat_report_failed", { room: gameRoomObjectName(gameName, roomId), error }));
 }
 
@@ -41,22 +50,22 @@ export const SEAT_REPORT_INTERVAL_MS = 1_000;
  * on its way for RESERVATION_MS, and send the room's next quick join elsewhere.
  */
 export class SeatReporter {
-  #latest: { region: string; seated: readonly string[]; max: number } | null = null;
+  #latest: SeatReport | null = null;
   #timer: ReturnType<typeof setTimeout> | null = null;
   /** Players seen seated since the last report sent: at most those who sat within one interval. */
   #arrived = new Set<string>();
 
-  constructor(private readonly send: (region: string, seated: readonly string[], max: number, arrived: readonly string[]) => void) {}
+  constructor(private readonly send: (report: SeatReport, arrived: readonly string[]) => void) {}
 
-  report(region: string, seated: readonly string[], max: number): void {
-    for (const sub of seated) this.#arrived.add(sub);
+  report(report: SeatReport): void {
+    for (const sub of report.seated) this.#arrived.add(sub);
     if (this.#timer !== null) {
-      this.#latest = { region, seated, max };
+      this.#latest = report;
       return;
     }
     const arrived = [...this.#arrived];
     this.#arrived.clear();
-    this.send(region, seated, max, arrived);
+    this.send(report, arrived);
     this.#timer = setTimeout(() => this.#flush(), SEAT_REPORT_INTERVAL_MS);
   }
 
@@ -64,6 +73,6 @@ export class SeatReporter {
     this.#timer = null;
     const latest = this.#latest;
     this.#latest = null;
-    if (latest) this.report(latest.region, latest.seated, latest.max);
+    if (latest) this.report(latest);
   }
 }

@@ -1,6 +1,6 @@
 import { env, exports } from "cloudflare:workers";
 import { runInDurableObject } from "cloudflare:test";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { arena } from "../../games/arena.ts";
 import { addReservationSub, type Matchmaker } from "../../rooms/game/Matchmaker.ts";
 import { message, openGame } from "./gameHelpers.ts";
@@ -59,6 +59,47 @@ describe("matchmaking", () => {
     // And the room is full now, seat and reservation: a third player gets a new room.
     expect(await quick("pair-third")).not.toBe(first);
     socket.close();
+  });
+
+  it("sends no quick join to a room whose every taken seat is held for a player who dropped, and fills it again once they are back", async () => {
+    const quick = async (sub: string) => {
+      const token = await devToken({ sub, room: "game/tictactoe/*", role: "player" });
+      const response = await exports.default.fetch(`${BASE}/v1/match/tictactoe`, {
+        method: "POST",
+        headers: { Authorization: `Bearer ${token}` },
+        body: JSON.stringify({ mode: "quick", region: "sam" }),
+      });
+      return (await response.json<{ roomId: string }>()).roomId;
+    };
+    const sit = async (roomId: string, resume?: string) => {
+      const socket = await openGame("tictactoe", roomId, "held-ann", "player", "&region=sam");
+      socket.send(JSON.stringify({ type: "hello", protocol: PROTOCOL_VERSION, resume }));
+      return { socket, welcome: await message(socket, "welcome") };
+    };
+    const matchmaker = env.Matchmaker.getByName("tictactoe:sam");
+    const reported = (roomId: string) =>
+      runInDurableObject(matchmaker, (_mm: Matchmaker, state) =>
+        state.storage.sql.exec<{ taken: number; held: number }>("SELECT taken, held FROM mm_room WHERE room_id = ?", roomId).toArray()[0] ?? null,
+      );
+    const annRoom = await quick("held-ann");
+    const ann = await sit(annRoom);
+    await vi.waitFor(async () => expect(await reported(annRoom)).toEqual({ taken: 1, held: 0 }), { timeout: 5_000, interval: 20 });
+
+    // Ann's connection drops (a closed tab, a lost network): her seat is held for her, and the room says so.
+    ann.socket.close();
+    await vi.waitFor(async () => expect(await reported(annRoom)).toEqual({ taken: 1, held: 1 }), { timeout: 5_000, interval: 20 });
+    // Bob is not sent to wait opposite an empty chair, nor is the room offered in the lobby.
+    const bobRoom = await quick("held-bob");
+    expect(bobRoom).not.toBe(annRoom);
+    const lobby = await (await exports.default.fetch(`${BASE}/v1/match/tictactoe/open?region=sam`)).json<{ rooms: { roomId: string }[] }>();
+    expect(lobby.rooms.map((r) => r.roomId)).not.toContain(annRoom);
+
+    // Ann is back on her seat: her room is attended again, and takes the next quick join (the older of two rooms with one taken).
+    const back = await sit(annRoom, ann.welcome.resumeToken ?? undefined);
+    expect(back.welcome.seat).toBe(ann.welcome.seat);
+    await vi.waitFor(async () => expect(await reported(annRoom)).toEqual({ taken: 1, held: 0 }), { timeout: 5_000, interval: 20 });
+    expect(await quick("held-cy")).toBe(annRoom);
+    back.socket.leave();
   });
 
   it("a room reported empty while a player is on the way to it keeps their reservation, so the next quick join pairs with them", async () => {

@@ -84,7 +84,17 @@ describe("game engine on Node", () => {
     room.clock.advance(GameLimits.SEAT_HOLD_MS);
     await room.alarm();
     expect(room.engine.admin.seats().map((s) => s.playerId)).toEqual(["olga"]);
-    expect(room.seatReports.at(-1)).toEqual(["olga"]);
+    expect(room.seatReports.at(-1)).toEqual({ seated: ["olga"], held: 0 });
+  });
+
+  it("reports a seat that becomes held for a dropped player, and taken back, so the matchmaker can tell absent players from present ones", async () => {
+    const { room, x } = await seatedTicTacToe();
+    expect(room.seatReports.at(-1)).toEqual({ seated: ["xavier", "olga"], held: 0 });
+    const token = x.last("welcome")!.resumeToken!;
+    await room.close(x);
+    expect(room.seatReports.at(-1)).toEqual({ seated: ["xavier", "olga"], held: 1 });
+    await room.join("xavier", { resume: token });
+    expect(room.seatReports.at(-1)).toEqual({ seated: ["xavier", "olga"], held: 0 });
   });
 
   it("answers an invalid input with invalid_input and its seq, then closes with 4400 after MAX_STRIKES", async () => {
