@@ -40,6 +40,30 @@ describe("SeatReporter: at most one report per interval", () => {
     ]);
   });
 
+  it("sends at once, once, the report that leaves every seat held for a dropped player, so quick joins stop going there", () => {
+    vi.useFakeTimers();
+    const sent: { seated: string[]; held: number }[] = [];
+    const reporter = new SeatReporter(({ seated, held }) => sent.push({ seated: [...seated], held }));
+    reporter.report(seats(["ann"], 2)); // Ann sits: sent at once, the interval starts
+    reporter.report({ ...seats(["ann"], 2), held: 1 }); // her tab closes within it
+    expect(sent).toEqual([{ seated: ["ann"], held: 0 }, { seated: ["ann"], held: 1 }]);
+    // She is back and gone again within the same interval: that waits, as any report does.
+    reporter.report(seats(["ann"], 2));
+    reporter.report({ ...seats(["ann"], 2), held: 1 });
+    expect(sent).toHaveLength(2);
+    vi.advanceTimersByTime(SEAT_REPORT_INTERVAL_MS);
+    expect(sent.at(-1)).toEqual({ seated: ["ann"], held: 1 });
+    expect(sent).toHaveLength(3);
+    // Ann is back and Bob sits (sent after the wait); then Bob drops: Ann is present, so that waits too.
+    reporter.report(seats(["ann", "bob"], 2));
+    vi.advanceTimersByTime(SEAT_REPORT_INTERVAL_MS);
+    expect(sent).toHaveLength(4);
+    reporter.report({ ...seats(["ann", "bob"], 2), held: 1 });
+    expect(sent).toHaveLength(4);
+    vi.advanceTimersByTime(SEAT_REPORT_INTERVAL_MS);
+    expect(sent.at(-1)).toEqual({ seated: ["ann", "bob"], held: 1 });
+  });
+
   it("a room filling for a second, a join every 10 ms, reaches the matchmaker in at most two reports", () => {
     // Each report is a commit on the one matchmaker every quick join waits on; the joins' reservations
     // already count their seats, so a report per 50 ms (20 here) only added work in a join storm.

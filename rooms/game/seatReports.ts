@@ -48,25 +48,35 @@ export const SEAT_REPORT_INTERVAL_MS = 1_000;
  * report also names every player seen seated since the one before (`arrived`), so a player who sat
  * and left between two reports still uses up their reservation: otherwise it would count as a seat
  * on its way for RESERVATION_MS, and send the room's next quick join elsewhere.
+ *
+ * One report skips the wait: the one that leaves every seat held for a dropped player (a lone player
+ * waiting for an opponent closed the tab), so the matchmaker stops sending quick joins there now, not up
+ * to a second later. It goes once per such change: a room is unattended again only after a report that
+ * it was attended went through the wait, so this adds at most one report per interval.
  */
 export class SeatReporter {
   #latest: SeatReport | null = null;
   #timer: ReturnType<typeof setTimeout> | null = null;
   /** Players seen seated since the last report sent: at most those who sat within one interval. */
   #arrived = new Set<string>();
+  /** Whether the last report sent said every seat was held (see isUnattended). */
+  #sentUnattended = false;
 
   constructor(private readonly send: (report: SeatReport, arrived: readonly string[]) => void) {}
 
   report(report: SeatReport): void {
     for (const sub of report.seated) this.#arrived.add(sub);
-    if (this.#timer !== null) {
+    const isUrgent = isUnattended(report) && !this.#sentUnattended;
+    if (this.#timer !== null && !isUrgent) {
       this.#latest = report;
       return;
     }
+    this.#latest = null;
     const arrived = [...this.#arrived];
     this.#arrived.clear();
+    this.#sentUnattended = isUnattended(report);
     this.send(report, arrived);
-    this.#timer = setTimeout(() => this.#flush(), SEAT_REPORT_INTERVAL_MS);
+    this.#timer ??= setTimeout(() => this.#flush(), SEAT_REPORT_INTERVAL_MS);
   }
 
   #flush(): void {
@@ -76,3 +86,6 @@ export class SeatReporter {
     if (latest) this.report(latest);
   }
 }
+
+/** Every taken seat is held for a player whose connection dropped: nobody is in the room. */
+const isUnattended = (report: SeatReport): boolean => report.seated.length > 0 && report.held >= report.seated.length;
