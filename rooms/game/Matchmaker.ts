@@ -2,7 +2,7 @@ import { DurableObject } from "cloudflare:workers";
 import { migrate } from "../../persistence/index.ts";
 import { GroupCommit } from "../engine/groupCommit.ts";
 import { logEvent } from "../log.ts";
-import { MATCHMAKER_MIGRATIONS } from "./matchmakerSchema.ts";
+import { addRoomHeld, MATCHMAKER_MIGRATIONS } from "./matchmakerSchema.ts";
 
 /** A quick-join reservation holds a seat this long, in ms, until the room's own report takes over. */
 export const RESERVATION_MS = 15_000;
@@ -101,6 +101,7 @@ export class Matchmaker extends DurableObject<Env> {
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     migrate(ctx.storage.sql, "matchmaker", MATCHMAKER_MIGRATIONS);
+    addRoomHeld(ctx.storage.sql);
   }
 
   /** A public room with a free seat, fullest first, or a new one; the seat is reserved for `sub`. */

@@ -24,6 +24,14 @@ export const MATCHMAKER_MIGRATIONS = [
     "CREATE INDEX IF NOT EXISTS mm_room_unheld ON mm_room (taken, created_at)",
     "CREATE INDEX IF NOT EXISTS mm_reservation_by_expiry ON mm_reservation (expires_at)",
   ],
-  // How many of a room's taken seats are held for a player whose connection dropped (the room's report says).
-  ["ALTER TABLE mm_room ADD COLUMN held INTEGER NOT NULL DEFAULT 0"],
 ] as const;
+
+/**
+ * How many of a room's taken seats are held for a player whose connection dropped (the room's report
+ * says). Added where missing each time a matchmaker starts, not as a migration step: older code ignores
+ * the column, and its rows are refreshed by the rooms' next reports, whereas a step would make older code
+ * refuse the database (`migrate`), so a rolled-back deploy would answer every quick join with a 500.
+ */
+export function addRoomHeld(sql: SqlExec): void {
+  addColumnIfMissing(sql, "mm_room", "held", "INTEGER NOT NULL DEFAULT 0");
+}

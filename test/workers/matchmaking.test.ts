@@ -1,8 +1,10 @@
 import { env, exports } from "cloudflare:workers";
-import { runInDurableObject } from "cloudflare:test";
+import { evictDurableObject, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it, vi } from "vitest";
 import { arena } from "../../games/arena.ts";
 import { addReservationSub, type Matchmaker } from "../../rooms/game/Matchmaker.ts";
+import { MATCHMAKER_MIGRATIONS } from "../../rooms/game/matchmakerSchema.ts";
+import { migrate } from "../../persistence/migrate.ts";
 import { message, openGame } from "./gameHelpers.ts";
 import { BASE, devToken } from "./helpers.ts";
 import { PROTOCOL_VERSION } from "../../protocol/version.ts";
@@ -129,6 +131,27 @@ describe("matchmaking", () => {
     await stub.report("q-old", 1, 2, ["someone"]); // an old row (sub NULL) is not anyone's seat
     const left = await runInDurableObject(stub, (_mm: Matchmaker, state) => state.storage.sql.exec<{ n: number }>("SELECT count(*) AS n FROM mm_reservation").one().n);
     expect(left).toBe(1);
+  });
+
+  it("a matchmaker whose rooms table predates `held` gets the column when it starts, keeping its rows, and older code still opens it", async () => {
+    const stub = env.Matchmaker.getByName("old-rooms:any");
+    await runInDurableObject(stub, (_mm: Matchmaker, state) => {
+      const sql = state.storage.sql;
+      sql.exec("DROP TABLE mm_room");
+      sql.exec("CREATE TABLE mm_room (room_id TEXT PRIMARY KEY, is_private INTEGER NOT NULL, taken INTEGER NOT NULL, max_players INTEGER NOT NULL, created_at INTEGER NOT NULL)");
+      sql.exec("INSERT INTO mm_room (room_id, is_private, taken, max_players, created_at) VALUES ('q-old', 0, 1, 2, ?)", Date.now());
+    });
+    await evictDurableObject(stub);
+    // Its room still takes the next quick join (one taken of two, nobody held), and reports carry `held` again.
+    expect(await stub.quick(2, "after-upgrade")).toBe("q-old");
+    await stub.report("q-old", 2, 2, ["after-upgrade"], 1);
+    const room = await runInDurableObject(stub, (_mm: Matchmaker, state) => {
+      // What the code from before `held` runs at start (its one step) still opens this database: a rolled-back
+      // deploy keeps matchmaking (a migration step would make that code refuse it).
+      migrate(state.storage.sql, "matchmaker", MATCHMAKER_MIGRATIONS.slice(0, 1));
+      return state.storage.sql.exec("SELECT taken, held FROM mm_room WHERE room_id = 'q-old'").one();
+    });
+    expect(room).toEqual({ taken: 2, held: 1 });
   });
 
   it("creates a private room that quick joins do not fill", async () => {
