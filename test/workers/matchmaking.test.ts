@@ -18,6 +18,17 @@ async function match(body: unknown, token?: string) {
   });
 }
 
+/** A player's quick join to tic-tac-toe in `region`: the room the matchmaker answers. */
+async function quickTicTacToe(sub: string, region: string): Promise<string> {
+  const token = await devToken({ sub, room: "game/tictactoe/*", role: "player" });
+  const response = await exports.default.fetch(`${BASE}/v1/match/tictactoe`, {
+    method: "POST",
+    headers: { Authorization: `Bearer ${token}` },
+    body: JSON.stringify({ mode: "quick", region }),
+  });
+  return (await response.json<{ roomId: string }>()).roomId;
+}
+
 describe("matchmaking", () => {
   it("50 simultaneous quick joins fill rooms exactly to maxPlayers, none overfilled", async () => {
     const token = await devToken({ sub: "crowd", room: "game/arena/*", role: "player" });
@@ -35,15 +46,7 @@ describe("matchmaking", () => {
   });
 
   it("a quick join after the first player has sat down gets that room's free seat: a 2-seat game pairs two players within RESERVATION_MS", async () => {
-    const quick = async (sub: string) => {
-      const token = await devToken({ sub, room: "game/tictactoe/*", role: "player" });
-      const response = await exports.default.fetch(`${BASE}/v1/match/tictactoe`, {
-        method: "POST",
-        headers: { Authorization: `Bearer ${token}` },
-        body: JSON.stringify({ mode: "quick", region: "me" }),
-      });
-      return (await response.json<{ roomId: string }>()).roomId;
-    };
+    const quick = (sub: string) => quickTicTacToe(sub, "me");
     const first = await quick("pair-first");
     // As the SDK joins a matched room: in the region the matchmaker answered for, so the room reports there.
     const socket = await openGame("tictactoe", first, "pair-first", "player", "&region=me");
@@ -64,15 +67,7 @@ describe("matchmaking", () => {
   });
 
   it("sends no quick join to a room whose every taken seat is held for a player who dropped, and fills it again once they are back", async () => {
-    const quick = async (sub: string) => {
-      const token = await devToken({ sub, room: "game/tictactoe/*", role: "player" });
-      const response = await exports.default.fetch(`${BASE}/v1/match/tictactoe`, {
-        method: "POST",
-        headers: { Authorization: `Bearer ${token}` },
-        body: JSON.stringify({ mode: "quick", region: "sam" }),
-      });
-      return (await response.json<{ roomId: string }>()).roomId;
-    };
+    const quick = (sub: string) => quickTicTacToe(sub, "sam");
     const sit = async (roomId: string, resume?: string) => {
       const socket = await openGame("tictactoe", roomId, "held-ann", "player", "&region=sam");
       socket.send(JSON.stringify({ type: "hello", protocol: PROTOCOL_VERSION, resume }));
