@@ -81,7 +81,7 @@ export async function handleMatchSocket(c: Context<AppEnv>): Promise<Response> {
   return timed(c, "room", () => room.fetch(forwardedRequest(c.req.raw, url, claims, path, placement.hint)));
 }
 
-/** GET /v1/match/{gameName}/open?region=: public rooms with a free seat, for a lobby screen. */
+/** GET /v1/match/{gameName}/open?region=: public rooms with a free seat and a player present or on the way, for a lobby screen. */
 export async function handleOpenRooms(c: Context<AppEnv>): Promise<Response> {
   const game = findGame(c.req.param("gameName") ?? "");
   if (!game) return jsonError(c, 404, "unknown_game", `no game named "${c.req.param("gameName")}"`);
