@@ -9,6 +9,6 @@ export function cloudflareGameServices(env: Env, gameName: string, roomId: strin
     leaderboards: new D1LeaderboardStore(env.DB),
     replays: new R2ReplayArchive(env.ARCHIVE),
     boardChanged: bumpBoardGeneration,
-    reportSeats: (region, seated, maxPlayers, held) => seatReports.report({ region, seated, maxPlayers, held }),
+    reportSeats: (report) => seatReports.report(report),
   };
 }

@@ -70,15 +70,31 @@ export interface GameRoomCore {
 }
 
 /** The services a game room exports to, outside its own storage. */
+/** One room's seats as it reports them to the matchmaker of its region. */
+export interface SeatReport {
+  region: string;
+  /** Who sits, connected or held. */
+  seated: readonly string[];
+  maxPlayers: number;
+  /** How many of `seated` are held for a player whose connection dropped. */
+  held: number;
+  /**
+   * Players who came and left without a seat (their socket closed before it was seated): any
+   * reservation they hold for this room is used up, as a seated player's is.
+   */
+  gone?: readonly string[];
+}
+
 export interface GameServices {
   leaderboards: LeaderboardStore;
   replays: ReplayArchive;
   /** A leaderboard's rows changed: pages of it cached at the edge are stale. */
   boardChanged(board: string): Promise<unknown>;
   /**
-   * Tells the matchmaker of the room's region which players (subs) hold its seats, and how many of
-   * those seats are held for a player whose connection dropped (`held`). Fire-and-forget: the
-   * matchmaker also holds reservations, so a lost report never overfills a room.
+   * Tells the matchmaker of the room's region which players (subs) hold its seats, how many of those
+   * seats are held for a player whose connection dropped, and who came and left without a seat
+   * (SeatReport). Fire-and-forget: the matchmaker also holds reservations, so a lost report never
+   * overfills a room.
    */
-  reportSeats(region: string, seated: readonly string[], maxPlayers: number, held: number): void;
+  reportSeats(report: SeatReport): void;
 }

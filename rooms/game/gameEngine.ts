@@ -162,9 +162,12 @@ export class GameEngine {
     const state = GameConnectionState.safeParse(socket.attachment);
     // A ready player's last connection: its seat is held, expired by the alarm (no timer runs for it,
     // not even in an empty room), or given back now; a hold's end is what this leave adds to the alarm.
+    // A player's connection that never got its seat ends any reservation they hold here.
     let holdEndsAt: number | null = null;
-    if (state.success && state.data.role === "player" && state.data.isReady && !this.#readyPlayers.otherOf(state.data.sub, socket.id)) {
-      holdEndsAt = this.#seating.disconnected(state.data.sub, code, this.#clock.now());
+    const player = state.success && state.data.role === "player" ? state.data : null;
+    if (player && !player.isReady) this.#seating.leftUnseated(player.sub);
+    else if (player && !this.#readyPlayers.otherOf(player.sub, socket.id)) {
+      holdEndsAt = this.#seating.disconnected(player.sub, code, this.#clock.now());
       if (!this.#ticker.hasConnectedPlayers()) this.#ticker.stopTicking();
     }
     this.#core.noteDirectoryChange(holdEndsAt);

@@ -59,6 +59,17 @@ export class SeatKeeper {
     return null;
   }
 
+  /**
+   * A player's connection closed before it was seated (a quick join abandoned before its welcome, a
+   * refused hello, a handshake that timed out). Reported so a reservation they hold for this room ends
+   * now: left to expire, it would count as a player on the way for RESERVATION_MS and pair the room's
+   * next quick join with nobody. A player who holds a seat here keeps it.
+   */
+  leftUnseated(playerId: string): void {
+    if (this.parts.seats.all().some((seat) => seat.playerId === playerId)) return;
+    this.#report([playerId]);
+  }
+
   /** The alarm's expiry: the seats as the store has them, then expire. */
   expireByAlarm(now: number): void {
     this.parts.seats.refresh();
@@ -72,9 +83,9 @@ export class SeatKeeper {
     if (expired.length > 0) this.#report();
   }
 
-  #report(): void {
-    const { seats } = this.parts;
-    const seated = seats.all().map((seat) => seat.playerId);
-    this.parts.services.reportSeats(this.parts.core.meta.get("location_hint") ?? "any", seated, this.parts.maxPlayers, seats.heldCount());
+  #report(gone: readonly string[] = []): void {
+    const { seats, maxPlayers } = this.parts;
+    const region = this.parts.core.meta.get("location_hint") ?? "any";
+    this.parts.services.reportSeats({ region, seated: seats.all().map((seat) => seat.playerId), maxPlayers, held: seats.heldCount(), gone });
   }
 }

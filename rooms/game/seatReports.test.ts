@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { SEAT_REPORT_INTERVAL_MS, SeatReporter, type SeatReport } from "./seatReports.ts";
+import { MAX_GONE_PER_REPORT, SEAT_REPORT_INTERVAL_MS, SeatReporter, type SeatReport } from "./seatReports.ts";
 
 /** A report of `seated` (nobody held) out of `maxPlayers`. */
 const seats = (seated: string[], maxPlayers: number): SeatReport => ({ region: "any", seated, maxPlayers, held: 0 });
@@ -38,6 +38,21 @@ describe("SeatReporter: at most one report per interval", () => {
       { seated: ["a"], arrived: ["a"] },
       { seated: [], arrived: ["b"] },
     ]);
+  });
+
+  it("names players who came and left without a seat, so their reservations end, at most MAX_GONE_PER_REPORT in a report", () => {
+    vi.useFakeTimers();
+    const sent: string[][] = [];
+    const reporter = new SeatReporter((_report, arrived) => sent.push([...arrived]));
+    reporter.report({ ...seats([], 2), gone: ["walked-away"] });
+    expect(sent).toEqual([["walked-away"]]);
+    // A flood of sockets that open and close unseated within one interval: the next report names a bounded number.
+    const flood = Array.from({ length: MAX_GONE_PER_REPORT + 10 }, (_, i) => `g${i}`);
+    reporter.report({ ...seats([], 2), gone: flood.slice(0, 100) });
+    reporter.report({ ...seats([], 2), gone: flood.slice(100) });
+    vi.advanceTimersByTime(SEAT_REPORT_INTERVAL_MS);
+    expect(sent).toHaveLength(2);
+    expect(sent[1]).toEqual(flood.slice(0, MAX_GONE_PER_REPORT));
   });
 
   it("sends at once, once, the report that leaves every seat held for a dropped player, so quick joins stop going there", () => {

@@ -1,23 +1,18 @@
 import { gameRoomObjectName } from "../../protocol/index.ts";
 import { logEvent } from "../log.ts";
+import type { SeatReport } from "./gameCore.ts";
+
+export type { SeatReport };
 
 /** The matchmaker that keeps seat counts for one game in one region. */
 export function matchmakerFor(env: Env, gameName: string, region: string) {
   return env.Matchmaker.getByName(`${gameName}:${region}`);
 }
 
-/** One room's seats as it reports them: who sits (connected or held), and how many of them are held for a dropped player. */
-export interface SeatReport {
-  region: string;
-  seated: readonly string[];
-  maxPlayers: number;
-  held: number;
-}
-
 /**
  * Tells the matchmaker how many seats of a room are taken and how many of those are held for a
- * dropped player, and which players (subs) have sat since the last report (`arrived`): their
- * reservations are used up. Fire-and-forget: the matchmaker also holds reservations, so a lost report
+ * dropped player, and which players (subs) have sat, or come and left without a seat, since the last
+ * report (`arrived`): their reservations are used up. Fire-and-forget: the matchmaker also holds reservations, so a lost report
  * delays a correction but never overfills a room.
  */
 export function reportSeats(env: Env, gameName: string, roomId: string, report: SeatReport, arrived: readonly string[]): void {
@@ -42,12 +37,17 @@ export function reportSeats(env: Env, gameName: string, roomId: string, report: 
  */
 export const SEAT_REPORT_INTERVAL_MS = 1_000;
 
+/** Players gone unseated that one report names at most (see SeatReporter). */
+export const MAX_GONE_PER_REPORT = 256;
+
 /**
  * One room's seat reports, throttled: the first goes at once (a lone player is counted without
  * delay), later ones within SEAT_REPORT_INTERVAL_MS wait and only the newest is sent. Each sent
  * report also names every player seen seated since the one before (`arrived`), so a player who sat
  * and left between two reports still uses up their reservation: otherwise it would count as a seat
- * on its way for RESERVATION_MS, and send the room's next quick join elsewhere.
+ * on its way for RESERVATION_MS, and send the room's next quick join elsewhere. It names those who came
+ * and left without a seat (`gone`: a quick join abandoned before its welcome) too, up to
+ * MAX_GONE_PER_REPORT; past it, their reservations expire on their own.
  *
  * One report skips the wait: the one that leaves every seat held for a dropped player (a lone player
  * waiting for an opponent closed the tab), so the matchmaker stops sending quick joins there now, not up
@@ -57,8 +57,9 @@ export const SEAT_REPORT_INTERVAL_MS = 1_000;
 export class SeatReporter {
   #latest: SeatReport | null = null;
   #timer: ReturnType<typeof setTimeout> | null = null;
-  /** Players seen seated since the last report sent: at most those who sat within one interval. */
+  /** Players seen seated since the last report sent, and those gone unseated: at most those who came within one interval. */
   #arrived = new Set<string>();
+  #goneCount = 0;
   /** Whether the last report sent said every seat was held (see isUnattended). */
   #sentUnattended = false;
 
@@ -66,6 +67,11 @@ export class SeatReporter {
 
   report(report: SeatReport): void {
     for (const sub of report.seated) this.#arrived.add(sub);
+    for (const sub of report.gone ?? []) {
+      if (this.#goneCount >= MAX_GONE_PER_REPORT) break;
+      this.#goneCount += 1;
+      this.#arrived.add(sub);
+    }
     const isUrgent = isUnattended(report) && !this.#sentUnattended;
     if (this.#timer !== null && !isUrgent) {
       this.#latest = report;
@@ -74,6 +80,7 @@ export class SeatReporter {
     this.#latest = null;
     const arrived = [...this.#arrived];
     this.#arrived.clear();
+    this.#goneCount = 0;
     this.#sentUnattended = isUnattended(report);
     this.send(report, arrived);
     this.#timer ??= setTimeout(() => this.#flush(), SEAT_REPORT_INTERVAL_MS);

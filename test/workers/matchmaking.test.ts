@@ -99,6 +99,29 @@ describe("matchmaking", () => {
     back.socket.leave();
   });
 
+  it("a quick join abandoned before its hello gives its reservation back, so the next two players pair", async () => {
+    const quick = (sub: string) => quickTicTacToe(sub, "eeur");
+    const matchmaker = env.Matchmaker.getByName("tictactoe:eeur");
+    const reservations = (roomId: string) =>
+      runInDurableObject(matchmaker, (_mm: Matchmaker, state) =>
+        state.storage.sql.exec<{ n: number }>("SELECT count(*) AS n FROM mm_reservation WHERE room_id = ?", roomId).one().n,
+      );
+    const abandoned = await quick("walk-away");
+    // The player's socket reaches the room and closes before any hello (a closed tab, an aborted join).
+    const gone = await openGame("tictactoe", abandoned, "walk-away", "player", "&region=eeur");
+    gone.close();
+    await vi.waitFor(async () => expect(await reservations(abandoned)).toBe(0), { timeout: 5_000, interval: 20 });
+
+    // Left to expire (RESERVATION_MS), it counted as a player on the way: the next player sat there to wait for
+    // nobody, and the one after, the room looking full, went elsewhere.
+    const first = await quick("walk-first");
+    const sitting = await openGame("tictactoe", first, "walk-first", "player", "&region=eeur");
+    sitting.send(JSON.stringify({ type: "hello", protocol: PROTOCOL_VERSION }));
+    await message(sitting, "welcome");
+    expect(await quick("walk-second")).toBe(first);
+    sitting.leave();
+  });
+
   it("a room reported empty while a player is on the way to it keeps their reservation, so the next quick join pairs with them", async () => {
     const stub = env.Matchmaker.getByName("tictactoe:empty-report");
     const room = await stub.quick(2, "ann");

@@ -84,17 +84,29 @@ describe("game engine on Node", () => {
     room.clock.advance(GameLimits.SEAT_HOLD_MS);
     await room.alarm();
     expect(room.engine.admin.seats().map((s) => s.playerId)).toEqual(["olga"]);
-    expect(room.seatReports.at(-1)).toEqual({ seated: ["olga"], held: 0 });
+    expect(room.seatReports.at(-1)).toEqual({ seated: ["olga"], held: 0, gone: [] });
   });
 
   it("reports a seat that becomes held for a dropped player, and taken back, so the matchmaker can tell absent players from present ones", async () => {
     const { room, x } = await seatedTicTacToe();
-    expect(room.seatReports.at(-1)).toEqual({ seated: ["xavier", "olga"], held: 0 });
+    expect(room.seatReports.at(-1)).toEqual({ seated: ["xavier", "olga"], held: 0, gone: [] });
     const token = x.last("welcome")!.resumeToken!;
     await room.close(x);
-    expect(room.seatReports.at(-1)).toEqual({ seated: ["xavier", "olga"], held: 1 });
+    expect(room.seatReports.at(-1)).toEqual({ seated: ["xavier", "olga"], held: 1, gone: [] });
     await room.join("xavier", { resume: token });
-    expect(room.seatReports.at(-1)).toEqual({ seated: ["xavier", "olga"], held: 0 });
+    expect(room.seatReports.at(-1)).toEqual({ seated: ["xavier", "olga"], held: 0, gone: [] });
+  });
+
+  it("reports a player whose connection closed before it was seated, so a reservation they hold here ends now", async () => {
+    const { room, x } = await seatedTicTacToe();
+    const walkedAway = await room.open("yuri"); // a quick join abandoned before its hello was answered
+    await room.close(walkedAway);
+    expect(room.seatReports.at(-1)).toEqual({ seated: ["xavier", "olga"], held: 0, gone: ["yuri"] });
+    // A seated player's second connection that closes before its hello leaves their seat, and reports nothing.
+    const reports = room.seatReports.length;
+    await room.close(await room.open("xavier"));
+    expect(room.seatReports).toHaveLength(reports);
+    expect(x.isOpen).toBe(true);
   });
 
   it("answers an invalid input with invalid_input and its seq, then closes with 4400 after MAX_STRIKES", async () => {

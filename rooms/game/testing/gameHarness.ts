@@ -109,12 +109,12 @@ export function gameHarness(game: AnyGame, roomId = "room-1", database = new Dat
   let sockets: TestSocket[] = [];
   const leaderboards = new MemoryLeaderboardStore();
   const replays = new MemoryReplayArchive();
-  const seatReports: { seated: string[]; held: number }[] = [];
+  const seatReports: { seated: string[]; held: number; gone: string[] }[] = [];
   const services: GameServices = {
     leaderboards,
     replays,
     boardChanged: async () => {},
-    reportSeats: (_region, seated, _maxPlayers, held) => void seatReports.push({ seated: [...seated], held }),
+    reportSeats: ({ seated, held, gone = [] }) => void seatReports.push({ seated: [...seated], held, gone: [...gone] }),
   };
   const recorded = testRoomServices();
   const ports: RoomPorts = {
