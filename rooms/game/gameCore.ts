@@ -69,7 +69,6 @@ export interface GameRoomCore {
   recordEvent<T extends RoomEventType>(type: T, id: string, data: RoomEventData<T>, at: number, options?: { isReserved?: boolean }): void;
 }
 
-/** The services a game room exports to, outside its own storage. */
 /** One room's seats as it reports them to the matchmaker of its region. */
 export interface SeatReport {
   region: string;
@@ -85,6 +84,7 @@ export interface SeatReport {
   gone?: readonly string[];
 }
 
+/** The services a game room exports to, outside its own storage. */
 export interface GameServices {
   leaderboards: LeaderboardStore;
   replays: ReplayArchive;

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { MAX_GONE_PER_REPORT, SEAT_REPORT_INTERVAL_MS, SeatReporter, type SeatReport } from "./seatReports.ts";
+import type { SeatReport } from "./gameCore.ts";
+import { MAX_GONE_PER_REPORT, SEAT_REPORT_INTERVAL_MS, SeatReporter } from "./seatReports.ts";
 
 /** A report of `seated` (nobody held) out of `maxPlayers`. */
 const seats = (seated: string[], maxPlayers: number): SeatReport => ({ region: "any", seated, maxPlayers, held: 0 });

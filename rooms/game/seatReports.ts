@@ -2,8 +2,6 @@ import { gameRoomObjectName } from "../../protocol/index.ts";
 import { logEvent } from "../log.ts";
 import type { SeatReport } from "./gameCore.ts";
 
-export type { SeatReport };
-
 /** The matchmaker that keeps seat counts for one game in one region. */
 export function matchmakerFor(env: Env, gameName: string, region: string) {
   return env.Matchmaker.getByName(`${gameName}:${region}`);
@@ -12,8 +10,8 @@ export function matchmakerFor(env: Env, gameName: string, region: string) {
 /**
  * Tells the matchmaker how many seats of a room are taken and how many of those are held for a
  * dropped player, and which players (subs) have sat, or come and left without a seat, since the last
- * report (`arrived`): their reservations are used up. Fire-and-forget: the matchmaker also holds reservations, so a lost report
- * delays a correction but never overfills a room.
+ * report (`arrived`): their reservations are used up. Fire-and-forget: the matchmaker also holds
+ * reservations, so a lost report delays a correction but never overfills a room.
  */
 export function reportSeats(env: Env, gameName: string, roomId: string, report: SeatReport, arrived: readonly string[]): void {
   matchmakerFor(env, gameName, report.region)
@@ -59,6 +57,7 @@ export class SeatReporter {
   #timer: ReturnType<typeof setTimeout> | null = null;
   /** Players seen seated since the last report sent, and those gone unseated: at most those who came within one interval. */
   #arrived = new Set<string>();
+  /** How many of #arrived came from `gone`, bounded by MAX_GONE_PER_REPORT. */
   #goneCount = 0;
   /** Whether the last report sent said every seat was held (see isUnattended). */
   #sentUnattended = false;
