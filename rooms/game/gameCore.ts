@@ -78,8 +78,8 @@ export interface SeatReport {
   /** How many of `seated` are held for a player whose connection dropped. */
   held: number;
   /**
-   * Players who came and left without a seat (their socket closed before it was seated): any
-   * reservation they hold for this room is used up, as a seated player's is.
+   * Players who came and left without a seat (their socket closed before it was seated): their
+   * reservations for this room are used up, as a seated player's is.
    */
   gone?: readonly string[];
 }

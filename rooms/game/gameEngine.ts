@@ -150,7 +150,7 @@ export class GameEngine {
     this.#core.noteDirectoryChange(Math.min(state.connectedAt + RoomLimits.HANDSHAKE_TIMEOUT_MS, state.tokenExpiresAt));
   }
 
-  /** A socket closed; `code` is its client's close code, which decides whether a player's seat is held (SeatKeeper.disconnected). */
+  /** A socket closed; `code` is its client's close code, which decides whether a player's seat is held (SeatKeeper.closed). */
   async handleClose(socket: RoomSocket, code?: number): Promise<void> {
     this.#hellos.forget(socket.id);
     this.#gates.delete(socket.id);
@@ -160,16 +160,11 @@ export class GameEngine {
     this.#ticker.forget(socket.id);
     if (this.#loadError) return;
     const state = GameConnectionState.safeParse(socket.attachment);
-    // A ready player's last connection: its seat is held, expired by the alarm (no timer runs for it,
-    // not even in an empty room), or given back now; a hold's end is what this leave adds to the alarm.
-    // A player's connection that never got its seat ends any reservation they hold here.
-    let holdEndsAt: number | null = null;
+    // What happens to a player's seat, or reservation, is SeatKeeper's; a held seat's end is what this
+    // leave adds to the alarm (no timer runs for it, not even in an empty room).
     const player = state.success && state.data.role === "player" ? state.data : null;
-    if (player && !player.isReady) this.#seating.leftUnseated(player.sub);
-    else if (player && !this.#readyPlayers.otherOf(player.sub, socket.id)) {
-      holdEndsAt = this.#seating.disconnected(player.sub, code, this.#clock.now());
-      if (!this.#ticker.hasConnectedPlayers()) this.#ticker.stopTicking();
-    }
+    const holdEndsAt = player ? this.#seating.closed(player, !this.#readyPlayers.otherOf(player.sub, socket.id), code, this.#clock.now()) : null;
+    if (player?.isReady && !this.#ticker.hasConnectedPlayers()) this.#ticker.stopTicking();
     this.#core.noteDirectoryChange(holdEndsAt);
   }
 

@@ -42,12 +42,24 @@ export class SeatKeeper {
   }
 
   /**
+   * A player's connection closed with `code`; `isLast`: they have no other ready connection here.
+   * Returns when a seat hold this starts ends, or null when it starts none.
+   */
+  closed(player: { sub: string; isReady: boolean }, isLast: boolean, code: number | undefined, now: number): number | null {
+    if (!player.isReady) {
+      this.#leftUnseated(player.sub);
+      return null;
+    }
+    return isLast ? this.#disconnected(player.sub, code, now) : null;
+  }
+
+  /**
    * The player's last connection closed with `code`. A client that left on purpose (1000, the SDK's
    * destroy) gives the seat back now, and the player leaves the match as when a hold expires, so the
    * matchmaker can seat the next player there. Any other close (1001 from a closing tab, 1006, none)
    * holds the seat for a reconnect. Returns when the hold ends, or null when the seat was given back.
    */
-  disconnected(playerId: string, code: number | undefined, now: number): number | null {
+  #disconnected(playerId: string, code: number | undefined, now: number): number | null {
     if (code !== NORMAL_CLOSURE) {
       if (this.parts.seats.drop(playerId, now)) this.#report();
       return now + GameLimits.SEAT_HOLD_MS;
@@ -65,7 +77,7 @@ export class SeatKeeper {
    * now: left to expire, it would count as a player on the way for RESERVATION_MS and pair the room's
    * next quick join with nobody. A player who holds a seat here keeps it.
    */
-  leftUnseated(playerId: string): void {
+  #leftUnseated(playerId: string): void {
     if (this.parts.seats.all().some((seat) => seat.playerId === playerId)) return;
     this.#report([playerId]);
   }

@@ -71,7 +71,8 @@ export class SeatReporter {
       this.#goneCount += 1;
       this.#arrived.add(sub);
     }
-    const isUrgent = isUnattended(report) && !this.#sentUnattended;
+    const unattended = isUnattended(report);
+    const isUrgent = unattended && !this.#sentUnattended;
     if (this.#timer !== null && !isUrgent) {
       this.#latest = report;
       return;
@@ -80,7 +81,7 @@ export class SeatReporter {
     const arrived = [...this.#arrived];
     this.#arrived.clear();
     this.#goneCount = 0;
-    this.#sentUnattended = isUnattended(report);
+    this.#sentUnattended = unattended;
     this.send(report, arrived);
     this.#timer ??= setTimeout(() => this.#flush(), SEAT_REPORT_INTERVAL_MS);
   }
