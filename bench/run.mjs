@@ -9,9 +9,10 @@ import { burst, burstFloor, fanOut, isYjs } from "./scenarios.mjs";
 import { manyWriters, typing } from "./typing.mjs";
 import { pinLoadGenerator } from "./pinning.mjs";
 import { SYSTEMS, hasTaskset, stop, waitReady } from "./systems.mjs";
-import { summarize } from "./stats.mjs";
+import { percentile, summarize } from "./stats.mjs";
 import { writeReport } from "./report.mjs";
 import { writeFloorsReport } from "./floorsReport.mjs";
+import { runFloorsAlternating } from "./floorsRun.mjs";
 
 const quick = process.argv.includes("--quick");
 /** `--floors`: Edgeroom on workerd beside its same-platform floors only, in the scenarios they share; writes bench/results/floors.*. */
@@ -30,6 +31,8 @@ const config = floorsOnly
       game: { players: [], storm: 0 },
       storm: ["connectionStorm"],
       systems: ["edgeroom-workerd", "do-relay", "y-partyserver"],
+      /** Started side by side, each scenario's rounds alternated between them (bench/floorsRun.mjs). */
+      alternated: true,
     }
   : quick
   ? {
@@ -82,7 +85,18 @@ async function repeat(runs, once, warmKey) {
   }
   const results = [];
   for (let i = 0; i < runs; i++) results.push(await once());
-  return summarize(results);
+  return summarizeRuns(results);
+}
+
+/**
+ * `summarize`, with a fan-out's per-message delays pooled over its runs into one p99: a run's 50
+ * messages make its own p99 its largest delay, so the median of those is the median of maxima.
+ */
+function summarizeRuns(runs) {
+  const pooled = runs.every((run) => Array.isArray(run.lastReceiverMs)) ? runs.flatMap((run) => run.lastReceiverMs) : null;
+  const summary = summarize(runs.map(({ lastReceiverMs, ...run }) => run));
+  if (pooled) summary.pooledLastReceiverP99Ms = percentile(pooled, 99);
+  return summary;
 }
 
 const file = new URL(`./results/${floorsOnly ? "floors" : quick ? "quick" : "full"}.json`, import.meta.url);
@@ -92,7 +106,12 @@ const results = stormOnly
   : { startedAt: new Date().toISOString(), quick, config, machine: machine(), versions: versions(), fanOut: {}, burst: {}, typing: {}, writers: {}, game: {}, gameJoin: {} };
 // Edgeroom's typing writer is its own SDK, built the way users get it.
 spawnSync(process.execPath, [new URL("../scripts/build-sdk.mjs", import.meta.url).pathname], { stdio: "ignore" });
-if (!stormOnly && wants("burst")) {
+if (floorsOnly) {
+  // --storm-only runs the storms alone again; the floors' storms take the full options, as before.
+  const floorWants = stormOnly ? (scenario) => config.storm.includes(scenario) && wants(scenario) : wants;
+  await runFloorsAlternating({ ...config, stormOptions: stormOptions(false) }, results, floorWants, summarizeRuns);
+}
+if (!floorsOnly && !stormOnly && wants("burst")) {
   results.burst.floor = await repeat(config.runs, async () => burstFloor(config), "floor");
   console.log("floor", results.burst.floor);
 }
@@ -106,7 +125,7 @@ async function measure(path, once) {
   console.log(path.join(" / "), summary);
 }
 
-for (const name of stormOnly ? [] : config.systems) {
+for (const name of stormOnly || floorsOnly ? [] : config.systems) {
   const system = SYSTEMS[name];
   const PORT = nextPort();
   const server = system.start(PORT);
@@ -140,7 +159,7 @@ for (const name of stormOnly ? [] : config.systems) {
 // Connection storm, memory and idle rooms: a fresh server per scenario, since memory readings
 // depend on what ran before. Rooms that must be evicted take their time: run once each.
 const storm = stormOptions(quick && !floorsOnly);
-for (const name of config.systems) {
+for (const name of floorsOnly ? [] : config.systems) {
   const system = SYSTEMS[name];
   if (system.protocol === "colyseus") continue;
   for (const scenario of config.storm.filter(wants)) {

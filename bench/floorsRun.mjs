@@ -1,0 +1,84 @@
+// `npm run bench -- --floors`: Edgeroom beside its same-platform floors with every scenario's rounds
+// alternated between the systems, started side by side, as the pairs scripts do. Run one system's
+// rounds after another's and a ratio carries whatever the shared machine did in the minutes between
+// them; alternated, each round of one system has a round of the other next to it. Each figure is
+// still the median of a system's rounds, beside the median of the per-round ratios to its floor.
+import { STORM_SCENARIOS } from "./storm.mjs";
+import { burst, burstFloor, fanOut, isYjs } from "./scenarios.mjs";
+import { typing } from "./typing.mjs";
+import { median } from "./stats.mjs";
+import { withSystemsSideBySide } from "./systems.mjs";
+
+/** The no-network floor of the burst scenario: not a server, but it takes its turn in the rounds. */
+const NO_NETWORK = { name: "floor", system: null };
+
+/**
+ * Runs the floors configuration into `results` (the shape run.mjs writes): fan-out, burst with its
+ * fresh sync, typing, then each storm on servers started fresh for it. `summarizeRuns` turns one
+ * system's rounds into its figures.
+ */
+export async function runFloorsAlternating(config, results, wants, summarizeRuns) {
+  /**
+   * One unmeasured warm-up per entry, then `config.runs` rounds taking the entries in turn; keeps
+   * each entry's summary at `path` (an entry's name appended) and each round's `ratioOf` fields over
+   * the `reference` entry's as `<field>RoundRatio`, their median.
+   */
+  async function alternate(path, entries, once, { warm = true, reference = null, ratioOf = [] } = {}) {
+    if (warm) for (const entry of entries) await once(entry).catch(() => {});
+    const rounds = new Map(entries.map((entry) => [entry.name, []]));
+    for (let i = 0; i < config.runs; i++) {
+      for (const entry of entries) rounds.get(entry.name).push(await once(entry).catch((error) => ({ error: String(error) })));
+    }
+    let at = results;
+    for (const key of path) at = at[key] ??= {};
+    for (const entry of entries) {
+      const runs = rounds.get(entry.name);
+      const failed = runs.find((run) => run.error);
+      at[entry.name] = failed ? { error: failed.error } : summarizeRuns(runs);
+      const base = reference && rounds.get(reference);
+      if (!failed && base && entry.name !== reference && !base.some((run) => run.error)) {
+        for (const field of ratioOf) at[entry.name][`${field}RoundRatio`] = median(runs.map((run, k) => run[field] / base[k][field]));
+      }
+      console.log([...path, entry.name].join(" / "), at[entry.name]);
+    }
+  }
+
+  await withSystemsSideBySide(config.systems, async (started) => {
+    const relay = started.find((entry) => entry.system.floor && !isYjs(entry.system))?.name ?? null;
+    const yjsPeer = started.find((entry) => entry.system.floor && isYjs(entry.system))?.name ?? null;
+    for (const receivers of wants("fanOut") ? config.fanOut : []) {
+      // The warm-up is per scenario, not per N, as in the sequential run.
+      await alternate(["fanOut", receivers], started, (e) => fanOut(e.system, e.port, e.server, { receivers, messages: config.messages }), {
+        warm: receivers === config.fanOut[0],
+        reference: relay,
+        ratioOf: ["lastReceiverP99Ms", "cpuMicrosPerDelivery"],
+      });
+    }
+    const documents = started.filter((entry) => isYjs(entry.system));
+    if (wants("burst")) {
+      const once = async (e) => (e.system ? burst(e.system, e.port, e.server, config) : burstFloor(config));
+      await alternate(["burst"], [NO_NETWORK, ...documents], once, { reference: NO_NETWORK.name, ratioOf: ["freshSyncMs"] });
+    }
+    for (const [index, observers] of (wants("typing") ? config.typing.observers : []).entries()) {
+      for (const [rateIndex, rate] of config.typing.rates.entries()) {
+        const key = `${rate}/s, ${observers} observer${observers > 1 ? "s" : ""}`;
+        await alternate(["typing", key], documents, (e) => typing(e.system, e.port, e.server, { rate, observers, seconds: config.typing.seconds }), {
+          warm: index === 0 && rateIndex === 0,
+          reference: yjsPeer,
+          ratioOf: ["p99Ms"],
+        });
+      }
+    }
+  });
+
+  // Each storm on servers started for it (what ran before shapes a storm), the rounds alternated.
+  for (const scenario of config.storm.filter(wants)) {
+    await withSystemsSideBySide(config.systems, async (started) => {
+      const yjsPeer = started.find((entry) => entry.system.floor && isYjs(entry.system))?.name ?? null;
+      await alternate([scenario], started, (e) => STORM_SCENARIOS[scenario](e.system, e.port, e.server, config.stormOptions[scenario]), {
+        reference: yjsPeer,
+        ratioOf: ["allSyncedMs"],
+      });
+    });
+  }
+}
