@@ -6,49 +6,53 @@
 import { STORM_SCENARIOS } from "./storm.mjs";
 import { burst, burstFloor, fanOut, isYjs } from "./scenarios.mjs";
 import { typing } from "./typing.mjs";
-import { median } from "./stats.mjs";
+import { median, summarizeRuns } from "./stats.mjs";
 import { withSystemsSideBySide } from "./systems.mjs";
 
 /** The no-network floor of the burst scenario: not a server, but it takes its turn in the rounds. */
 const NO_NETWORK = { name: "floor", system: null };
 
 /**
- * Runs the floors configuration into `results` (the shape run.mjs writes): fan-out, burst with its
- * fresh sync, typing, then each storm on servers started fresh for it. `summarizeRuns` turns one
- * system's rounds into its figures.
+ * One unmeasured warm-up per entry (unless `warm` is false), then `runs` rounds taking the entries
+ * in turn, each `{ name, ... }`. Keeps each entry's summary (summarizeRuns) at `path` in `results`,
+ * an entry's name appended, and for each of `ratioOf`'s fields the median of its per-round ratios to
+ * the `reference` entry's as `<field>RoundRatio`. A round that throws makes the entry's summary
+ * `{ error }`: a failure is reported, not left out of a median.
  */
-export async function runFloorsAlternating(config, results, wants, summarizeRuns) {
-  /**
-   * One unmeasured warm-up per entry, then `config.runs` rounds taking the entries in turn; keeps
-   * each entry's summary at `path` (an entry's name appended) and each round's `ratioOf` fields over
-   * the `reference` entry's as `<field>RoundRatio`, their median.
-   */
-  async function alternate(path, entries, once, { warm = true, reference = null, ratioOf = [] } = {}) {
-    if (warm) for (const entry of entries) await once(entry).catch(() => {});
-    const rounds = new Map(entries.map((entry) => [entry.name, []]));
-    for (let i = 0; i < config.runs; i++) {
-      for (const entry of entries) rounds.get(entry.name).push(await once(entry).catch((error) => ({ error: String(error) })));
-    }
-    let at = results;
-    for (const key of path) at = at[key] ??= {};
-    for (const entry of entries) {
-      const runs = rounds.get(entry.name);
-      const failed = runs.find((run) => run.error);
-      at[entry.name] = failed ? { error: failed.error } : summarizeRuns(runs);
-      const base = reference && rounds.get(reference);
-      if (!failed && base && entry.name !== reference && !base.some((run) => run.error)) {
-        for (const field of ratioOf) at[entry.name][`${field}RoundRatio`] = median(runs.map((run, k) => run[field] / base[k][field]));
-      }
-      console.log([...path, entry.name].join(" / "), at[entry.name]);
-    }
+export async function alternate(results, path, entries, runs, once, { warm = true, reference = null, ratioOf = [] } = {}) {
+  if (warm) for (const entry of entries) await once(entry).catch(() => {});
+  const rounds = new Map(entries.map((entry) => [entry.name, []]));
+  for (let i = 0; i < runs; i++) {
+    for (const entry of entries) rounds.get(entry.name).push(await once(entry).catch((error) => ({ error: String(error) })));
   }
+  let at = results;
+  for (const key of path) at = at[key] ??= {};
+  const base = reference === null ? null : rounds.get(reference);
+  const baseFailed = !base || base.some((run) => run.error);
+  for (const entry of entries) {
+    const measured = rounds.get(entry.name);
+    const failed = measured.find((run) => run.error);
+    at[entry.name] = failed ? { error: failed.error } : summarizeRuns(measured);
+    if (!failed && !baseFailed && entry.name !== reference) {
+      for (const field of ratioOf) at[entry.name][`${field}RoundRatio`] = median(measured.map((run, k) => run[field] / base[k][field]));
+    }
+    console.log([...path, entry.name].join(" / "), at[entry.name]);
+  }
+}
+
+/**
+ * Runs the floors configuration into `results` (the shape run.mjs writes): fan-out, burst with its
+ * fresh sync, typing, then each storm on servers started fresh for it.
+ */
+export async function runFloorsAlternating(config, results, wants) {
+  const alternateRounds = (path, entries, once, options) => alternate(results, path, entries, config.runs, once, options);
 
   await withSystemsSideBySide(config.systems, async (started) => {
     const relay = started.find((entry) => entry.system.floor && !isYjs(entry.system))?.name ?? null;
     const yjsPeer = started.find((entry) => entry.system.floor && isYjs(entry.system))?.name ?? null;
     for (const receivers of wants("fanOut") ? config.fanOut : []) {
       // The warm-up is per scenario, not per N, as in the sequential run.
-      await alternate(["fanOut", receivers], started, (e) => fanOut(e.system, e.port, e.server, { receivers, messages: config.messages }), {
+      await alternateRounds(["fanOut", receivers], started, (e) => fanOut(e.system, e.port, e.server, { receivers, messages: config.messages }), {
         warm: receivers === config.fanOut[0],
         reference: relay,
         ratioOf: ["lastReceiverP99Ms", "cpuMicrosPerDelivery"],
@@ -57,12 +61,12 @@ export async function runFloorsAlternating(config, results, wants, summarizeRuns
     const documents = started.filter((entry) => isYjs(entry.system));
     if (wants("burst")) {
       const once = async (e) => (e.system ? burst(e.system, e.port, e.server, config) : burstFloor(config));
-      await alternate(["burst"], [NO_NETWORK, ...documents], once, { reference: NO_NETWORK.name, ratioOf: ["freshSyncMs"] });
+      await alternateRounds(["burst"], [NO_NETWORK, ...documents], once, { reference: NO_NETWORK.name, ratioOf: ["freshSyncMs"] });
     }
     for (const [index, observers] of (wants("typing") ? config.typing.observers : []).entries()) {
       for (const [rateIndex, rate] of config.typing.rates.entries()) {
         const key = `${rate}/s, ${observers} observer${observers > 1 ? "s" : ""}`;
-        await alternate(["typing", key], documents, (e) => typing(e.system, e.port, e.server, { rate, observers, seconds: config.typing.seconds }), {
+        await alternateRounds(["typing", key], documents, (e) => typing(e.system, e.port, e.server, { rate, observers, seconds: config.typing.seconds }), {
           warm: index === 0 && rateIndex === 0,
           reference: yjsPeer,
           ratioOf: ["p99Ms"],
@@ -75,7 +79,7 @@ export async function runFloorsAlternating(config, results, wants, summarizeRuns
   for (const scenario of config.storm.filter(wants)) {
     await withSystemsSideBySide(config.systems, async (started) => {
       const yjsPeer = started.find((entry) => entry.system.floor && isYjs(entry.system))?.name ?? null;
-      await alternate([scenario], started, (e) => STORM_SCENARIOS[scenario](e.system, e.port, e.server, config.stormOptions[scenario]), {
+      await alternateRounds([scenario], started, (e) => STORM_SCENARIOS[scenario](e.system, e.port, e.server, config.stormOptions[scenario]), {
         reference: yjsPeer,
         ratioOf: ["allSyncedMs"],
       });

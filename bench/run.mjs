@@ -9,7 +9,7 @@ import { burst, burstFloor, fanOut, isYjs } from "./scenarios.mjs";
 import { manyWriters, typing } from "./typing.mjs";
 import { pinLoadGenerator } from "./pinning.mjs";
 import { SYSTEMS, hasTaskset, stop, waitReady } from "./systems.mjs";
-import { percentile, summarize } from "./stats.mjs";
+import { summarizeRuns } from "./stats.mjs";
 import { writeReport } from "./report.mjs";
 import { writeFloorsReport } from "./floorsReport.mjs";
 import { runFloorsAlternating } from "./floorsRun.mjs";
@@ -88,17 +88,6 @@ async function repeat(runs, once, warmKey) {
   return summarizeRuns(results);
 }
 
-/**
- * `summarize`, with a fan-out's per-message delays pooled over its runs into one p99: a run's 50
- * messages make its own p99 its largest delay, so the median of those is the median of maxima.
- */
-function summarizeRuns(runs) {
-  const pooled = runs.every((run) => Array.isArray(run.lastReceiverMs)) ? runs.flatMap((run) => run.lastReceiverMs) : null;
-  const summary = summarize(runs.map(({ lastReceiverMs, ...run }) => run));
-  if (pooled) summary.pooledLastReceiverP99Ms = percentile(pooled, 99);
-  return summary;
-}
-
 const file = new URL(`./results/${floorsOnly ? "floors" : quick ? "quick" : "full"}.json`, import.meta.url);
 // --storm-only: runs the storm scenarios again into the last results file (each uses fresh servers).
 const results = stormOnly
@@ -109,7 +98,7 @@ spawnSync(process.execPath, [new URL("../scripts/build-sdk.mjs", import.meta.url
 if (floorsOnly) {
   // --storm-only runs the storms alone again; the floors' storms take the full options, as before.
   const floorWants = stormOnly ? (scenario) => config.storm.includes(scenario) && wants(scenario) : wants;
-  await runFloorsAlternating({ ...config, stormOptions: stormOptions(false) }, results, floorWants, summarizeRuns);
+  await runFloorsAlternating({ ...config, stormOptions: stormOptions(false) }, results, floorWants);
 }
 if (!floorsOnly && !stormOnly && wants("burst")) {
   results.burst.floor = await repeat(config.runs, async () => burstFloor(config), "floor");

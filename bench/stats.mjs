@@ -22,3 +22,15 @@ export function summarize(results) {
   }
   return out;
 }
+
+/**
+ * `summarize`, with a fan-out's per-message delays (`lastReceiverMs`) pooled over its runs into one
+ * p99 (`pooledLastReceiverP99Ms`): a run's 50 messages make its own p99 its largest delay, so the
+ * median of those is a median of maxima.
+ */
+export function summarizeRuns(runs) {
+  const pooled = runs.every((run) => Array.isArray(run.lastReceiverMs)) ? runs.flatMap((run) => run.lastReceiverMs) : null;
+  const summary = summarize(runs.map(({ lastReceiverMs, ...run }) => run));
+  if (pooled) summary.pooledLastReceiverP99Ms = percentile(pooled, 99);
+  return summary;
+}
