@@ -12,6 +12,9 @@ import { withSystemsSideBySide } from "./systems.mjs";
 /** The no-network floor of the burst scenario: not a server, but it takes its turn in the rounds. */
 const NO_NETWORK = { name: "floor", system: null };
 
+/** The name of the started floor that speaks Yjs (y-partyserver) or relays bytes unread (the DO relay). */
+const floorOf = (started, speaksYjs) => started.find((entry) => entry.system.floor && isYjs(entry.system) === speaksYjs)?.name ?? null;
+
 /**
  * One unmeasured warm-up per entry (unless `warm` is false), then `runs` rounds taking the entries
  * in turn, each `{ name, ... }`. Keeps each entry's summary (summarizeRuns) at `path` in `results`,
@@ -20,6 +23,7 @@ const NO_NETWORK = { name: "floor", system: null };
  * `{ error }`: a failure is reported, not left out of a median.
  */
 export async function alternate(results, path, entries, runs, once, { warm = true, reference = null, ratioOf = [] } = {}) {
+  // A warm-up that fails is not reported: the rounds after it are.
   if (warm) for (const entry of entries) await once(entry).catch(() => {});
   const rounds = new Map(entries.map((entry) => [entry.name, []]));
   for (let i = 0; i < runs; i++) {
@@ -48,8 +52,8 @@ export async function runFloorsAlternating(config, results, wants) {
   const alternateRounds = (path, entries, once, options) => alternate(results, path, entries, config.runs, once, options);
 
   await withSystemsSideBySide(config.systems, async (started) => {
-    const relay = started.find((entry) => entry.system.floor && !isYjs(entry.system))?.name ?? null;
-    const yjsPeer = started.find((entry) => entry.system.floor && isYjs(entry.system))?.name ?? null;
+    const relay = floorOf(started, false);
+    const yjsPeer = floorOf(started, true);
     for (const receivers of wants("fanOut") ? config.fanOut : []) {
       // The warm-up is per scenario, not per N, as in the sequential run.
       await alternateRounds(["fanOut", receivers], started, (e) => fanOut(e.system, e.port, e.server, { receivers, messages: config.messages }), {
@@ -78,9 +82,8 @@ export async function runFloorsAlternating(config, results, wants) {
   // Each storm on servers started for it (what ran before shapes a storm), the rounds alternated.
   for (const scenario of config.storm.filter(wants)) {
     await withSystemsSideBySide(config.systems, async (started) => {
-      const yjsPeer = started.find((entry) => entry.system.floor && isYjs(entry.system))?.name ?? null;
       await alternateRounds([scenario], started, (e) => STORM_SCENARIOS[scenario](e.system, e.port, e.server, config.stormOptions[scenario]), {
-        reference: yjsPeer,
+        reference: floorOf(started, true),
         ratioOf: ["allSyncedMs"],
       });
     });

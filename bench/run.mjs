@@ -1,4 +1,5 @@
-// `npm run bench [-- --quick] [-- --floors]`: every system in turn, the same load generator, medians of repeated runs.
+// `npm run bench [-- --quick] [-- --floors]`: every system in turn (with --floors, side by side and their rounds
+// alternated: bench/floorsRun.mjs), the same load generator, medians of repeated runs.
 // Bounded in count and time; only 127.0.0.1. Writes bench/results/*.json, SVG charts and BENCHMARKS.md.
 import { spawnSync } from "node:child_process";
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -147,7 +148,7 @@ for (const name of stormOnly || floorsOnly ? [] : config.systems) {
 
 // Connection storm, memory and idle rooms: a fresh server per scenario, since memory readings
 // depend on what ran before. Rooms that must be evicted take their time: run once each.
-const storm = stormOptions(quick && !floorsOnly);
+const storm = stormOptions(quick);
 for (const name of floorsOnly ? [] : config.systems) {
   const system = SYSTEMS[name];
   if (system.protocol === "colyseus") continue;
