@@ -7,7 +7,7 @@ import { STORM_SCENARIOS } from "./storm.mjs";
 import { burst, burstFloor, fanOut, isYjs } from "./scenarios.mjs";
 import { typing } from "./typing.mjs";
 import { median, summarizeRuns } from "./stats.mjs";
-import { withSystemsSideBySide } from "./systems.mjs";
+import { alternateRuns, withSystemsSideBySide } from "./systems.mjs";
 
 /** The no-network floor of the burst scenario: not a server, but it takes its turn in the rounds. */
 const NO_NETWORK = { name: "floor", system: null };
@@ -23,12 +23,11 @@ const floorOf = (started, speaksYjs) => started.find((entry) => entry.system.flo
  * `{ error }`: a failure is reported, not left out of a median.
  */
 export async function alternate(results, path, entries, runs, once, { warm = true, reference = null, ratioOf = [] } = {}) {
-  // A warm-up that fails is not reported: the rounds after it are.
-  if (warm) for (const entry of entries) await once(entry).catch(() => {});
-  const rounds = new Map(entries.map((entry) => [entry.name, []]));
-  for (let i = 0; i < runs; i++) {
-    for (const entry of entries) rounds.get(entry.name).push(await once(entry).catch((error) => ({ error: String(error) })));
-  }
+  // This scenario's rounds, apart from what the entries measured before. A warm-up that fails is not
+  // reported: the rounds after it are.
+  const measuring = entries.map((entry) => ({ ...entry, results: [] }));
+  await alternateRuns(measuring, runs, (entry) => once(entry).catch((error) => ({ error: String(error) })), { warm });
+  const rounds = new Map(measuring.map((entry) => [entry.name, entry.results]));
   let at = results;
   for (const key of path) at = at[key] ??= {};
   const base = reference === null ? null : rounds.get(reference);

@@ -162,9 +162,9 @@ export async function withSystemsSideBySide(names, body) {
   }
 }
 
-/** One unmeasured warm-up of each started system, then `runs` rounds alternating between them, each result kept in its entry's `results`. */
-export async function alternateRuns(started, runs, once) {
-  for (const entry of started) await once(entry);
+/** One unmeasured warm-up of each started system (unless `warm` is false), then `runs` rounds alternating between them, each result kept in its entry's `results`. */
+export async function alternateRuns(started, runs, once, { warm = true } = {}) {
+  if (warm) for (const entry of started) await once(entry);
   for (let i = 0; i < runs; i++) for (const entry of started) entry.results.push(await once(entry));
 }
 
