@@ -5,7 +5,7 @@
 import { arg, sideBySideSystems } from "./beforeSystem.mjs";
 import { pinLoadGenerator } from "./pinning.mjs";
 import { fanOut } from "./scenarios.mjs";
-import { median, percentile } from "./stats.mjs";
+import { median, summarizeRuns } from "./stats.mjs";
 import { alternateRuns, withSystemsSideBySide } from "./systems.mjs";
 
 const systems = await sideBySideSystems("do-relay");
@@ -20,6 +20,6 @@ await withSystemsSideBySide(systems, async (started) => {
   for (const { name, results } of started) {
     const med = (key) => median(results.map((r) => r[key]));
     const ratios = results.map((r, i) => r.lastReceiverP99Ms / floor.results[i].lastReceiverP99Ms);
-    console.log(`${name}: last-receiver p99 ${med("lastReceiverP99Ms").toFixed(1)} ms, p50 ${med("p50Ms").toFixed(2)} ms, p99 over every run's messages ${percentile(results.flatMap((r) => r.lastReceiverMs), 99).toFixed(1)} ms, CPU ${med("cpuMicrosPerDelivery").toFixed(0)} us/delivery, lost ${results.map((r) => r.lost).join("/")} | vs ${floor.name} per run ${ratios.map((x) => x.toFixed(2)).join(", ")} median ${median(ratios).toFixed(2)}`);
+    console.log(`${name}: last-receiver p99 ${med("lastReceiverP99Ms").toFixed(1)} ms, p50 ${med("p50Ms").toFixed(2)} ms, p99 over every run's messages ${summarizeRuns(results).pooledLastReceiverP99Ms.toFixed(1)} ms, CPU ${med("cpuMicrosPerDelivery").toFixed(0)} us/delivery, lost ${results.map((r) => r.lost).join("/")} | vs ${floor.name} per run ${ratios.map((x) => x.toFixed(2)).join(", ")} median ${median(ratios).toFixed(2)}`);
   }
 });
